@@ -1,0 +1,89 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "Mizan",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "PBEngine", targets: ["PBEngine"]),
+        .executable(name: "mizan", targets: ["mizan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        /// Pure ranking engine: no I/O, clock, randomness or database.
+        .target(name: "PBEngine"),
+        .target(
+            name: "MizanCore",
+            dependencies: [
+                "PBEngine",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "MizanPostgres",
+            dependencies: [
+                "CLibPQ",
+                "MizanCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "MizanWeb",
+            dependencies: [
+                "MizanCore",
+                "MizanPostgres",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Templates"), .copy("Static")]
+        ),
+        .executableTarget(
+            name: "mizan",
+            dependencies: [
+                "PBEngine",
+                "MizanCore",
+                "MizanPostgres",
+                "MizanWeb",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// Shared test fixtures: the throwaway PostgreSQL cluster and per-suite databases.
+        .target(
+            name: "MizanTestSupport",
+            dependencies: ["MizanPostgres"],
+            path: "Tests/Support"
+        ),
+        .testTarget(name: "PBEngineTests", dependencies: ["PBEngine"]),
+        .testTarget(name: "MizanCoreTests", dependencies: ["MizanCore"]),
+        .testTarget(name: "MizanPostgresTests", dependencies: ["MizanPostgres", "MizanTestSupport"]),
+        .testTarget(
+            name: "MizanWebTests",
+            dependencies: [
+                "MizanWeb", "MizanTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "mizanTests", dependencies: ["mizan", "MizanTestSupport"]),
+    ]
+)

@@ -1,0 +1,135 @@
+import Foundation
+import MizanPostgres
+import Synchronization
+
+/// The throwaway PostgreSQL every test process shares.
+///
+/// Started on first use in a fresh temporary folder with fsync off, migrated once into a template
+/// database; each suite then gets its own database cloned from the template, so suites run in
+/// parallel without seeing each other's rows. The cluster is removed when the process exits, and a
+/// small watchdog removes it too if the process dies without running its exit handlers.
+public enum TestPostgres {
+    public static let templateDatabase = "mizan_template"
+
+    /// The migrated cluster, started once per process.
+    public static let cluster: Task<LocalCluster, any Error> = Task { try startCluster() }
+
+    /// A fresh database for one suite, cloned from the migrated template.
+    public static func database(_ label: String = #fileID) async throws -> PostgresConfiguration {
+        let cluster = try await cluster.value
+        let name = uniqueName(label)
+        let connection = try PostgresConnection.connect(cluster.configuration(database: "postgres"))
+        defer { connection.close() }
+        try LocalCluster.createDatabase(name, template: templateDatabase, on: connection)
+        return cluster.configuration(database: name)
+    }
+
+    /// A new cluster of the test's own (for tests that restart or break the server), in its own
+    /// temporary folder, removed at exit like the shared one.
+    public static func privateCluster(port: Int) throws -> LocalCluster {
+        let cluster = try makeCluster(port: port)
+        try cluster.initializeIfNeeded()
+        try cluster.start()
+        return cluster
+    }
+
+    /// The project's `sql/migrations`, found from this file's location.
+    public static var migrationsDirectory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("sql/migrations")
+    }
+
+    private static let counter = Atomic<Int>(0)
+
+    static func uniqueName(_ label: String) -> String {
+        let base = label.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        let number = counter.add(1, ordering: .relaxed).newValue
+        return "t_" + String(String(base).suffix(40)) + "_\(number)"
+    }
+
+    private static func startCluster() throws -> LocalCluster {
+        let cluster = try makeCluster(port: 55_432)
+        try cluster.initializeIfNeeded()
+        try cluster.start()
+        let connection = try PostgresConnection.connect(cluster.configuration(database: "postgres"))
+        defer { connection.close() }
+        try LocalCluster.createDatabase(templateDatabase, template: nil, on: connection)
+        let template = try PostgresConnection.connect(cluster.configuration(database: templateDatabase))
+        defer { template.close() }
+        try Migrator(migrations: Migration.load(from: migrationsDirectory)).migrate(on: template)
+        return cluster
+    }
+
+    private static func makeCluster(port: Int) throws -> LocalCluster {
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory())
+            .appendingPathComponent("mizan-test-\(getpid())-\(port)")
+        try? FileManager.default.removeItem(at: folder)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        // The postgres user must be able to enter the folder when tests run as root.
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+        let cluster = try LocalCluster(
+            dataDirectory: folder.appendingPathComponent("data"), port: port, durability: .throwaway)
+        Cleanup.register(cluster: cluster, folder: folder)
+        return cluster
+    }
+}
+
+/// Stops and deletes test clusters when the process ends, however it ends.
+enum Cleanup {
+    private static let pending = Mutex<[(LocalCluster, URL)]>([])
+
+    static func register(cluster: LocalCluster, folder: URL) {
+        let first = pending.withLock { list -> Bool in
+            list.append((cluster, folder))
+            return list.count == 1
+        }
+        if first { atexit { Cleanup.runAll() } }
+        startWatchdog(cluster: cluster, folder: folder)
+    }
+
+    static func runAll() {
+        let clusters = pending.withLock { list -> [(LocalCluster, URL)] in
+            defer { list = [] }
+            return list
+        }
+        for (cluster, folder) in clusters {
+            try? cluster.stop()
+            try? FileManager.default.removeItem(at: folder)
+            try? FileManager.default.removeItem(at: cluster.socketDirectory)
+        }
+    }
+
+    /// A detached shell that waits for this process to go (even after a crash or a kill) and then
+    /// stops the server and deletes its folder. It is a no-op when the exit handler already did.
+    private static func startWatchdog(cluster: LocalCluster, folder: URL) {
+        let pgCtl = cluster.binDirectory.appendingPathComponent("pg_ctl").path
+        let asPostgres = geteuid() == 0 ? "runuser -u postgres -- " : ""
+        let script = """
+            while kill -0 \(getpid()) 2>/dev/null; do sleep 1; done
+            if [ -d '\(cluster.dataDirectory.path)' ]; then
+              cd /tmp && \(asPostgres)'\(pgCtl)' stop -D '\(cluster.dataDirectory.path)' -m immediate -w >/dev/null 2>&1
+              rm -rf '\(folder.path)' '\(cluster.socketDirectory.path)'
+            fi
+            """
+        try? ChildProcess.launchDetached(["/usr/bin/setsid", "/bin/sh", "-c", script])
+    }
+}
+
+extension TestPostgres {
+    /// Runs `body` with a pool on a fresh database of its own and shuts the pool down afterwards.
+    public static func withPool<T>(
+        size: Int = 4, queueTimeout: Duration = .seconds(5), label: String = #fileID,
+        _ body: (ConnectionPool) async throws -> T
+    ) async throws -> T {
+        let pool = ConnectionPool(
+            configuration: try await database(label), maximumConnections: size, queueTimeout: queueTimeout)
+        do {
+            let value = try await body(pool)
+            await pool.shutdown()
+            return value
+        } catch {
+            await pool.shutdown()
+            throw error
+        }
+    }
+}
