@@ -1,0 +1,13 @@
+/// Where the web server listens and how it behaves.
+public struct WebConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Seconds a client is told to wait (Retry-After) when the database is unavailable.
+    public var retryAfterSeconds: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, retryAfterSeconds: Int = 5) {
+        self.host = host
+        self.port = port
+        self.retryAfterSeconds = retryAfterSeconds
+    }
+}

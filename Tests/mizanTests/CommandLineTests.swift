@@ -1,0 +1,129 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import MizanPostgres
+import MizanTestSupport
+import Testing
+
+/// Runs the real `mizan` executable, as an administrator would.
+enum MizanBinary {
+    /// The binary beside the test bundle in the build folder.
+    static var path: String {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if directory.path.hasSuffix(".xctest") { directory.deleteLastPathComponent() }
+        return directory.appendingPathComponent("mizan").path
+    }
+
+    /// The environment without any database settings, plus `extra`.
+    static func environment(_ extra: [String: String] = [:]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for key in ["DATABASE_URL", "MIZAN_HOME"] + PostgresConfiguration.environmentVariables {
+            environment[key] = nil
+        }
+        return environment.merging(extra) { $1 }
+    }
+
+    static var projectFolder: String {
+        TestPostgres.migrationsDirectory.deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    static func run(_ arguments: [String], environment: [String: String]) throws -> ChildProcess.Result {
+        try ChildProcess.run([path] + arguments, environment: environment, in: projectFolder)
+    }
+}
+
+extension PostgresConfiguration {
+    /// A URI for the test cluster's database, so the CLI is configured exactly as in production.
+    var urlForTests: String {
+        guard case .keywords(let keywords) = source else { return "" }
+        let host = keywords["host"]!.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
+        return "postgresql://postgres@\(host):\(keywords["port"]!)/\(databaseOverride ?? keywords["dbname"]!)"
+    }
+}
+
+@Suite("mizan migrate")
+struct MigrateCommandTests {
+    @Test func listsThenAppliesThenReportsUpToDate() async throws {
+        let cluster = try await TestPostgres.cluster.value
+        let name = "cli_migrate_\(getpid())"
+        try cluster.createDatabase(name)
+        let environment = MizanBinary.environment(["DATABASE_URL": cluster.configuration(database: name).urlForTests])
+
+        let before = try MizanBinary.run(["migrate", "--status"], environment: environment)
+        #expect(before.status == 0, "\(before.output)")
+        #expect(before.standardOutput.contains("0001_geography.sql"))
+        #expect(before.standardOutput.contains("0 applied, 2 pending"))
+
+        let applied = try MizanBinary.run(["migrate"], environment: environment)
+        #expect(applied.status == 0, "\(applied.output)")
+        #expect(applied.standardOutput.contains("applied 2 migration(s)"))
+
+        let after = try MizanBinary.run(["migrate", "--status"], environment: environment)
+        #expect(after.standardOutput.contains("2 applied, 0 pending"))
+        #expect(try MizanBinary.run(["migrate"], environment: environment).standardOutput.contains("up to date"))
+    }
+
+    @Test func aBadDatabaseURLIsAUserErrorThatHidesThePassword() throws {
+        let result = try MizanBinary.run(
+            ["migrate", "--status"], environment: MizanBinary.environment(["DATABASE_URL": "mysql://root:hunter2@localhost/db"]))
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("DATABASE_URL must be a postgresql:// URI"))
+        #expect(!result.output.contains("hunter2"))
+    }
+
+    @Test func anUnreachableDatabaseIsASystemError() throws {
+        let result = try MizanBinary.run(
+            ["migrate"], environment: MizanBinary.environment(["DATABASE_URL": "postgresql://mizan:hunter2@127.0.0.1:1/mizan"]))
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("cannot connect"))
+        #expect(!result.output.contains("hunter2"))
+    }
+
+    @Test func helpListsTheCommandsWithExamples() throws {
+        let result = try MizanBinary.run(["--help"], environment: MizanBinary.environment())
+        #expect(result.status == 0)
+        for word in ["serve", "migrate", "Examples"] { #expect(result.standardOutput.contains(word)) }
+        let migrate = try MizanBinary.run(["migrate", "--help"], environment: MizanBinary.environment())
+        #expect(migrate.standardOutput.contains("--status"))
+    }
+}
+
+@Suite("mizan serve with its private cluster")
+struct ServeCommandTests {
+    /// The one-command run: no configuration at all, a private cluster created, the site served, and
+    /// both stopped cleanly by Ctrl-C; a second start reuses the cluster.
+    @Test func startsItsOwnPostgresServesAndStopsOnInterrupt() async throws {
+        let home = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mizan-serve-\(getpid())")
+        try? FileManager.default.removeItem(at: home)
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: home.path)
+        defer { try? FileManager.default.removeItem(at: home) }
+        let port = Int.random(in: 20_000...29_999)
+
+        for round in 1...2 {
+            let server = try ChildProcess.launch(
+                [MizanBinary.path, "serve", "--port", String(port), "--home", home.path],
+                environment: MizanBinary.environment(), in: MizanBinary.projectFolder)
+            var page: String?
+            for _ in 0..<120 where page == nil {
+                try await Task.sleep(for: .milliseconds(250))
+                page = try? await Self.get("http://127.0.0.1:\(port)/")
+            }
+            server.send(signal: SIGINT)
+            let result = try server.wait()
+            #expect(page?.contains("/regions/01") == true, "round \(round): \(result.output)")
+            #expect(result.status == 0, "round \(round): \(result.output)")
+            #expect(result.output.contains(round == 1 ? "creating a private PostgreSQL cluster" : "started the private PostgreSQL cluster"))
+            #expect(result.output.contains("stopped the private PostgreSQL cluster"))
+            #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("pgdata/postmaster.pid").path),
+                "round \(round): the cluster is stopped")
+        }
+    }
+
+    static func get(_ url: String) async throws -> String {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: url)!)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else { throw URLError(.badServerResponse) }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
