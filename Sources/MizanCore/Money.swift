@@ -1,0 +1,85 @@
+/// An amount of Moroccan dirhams held as integer centimes, so sums are exact.
+public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let centimes: Int64
+
+    public init(centimes: Int64) {
+        self.centimes = centimes
+    }
+
+    public static func dirhams(_ dirhams: Int64) -> Money { Money(centimes: dirhams * 100) }
+
+    /// Reads what staff type: `1500000`, `1 500 000`, `1.500.000,50`, `1500000.50`, optionally with
+    /// `MAD`/`DH`. A single `.` or `,` followed by one or two digits is the decimal separator; other
+    /// dots, spaces and commas group thousands.
+    public init(parsing text: String) throws(MoneyError) {
+        var body = text.trimmingCharacters(in: " \u{00A0}")
+        for suffix in ["MAD", "mad", "DH", "dh", "Dh", "د.م."] where body.hasSuffix(suffix) {
+            body = String(body.dropLast(suffix.count)).trimmingCharacters(in: " \u{00A0}")
+        }
+        guard !body.isEmpty else { throw .empty }
+        guard !body.hasPrefix("-") else { throw .negative(text) }
+        var wholePart = body
+        var fraction = ""
+        if let separator = body.lastIndex(where: { $0 == "," || $0 == "." }) {
+            let tail = body[body.index(after: separator)...]
+            if (1...2).contains(tail.count) {
+                wholePart = String(body[..<separator])
+                fraction = String(tail)
+            }
+        }
+        let digits = wholePart.filter { $0 != " " && $0 != "." && $0 != "," && $0 != "\u{00A0}" && $0 != "\u{202F}" }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), fraction.allSatisfy(\.isASCIIDigit),
+            let whole = Int64(digits), whole <= Int64.max / 100
+        else { throw .notANumber(text) }
+        let cents = fraction.isEmpty ? 0 : Int64(fraction.count == 1 ? fraction + "0" : fraction)!
+        centimes = whole * 100 + cents
+    }
+
+    /// `1.234.567,89 MAD`, the form used on pages and in reports.
+    public var description: String { formatted() }
+
+    public func formatted(currency: String = "MAD") -> String {
+        let whole = centimes / 100
+        let cents = abs(centimes % 100)
+        let digits = String(whole.magnitude)
+        var grouped = ""
+        for (offset, character) in digits.enumerated() {
+            if offset > 0, (digits.count - offset) % 3 == 0 { grouped += "." }
+            grouped.append(character)
+        }
+        let sign = centimes < 0 ? "-" : ""
+        return "\(sign)\(grouped),\(cents < 10 ? "0" : "")\(cents) \(currency)"
+    }
+
+    public static func < (lhs: Money, rhs: Money) -> Bool { lhs.centimes < rhs.centimes }
+    public static func + (lhs: Money, rhs: Money) -> Money { Money(centimes: lhs.centimes + rhs.centimes) }
+    public static func - (lhs: Money, rhs: Money) -> Money { Money(centimes: lhs.centimes - rhs.centimes) }
+    public static let zero = Money(centimes: 0)
+}
+
+public enum MoneyError: Error, Equatable, CustomStringConvertible {
+    case empty
+    case negative(String)
+    case notANumber(String)
+
+    public var description: String {
+        switch self {
+        case .empty: return "an amount is required"
+        case .negative(let text): return "\(text) is negative; amounts must be positive"
+        case .notANumber(let text): return "\(text) is not an amount in dirhams (e.g. 1500000 or 1.500.000,50)"
+        }
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { ("0"..."9").contains(self) }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, set.contains(first) { scalars.removeFirst() }
+        while let last = scalars.last, set.contains(last) { scalars.removeLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,103 @@
+import Crypto
+import Foundation
+
+/// The server's secrets, derived from one master key: one keys the HMAC of national ID numbers and
+/// voting codes, the other the ballot pseudonyms. Keeping them apart means the registry digests and
+/// the ballot table cannot be joined without the master key.
+public struct ServerSecrets: Sendable {
+    private let registryKey: SymmetricKey
+    private let ballotKey: SymmetricKey
+
+    /// At least 32 bytes of randomness.
+    public init(masterKey: [UInt8]) throws(SecretsError) {
+        guard masterKey.count >= 32 else { throw .tooShort(masterKey.count) }
+        let master = SymmetricKey(data: masterKey)
+        registryKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("mizan registry v1".utf8), outputByteCount: 32)
+        ballotKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("mizan ballot pseudonym v1".utf8), outputByteCount: 32)
+    }
+
+    /// HMAC-SHA256 of a normalised national ID number: what the registry stores instead of it.
+    public func digest(of nationalID: NationalID) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Data("cin:\(nationalID.value)".utf8), using: registryKey))
+    }
+
+    /// HMAC-SHA256 of a printed voting code, so a leaked table does not reveal usable codes.
+    public func digest(of code: VotingCode) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Data("code:\(code.value)".utf8), using: registryKey))
+    }
+
+    /// The pseudonym under which a voter's ballot is stored in a cycle: stable (so a new ballot
+    /// replaces the old one) but not linkable to the voter without the secret.
+    public func pseudonym(voterKey: [UInt8], cycleID: Int) -> [UInt8] {
+        var message = Data("cycle:\(cycleID):".utf8)
+        message.append(contentsOf: voterKey)
+        return Array(HMAC<SHA256>.authenticationCode(for: message, using: ballotKey))
+    }
+}
+
+public enum SecretsError: Error, Equatable, CustomStringConvertible {
+    case tooShort(Int)
+    case unreadable(String)
+
+    public var description: String {
+        switch self {
+        case .tooShort(let count): return "the server secret must be at least 32 bytes (got \(count))"
+        case .unreadable(let reason): return "cannot read the server secret: \(reason)"
+        }
+    }
+}
+
+/// A Moroccan national ID (CNIE) number, normalised: upper case, no spaces, e.g. `AB123456`.
+public struct NationalID: Hashable, Sendable {
+    public let value: String
+
+    public init(parsing text: String) throws(RegistryFieldError) {
+        let compact = text.uppercased().filter { $0 != " " && $0 != "-" && $0 != "\u{00A0}" }
+        let letters = compact.prefix { ("A"..."Z").contains($0) }
+        let digits = compact.dropFirst(letters.count)
+        guard (1...2).contains(letters.count), (1...7).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else {
+            throw RegistryFieldError("national_id", "is not a national ID number (one or two letters, then up to 7 digits)")
+        }
+        value = compact
+    }
+}
+
+/// A printed one-time voting code: 12 characters from an alphabet without look-alikes, shown in
+/// groups of four (`K7MQ-2XHD-9PRT`). About 60 bits of randomness.
+public struct VotingCode: Hashable, Sendable {
+    public let value: String
+    static let alphabet = Array("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
+
+    public init(parsing text: String) throws(RegistryFieldError) {
+        let compact = text.uppercased().filter { $0 != "-" && $0 != " " }
+        guard compact.count == 12, compact.allSatisfy({ Self.alphabet.contains($0) }) else {
+            throw RegistryFieldError("code", "is not a voting code (12 letters and digits, like K7MQ-2XHD-9PRT)")
+        }
+        value = compact
+    }
+
+    public static func random() -> VotingCode {
+        var generator = SystemRandomNumberGenerator()
+        let text = String((0..<12).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] })
+        return try! VotingCode(parsing: text)
+    }
+
+    /// With dashes, as printed.
+    public var printed: String {
+        let characters = Array(value)
+        return stride(from: 0, to: 12, by: 4).map { String(characters[$0..<$0 + 4]) }.joined(separator: "-")
+    }
+}
+
+/// One field of one input line that is wrong, and why.
+public struct RegistryFieldError: Error, Equatable, CustomStringConvertible {
+    public let field: String
+    public let reason: String
+    public init(_ field: String, _ reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+    public var description: String { "\(field) \(reason)" }
+}
