@@ -14,6 +14,8 @@ struct Mizan: AsyncParsableCommand {
               mizan migrate --status           list applied and pending migrations
             """,
         version: "0.1.0",
-        subcommands: [ServeCommand.self, MigrateCommand.self]
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, CommuneCommand.self, DistrictCommand.self, CycleCommand.self,
+        ]
     )
 }

@@ -1,0 +1,158 @@
+import MizanCore
+
+/// Cycles: creation, lookup and forward-only phase changes. Each function runs on the caller's
+/// connection so a use case and its audit entry share one transaction.
+public enum CycleStore {
+    static let columns: SQL = """
+        SELECT y.id, y.commune_id, c.code, c.name_fr, c.name_ar, y.year, y.title, y.budget_centimes, y.phase,
+               y.ballot_kind, y.min_choices, y.max_choices, y.points_total, y.points_cap, y.rank_depth, y.rule, y.tie_break
+        FROM cycles y JOIN communes c ON c.id = y.commune_id
+        """
+
+    public static func create(_ cycle: NewCycle, actor: String, on connection: PostgresConnection) throws -> Cycle {
+        guard let communeID = try connection.query("SELECT id FROM communes WHERE code = \(cycle.communeCode.value)")
+            .first?.decode(Int.self, 0)
+        else { throw CycleError.communeNotFound(cycle.communeCode.value) }
+        let parameters = BallotColumns(cycle.ballot)
+        let minimum = parameters.minimum, maximum = parameters.maximum
+        let total = parameters.total, cap = parameters.cap, depth = parameters.depth
+        let inserted: QueryResult
+        do {
+            inserted = try connection.query("""
+                INSERT INTO cycles (commune_id, year, title, budget_centimes, ballot_kind, min_choices, max_choices,
+                                    points_total, points_cap, rank_depth, rule, tie_break)
+                VALUES (\(communeID), \(cycle.year), \(cycle.title), \(cycle.budget.centimes), \(cycle.ballot.kind),
+                        \(minimum), \(maximum), \(total), \(cap), \(depth), \(cycle.rule.rawValue), \(cycle.tieBreak.rawValue))
+                RETURNING id
+                """)
+        } catch {
+            if error.sqlState == SQLState.uniqueViolation { throw CycleError.duplicate(cycle.title) }
+            throw error
+        }
+        let id = try inserted.single().decode(Int.self, 0)
+        try connection.query("INSERT INTO cycle_phases (cycle_id, commune_id, phase, actor) VALUES (\(id), \(communeID), 'draft', \(actor))")
+        let created = try find(id, on: connection)!
+        try AuditLogStore.append(
+            actor: actor, action: "cycle.create", object: "cycle:\(id)",
+            details: "commune=\(cycle.communeCode.value) year=\(cycle.year) budget=\(cycle.budget.centimes) ballot=\(cycle.ballot.kind) rule=\(cycle.rule.rawValue) tie=\(cycle.tieBreak.rawValue)",
+            on: connection)
+        return created
+    }
+
+    public static func find(_ id: Int, on connection: PostgresConnection) throws -> Cycle? {
+        try connection.query("\(columns) WHERE y.id = \(id)").map(decode).first
+    }
+
+    public static func require(_ id: Int, on connection: PostgresConnection) throws -> Cycle {
+        guard let cycle = try find(id, on: connection) else { throw CycleError.notFound(id) }
+        return cycle
+    }
+
+    public static func list(communeCode: GeoCode?, on connection: PostgresConnection) throws -> [Cycle] {
+        let filter: SQL = communeCode.map { "WHERE c.code = \($0.value)" } ?? ""
+        return try connection.query("\(columns) \(filter) ORDER BY c.code, y.year DESC, y.id").map(decode)
+    }
+
+    /// Why the cycle may not enter its next phase yet; empty when it may.
+    public static func obstacles(toAdvance cycle: Cycle, on connection: PostgresConnection) throws -> [String] {
+        let counts = try connection.query("""
+            SELECT count(*) FILTER (WHERE status = 'submitted'), count(*) FILTER (WHERE status = 'accepted'), count(*)
+            FROM proposals WHERE cycle_id = \(cycle.id)
+            """).single()
+        let unreviewed = try counts.decode(Int.self, 0)
+        let accepted = try counts.decode(Int.self, 1)
+        let proposals = try counts.decode(Int.self, 2)
+        var reasons: [String] = []
+        switch cycle.phase {
+        case .draft: break
+        case .proposals:
+            if proposals == 0 { reasons.append("no proposal has been submitted") }
+        case .review:
+            if accepted == 0 { reasons.append("no project is accepted: accept at least one with `mizan proposal accept`") }
+            if unreviewed > 0 { reasons.append("\(unreviewed) proposal(s) still await review (accept, reject, merge or hide them)") }
+            if case .approval(let minimum, _) = cycle.ballot, minimum > accepted {
+                reasons.append("ballots need at least \(minimum) approvals but only \(accepted) project(s) are accepted")
+            }
+            let voters = try connection.query("""
+                SELECT (SELECT count(*) FROM registry_entries WHERE cycle_id = \(cycle.id))
+                     + (SELECT count(*) FROM voting_codes WHERE cycle_id = \(cycle.id))
+                """).single().decode(Int.self, 0)
+            if voters == 0 { reasons.append("nobody can vote: import a registry (`mizan registry import`) or issue codes (`mizan codes issue`)") }
+            let envelopes = try connection.query("""
+                SELECT count(*), coalesce(sum(budget_centimes), 0) FROM district_envelopes WHERE cycle_id = \(cycle.id)
+                """).single()
+            if try envelopes.decode(Int.self, 0) > 0, try envelopes.decode(Int64.self, 1) != cycle.budget.centimes {
+                reasons.append("the district envelopes add up to \(Money(centimes: try envelopes.decode(Int64.self, 1))), not the budget \(cycle.budget)")
+            }
+        case .voting: break
+        case .tallied:
+            reasons.append("publish the stored outcome with `mizan publish --cycle \(cycle.id)`, which moves the cycle to published")
+        case .published: break
+        case .implementation: reasons.append("implementation is the last phase")
+        }
+        return reasons
+    }
+
+    /// Moves the cycle one phase forward after checking it may; the database refuses anything else too.
+    public static func advance(_ id: Int, actor: String, on connection: PostgresConnection) throws -> Cycle {
+        let cycle = try require(id, on: connection)
+        try connection.query("SELECT 1 FROM cycles WHERE id = \(id) FOR UPDATE")
+        let reasons = try obstacles(toAdvance: cycle, on: connection)
+        guard reasons.isEmpty, let next = cycle.phase.next else {
+            throw CycleError.cannotAdvance(from: cycle.phase, reasons: reasons)
+        }
+        try move(cycle, to: next, actor: actor, on: connection)
+        return try require(id, on: connection)
+    }
+
+    /// Enters `phase` (the next one) and records it; used by `advance` and by publishing.
+    static func move(_ cycle: Cycle, to phase: Phase, actor: String, on connection: PostgresConnection) throws {
+        try connection.query("UPDATE cycles SET phase = \(phase.rawValue) WHERE id = \(cycle.id)")
+        try connection.query("""
+            INSERT INTO cycle_phases (cycle_id, commune_id, phase, actor) VALUES (\(cycle.id), \(cycle.communeID), \(phase.rawValue), \(actor))
+            """)
+        try AuditLogStore.append(
+            actor: actor, action: "cycle.advance", object: "cycle:\(cycle.id)", details: "\(cycle.phase.rawValue)->\(phase.rawValue)",
+            on: connection)
+    }
+
+    static func decode(_ row: Row) throws -> Cycle {
+        let kind = try row.decode(String.self, 9)
+        let ballot: BallotRules
+        switch kind {
+        case "approval": ballot = .approval(minimum: try row.decodeIfPresent(Int.self, 10) ?? 0, maximum: try row.decodeIfPresent(Int.self, 11))
+        case "knapsack": ballot = .knapsack
+        case "points": ballot = .points(total: try row.decode(Int.self, 12), cap: try row.decodeIfPresent(Int.self, 13))
+        default: ballot = .ranked(depth: try row.decode(Int.self, 14))
+        }
+        return Cycle(
+            id: try row.decode(Int.self, 0), communeID: try row.decode(Int.self, 1), communeCode: try row.decode(String.self, 2),
+            communeName: BilingualName(french: try row.decode(String.self, 3), arabic: try row.decode(String.self, 4)),
+            year: try row.decode(Int.self, 5), title: try row.decode(String.self, 6),
+            budget: Money(centimes: try row.decode(Int64.self, 7)), phase: Phase(rawValue: try row.decode(String.self, 8)) ?? .draft,
+            ballot: ballot, rule: WinnerRule(rawValue: try row.decode(String.self, 15)) ?? .greedy,
+            tieBreak: TieBreak(rawValue: try row.decode(String.self, 16)) ?? .lexicographic)
+    }
+}
+
+/// The ballot rules as the nullable columns of `cycles`.
+struct BallotColumns {
+    var minimum: Int?
+    var maximum: Int?
+    var total: Int?
+    var cap: Int?
+    var depth: Int?
+
+    init(_ rules: BallotRules) {
+        switch rules {
+        case .approval(let low, let high):
+            minimum = low
+            maximum = high
+        case .knapsack: break
+        case .points(let points, let limit):
+            total = points
+            cap = limit
+        case .ranked(let ranks): depth = ranks
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MizanCore
+import MizanPostgres
+
+/// Options every administration command shares.
+struct AdminOptions: ParsableArguments {
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(help: ArgumentHelp("Who is acting, for the audit log (default: the OS user).", valueName: "name"))
+    var actor: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    var actorName: String {
+        if let actor, !actor.isEmpty { return actor }
+        let environment = ProcessInfo.processInfo.environment
+        if let user = environment["SUDO_USER"] ?? environment["USER"], !user.isEmpty { return user }
+        if let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name { return String(cString: name) }
+        return "uid:\(geteuid())"
+    }
+
+    /// Opens the database (the private cluster when nothing is configured), checks its schema is
+    /// current, and runs `body` in one transaction: all of it is committed, or none.
+    func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        var logger = Logger(label: "mizan")
+        logger.logLevel = .warning
+        let migrations = try database.loadMigrations()
+        let session = try database.open(logger: logger)
+        defer { session.close(logger: logger) }
+        let connection = try session.connect()
+        defer { connection.close() }
+        let pending = try Migrator(migrations: migrations).status(on: connection).filter { !$0.isApplied }
+        guard pending.isEmpty else {
+            throw CommandFailure.user("the database has \(pending.count) pending migration(s); run `mizan migrate` first")
+        }
+        do {
+            return try connection.transaction(body)
+        } catch let error as PostgresError where error.isUnavailable {
+            throw CommandFailure.system(error.description)
+        } catch let error as PostgresError {
+            // A constraint the database enforces: the user asked for something not allowed.
+            if let state = error.sqlState, state.hasPrefix("23") || state == SQLState.raiseException {
+                throw CommandFailure.user(error.message)
+            }
+            throw CommandFailure.system(error.description)
+        } catch let error as CycleError {
+            throw CommandFailure.user(error.description)
+        } catch let error as GeographyError {
+            throw CommandFailure.user(error.description)
+        }
+    }
+}
+
+/// JSON output for scripts: a tiny writer, so field order is stable and nothing is lost.
+enum JSON {
+    case string(String)
+    case number(Int64)
+    case bool(Bool)
+    case null
+    case array([JSON])
+    case object([(String, JSON)])
+
+    var text: String {
+        switch self {
+        case .string(let value): return Self.quote(value)
+        case .number(let value): return String(value)
+        case .bool(let value): return value ? "true" : "false"
+        case .null: return "null"
+        case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
+        case .object(let fields): return "{" + fields.map { Self.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
+        }
+    }
+
+    static func quote(_ value: String) -> String {
+        var output = "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20: output += String(format: "\\u%04x", scalar.value)
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output + "\""
+    }
+}
+
+/// Plain-text tables with columns padded to their widest cell.
+enum Table {
+    static func render(header: [String], rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
+            }.joined(separator: "  ")
+        }
+        return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
+    }
+}

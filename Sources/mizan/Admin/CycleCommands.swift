@@ -1,0 +1,188 @@
+import ArgumentParser
+import MizanCore
+import MizanPostgres
+
+struct CycleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cycle", abstract: "Create cycles, list and show them, move them to their next phase.",
+        subcommands: [Create.self, List.self, Show.self, Advance.self])
+
+    static func json(_ cycle: Cycle) -> JSON {
+        var ballot: [(String, JSON)] = [("kind", .string(cycle.ballot.kind))]
+        switch cycle.ballot {
+        case .approval(let minimum, let maximum):
+            ballot += [("min", .number(Int64(minimum))), ("max", maximum.map { .number(Int64($0)) } ?? .null)]
+        case .knapsack: break
+        case .points(let total, let cap):
+            ballot += [("points", .number(Int64(total))), ("cap", cap.map { .number(Int64($0)) } ?? .null)]
+        case .ranked(let depth): ballot += [("depth", .number(Int64(depth)))]
+        }
+        return .object([
+            ("id", .number(Int64(cycle.id))), ("commune", .string(cycle.communeCode)),
+            ("commune_name_fr", .string(cycle.communeName.french)), ("year", .number(Int64(cycle.year))),
+            ("title", .string(cycle.title)), ("budget_centimes", .number(cycle.budget.centimes)),
+            ("phase", .string(cycle.phase.rawValue)), ("ballot", .object(ballot)), ("rule", .string(cycle.rule.rawValue)),
+            ("tie_break", .string(cycle.tieBreak.rawValue)),
+        ])
+    }
+
+    static func describe(_ cycle: Cycle) -> String {
+        let ballot: String
+        switch cycle.ballot {
+        case .approval(let minimum, let maximum):
+            ballot = "approval, \(minimum) to \(maximum.map(String.init) ?? "any number of") projects"
+        case .knapsack: ballot = "knapsack (total cost within the budget)"
+        case .points(let total, let cap): ballot = "\(total) points to spread" + (cap.map { ", at most \($0) per project" } ?? "")
+        case .ranked(let depth): ballot = "rank up to \(depth) projects"
+        }
+        return """
+            cycle #\(cycle.id): \(cycle.title)
+              commune   \(cycle.communeName.french) — \(cycle.communeName.arabic) (\(cycle.communeCode))
+              year      \(cycle.year)
+              budget    \(cycle.budget)
+              phase     \(cycle.phase.rawValue)
+              ballot    \(ballot)
+              rule      \(cycle.rule.rawValue), ties broken \(cycle.tieBreak.rawValue)
+            """
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a cycle in draft.",
+            discussion: """
+                The budget is in dirhams (stored exactly, in centimes). Ballot kinds: approval \
+                (--min/--max projects), knapsack, points (--points to spread, optional --points-cap), \
+                ranked (--rank-depth). Rules: greedy, mes (equal shares with completion), phragmen.
+
+                Examples:
+                  mizan cycle create --commune 02.113.01.09 --year 2026 --budget 1500000 --ballot approval --max 5 --rule mes
+                  mizan cycle create --commune 02.113.01.09 --year 2026 --budget 800000 --ballot points --points 10 --rule greedy
+                """)
+
+        @Option(help: "HCP code of the commune.") var commune: String
+        @Option(help: "Edition year.") var year: Int
+        @Option(help: "Title (default: \"Budget participatif YEAR\").") var title: String?
+        @Option(help: "Budget in dirhams, e.g. 1500000 or 1.500.000,00.") var budget: String
+        @Option(help: "Ballot kind: approval, knapsack, points or ranked.") var ballot: String
+        @Option(help: "approval: fewest projects a ballot must approve.") var min: Int?
+        @Option(help: "approval: most projects a ballot may approve.") var max: Int?
+        @Option(help: "points: points each voter spreads.") var points: Int?
+        @Option(name: .customLong("points-cap"), help: "points: most points on one project.") var pointsCap: Int?
+        @Option(name: .customLong("rank-depth"), help: "ranked: how many projects a voter ranks.") var rankDepth: Int?
+        @Option(help: "Winner rule: greedy, mes or phragmen.") var rule: String
+        @Option(help: "Tie-break: lexicographic (smaller id) or equalshares (lower cost, more votes, id).") var tie = "lexicographic"
+        @OptionGroup var options: AdminOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let newCycle = try parse()
+                let cycle = try options.transaction { connection in
+                    try CycleStore.create(newCycle, actor: options.actorName, on: connection)
+                }
+                Terminal.line(options.json ? CycleCommand.json(cycle).text : "created\n" + CycleCommand.describe(cycle))
+            }
+        }
+
+        func parse() throws(CommandFailure) -> NewCycle {
+            do {
+                let code = try GeoCode(parsing: commune)
+                let money = try Money(parsing: budget)
+                let rules: BallotRules
+                switch ballot {
+                case "approval": rules = .approval(minimum: min ?? 0, maximum: max)
+                case "knapsack": rules = .knapsack
+                case "points":
+                    guard let points else { throw CommandFailure.user("--ballot points needs --points (how many each voter spreads)") }
+                    rules = .points(total: points, cap: pointsCap)
+                case "ranked":
+                    guard let rankDepth else { throw CommandFailure.user("--ballot ranked needs --rank-depth") }
+                    rules = .ranked(depth: rankDepth)
+                default: throw CommandFailure.user("--ballot must be approval, knapsack, points or ranked, not \(ballot)")
+                }
+                guard let winner = WinnerRule(rawValue: rule) else {
+                    throw CommandFailure.user("--rule must be greedy, mes or phragmen, not \(rule)")
+                }
+                guard let tieBreak = TieBreak(rawValue: tie) else {
+                    throw CommandFailure.user("--tie must be lexicographic or equalshares, not \(tie)")
+                }
+                return try NewCycle(communeCode: code, year: year, title: title, budget: money, ballot: rules, rule: winner, tieBreak: tieBreak)
+            } catch let failure as CommandFailure {
+                throw failure
+            } catch {
+                throw CommandFailure.user("\(error)")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List cycles, optionally of one commune.", discussion: "Example:\n  mizan cycle list --commune 02.113.01.09")
+
+        @Option(help: "HCP code of the commune.") var commune: String?
+        @OptionGroup var options: AdminOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let code: GeoCode?
+                do { code = try commune.map { try GeoCode(parsing: $0) } } catch { throw CommandFailure.user("--commune: \(error)") }
+                let cycles = try options.transaction { try CycleStore.list(communeCode: code, on: $0) }
+                if options.json {
+                    Terminal.line(JSON.array(cycles.map(CycleCommand.json)).text)
+                } else {
+                    Terminal.line(Table.render(
+                        header: ["id", "commune", "year", "title", "budget", "phase", "ballot", "rule"],
+                        rows: cycles.map {
+                            ["\($0.id)", $0.communeName.french, "\($0.year)", $0.title, $0.budget.description, $0.phase.rawValue, $0.ballot.kind, $0.rule.rawValue]
+                        }))
+                }
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a cycle.", discussion: "Example:\n  mizan cycle show 1")
+
+        @Argument(help: "Cycle number.") var id: Int
+        @OptionGroup var options: AdminOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let (cycle, obstacles) = try options.transaction { connection in
+                    let cycle = try CycleStore.require(id, on: connection)
+                    return (cycle, try CycleStore.obstacles(toAdvance: cycle, on: connection))
+                }
+                if options.json {
+                    Terminal.line(CycleCommand.json(cycle).text)
+                } else {
+                    Terminal.line(CycleCommand.describe(cycle))
+                    if let next = cycle.phase.next {
+                        Terminal.line(obstacles.isEmpty ? "  next      can move to \(next.rawValue) (mizan cycle advance \(cycle.id))"
+                            : "  next      \(next.rawValue) is blocked:\n" + obstacles.map { "    - \($0)" }.joined(separator: "\n"))
+                    }
+                }
+            }
+        }
+    }
+
+    struct Advance: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Move a cycle to its next phase (forward only; refused with the reasons when not ready).",
+            discussion: """
+                Phases: draft → proposals → review → voting → tallied → published → implementation. \
+                The ballot and winner rules and the budget are frozen once voting opens.
+
+                Example:
+                  mizan cycle advance 1
+                """)
+
+        @Argument(help: "Cycle number.") var id: Int
+        @OptionGroup var options: AdminOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let cycle = try options.transaction { try CycleStore.advance(id, actor: options.actorName, on: $0) }
+                Terminal.line(options.json ? CycleCommand.json(cycle).text : "cycle #\(cycle.id) is now in \(cycle.phase.rawValue)")
+            }
+        }
+    }
+}
