@@ -15,7 +15,8 @@ struct Mizan: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, CommuneCommand.self, DistrictCommand.self, CycleCommand.self,
+            ServeCommand.self, MigrateCommand.self, CommuneCommand.self, DistrictCommand.self, CycleCommand.self, ProposalCommand.self,
+            RegistryCommand.self, CodesCommand.self,
         ]
     )
 }

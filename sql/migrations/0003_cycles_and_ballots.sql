@@ -278,3 +278,65 @@ CREATE TABLE audit_log (
     previous_hash text NOT NULL CHECK (previous_hash ~ '^[0-9a-f]{64}$'),
     hash text NOT NULL UNIQUE CHECK (hash ~ '^[0-9a-f]{64}$')
 );
+
+-- What may happen in which phase, enforced where no code path can skip it.
+CREATE FUNCTION cycle_phase_of(cycle integer) RETURNS text LANGUAGE sql STABLE AS $$
+    SELECT phase FROM cycles WHERE id = cycle
+$$;
+
+CREATE FUNCTION proposals_phase_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    current text := cycle_phase_of(NEW.cycle_id);
+BEGIN
+    IF TG_OP = 'INSERT' AND current <> 'proposals' THEN
+        RAISE EXCEPTION 'proposals can only be submitted while the cycle is in its proposals phase (it is in %)', current
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'proposals_phase';
+    END IF;
+    IF TG_OP = 'UPDATE' AND (NEW.status, NEW.official_cost_centimes, NEW.merged_into)
+            IS DISTINCT FROM (OLD.status, OLD.official_cost_centimes, OLD.merged_into) THEN
+        IF NEW.status = 'hidden' AND current IN ('proposals', 'review') THEN
+            RETURN NEW;
+        END IF;
+        IF current <> 'review' THEN
+            RAISE EXCEPTION 'proposals can only be reviewed while the cycle is in review (it is in %)', current
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'proposals_phase';
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER proposals_phase_guard BEFORE INSERT OR UPDATE ON proposals FOR EACH ROW EXECUTE FUNCTION proposals_phase_guard();
+
+CREATE FUNCTION votes_phase_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    current text := cycle_phase_of(coalesce(NEW.cycle_id, OLD.cycle_id));
+BEGIN
+    IF current <> 'voting' THEN
+        RAISE EXCEPTION 'votes can only be cast while the cycle is in its voting phase (it is in %)', current
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'votes_phase';
+    END IF;
+    RETURN coalesce(NEW, OLD);
+END
+$$;
+CREATE TRIGGER participation_phase_guard BEFORE INSERT OR UPDATE OR DELETE ON participation
+    FOR EACH ROW EXECUTE FUNCTION votes_phase_guard();
+CREATE TRIGGER ballots_phase_guard BEFORE INSERT OR UPDATE OR DELETE ON ballots
+    FOR EACH ROW EXECUTE FUNCTION votes_phase_guard();
+CREATE TRIGGER ballot_choices_phase_guard BEFORE INSERT OR UPDATE OR DELETE ON ballot_choices
+    FOR EACH ROW EXECUTE FUNCTION votes_phase_guard();
+
+CREATE FUNCTION registry_phase_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    current text := cycle_phase_of(coalesce(NEW.cycle_id, OLD.cycle_id));
+BEGIN
+    IF cycle_phase_rank(current) > cycle_phase_rank('voting') THEN
+        RAISE EXCEPTION 'the registry and the codes are closed once voting has ended (the cycle is in %)', current
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'registry_phase';
+    END IF;
+    RETURN coalesce(NEW, OLD);
+END
+$$;
+CREATE TRIGGER registry_phase_guard BEFORE INSERT OR UPDATE OR DELETE ON registry_entries
+    FOR EACH ROW EXECUTE FUNCTION registry_phase_guard();
+CREATE TRIGGER voting_codes_phase_guard BEFORE INSERT OR UPDATE OR DELETE ON voting_codes
+    FOR EACH ROW EXECUTE FUNCTION registry_phase_guard();

@@ -1,0 +1,142 @@
+import MizanCore
+
+/// Loads a voter registry into a cycle in one transaction: streamed through COPY into a temporary
+/// table, districts checked in SQL, then merged so a re-import updates entries instead of
+/// duplicating them.
+public enum RegistryStore {
+    public struct Report: Sendable, Equatable {
+        public var inserted = 0
+        public var updated = 0
+        public var rejected: [LineProblem] = []
+    }
+
+    /// Raised (rolling everything back) when lines are bad and skipping was not asked for.
+    public struct Rejected: Error, Sendable {
+        public let problems: [LineProblem]
+        public init(problems: [LineProblem]) { self.problems = problems }
+    }
+
+    /// `feed` pushes each valid record through `accept` and returns the problems it found; the
+    /// records are hashed with the server secret before they leave this process.
+    public static func importRecords(
+        cycleID: Int, secrets: ServerSecrets, skipInvalid: Bool, actor: String, source: String,
+        on connection: PostgresConnection,
+        feed: (_ accept: (RegistryRecord) throws -> Void) throws -> [LineProblem]
+    ) throws -> Report {
+        let cycle = try CycleStore.require(cycleID, on: connection)
+        guard cycle.phase <= .voting else {
+            throw ProposalError.notAllowed("the registry is closed: cycle \(cycleID) is in \(cycle.phase.rawValue)")
+        }
+        try connection.execute(script: """
+            CREATE TEMPORARY TABLE registry_import (
+                line integer PRIMARY KEY, national_id_hmac bytea NOT NULL, birth_date date NOT NULL,
+                district text, sex text, birth_year smallint
+            ) ON COMMIT DROP
+            """)
+        var problems: [LineProblem] = []
+        try connection.copyIn("COPY registry_import FROM STDIN") { send in
+            try withoutActuallyEscaping(send) { write in
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(80_000)
+            problems = try feed { record in
+                let digest = secrets.digest(of: record.nationalID)
+                var row = "\(record.line)\t\\\\x\(hex(digest))\t\(record.birthDate)\t"
+                row += record.district.map(copyEscaped) ?? "\\N"
+                row += "\t" + (record.sex ?? "\\N") + "\t" + (record.birthYear.map(String.init) ?? "\\N") + "\n"
+                buffer.append(contentsOf: row.utf8)
+                if buffer.count >= 64_000 {
+                    try write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            if !buffer.isEmpty { try write(buffer) }
+            }
+        }
+        let unknownDistricts = try connection.query("""
+            SELECT i.line, i.district FROM registry_import i
+            WHERE i.district IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM districts d WHERE d.commune_id = \(cycle.communeID)
+                  AND (d.name_fr = i.district OR d.name_ar = i.district OR d.code = i.district OR d.id::text = i.district))
+            ORDER BY i.line
+            """).map { row in
+            LineProblem(line: try row.decode(Int.self, 0), field: "district",
+                        reason: "\"\(try row.decode(String.self, 1))\" is not a district of \(cycle.communeName.french)")
+        }
+        problems += unknownDistricts
+        problems.sort { ($0.line, $0.field) < ($1.line, $1.field) }
+        if !problems.isEmpty, !skipInvalid { throw Rejected(problems: problems) }
+        if !unknownDistricts.isEmpty {
+            try connection.query("DELETE FROM registry_import WHERE line = ANY(\(unknownDistricts.map(\.line)))")
+        }
+        let counts = try connection.query("""
+            WITH merged AS (
+                INSERT INTO registry_entries (commune_id, cycle_id, national_id_hmac, birth_date, district_id, sex, birth_year)
+                SELECT \(cycle.communeID), \(cycleID), i.national_id_hmac, i.birth_date,
+                       (SELECT d.id FROM districts d WHERE d.commune_id = \(cycle.communeID)
+                          AND (d.name_fr = i.district OR d.name_ar = i.district OR d.code = i.district OR d.id::text = i.district)
+                        ORDER BY d.id LIMIT 1),
+                       i.sex, i.birth_year
+                FROM registry_import i
+                ON CONFLICT (cycle_id, national_id_hmac) DO UPDATE
+                    SET birth_date = EXCLUDED.birth_date, district_id = EXCLUDED.district_id,
+                        sex = EXCLUDED.sex, birth_year = EXCLUDED.birth_year
+                RETURNING (xmax = 0) AS inserted
+            )
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
+            """).single()
+        let report = Report(inserted: try counts.decode(Int.self, 0), updated: try counts.decode(Int.self, 1), rejected: problems)
+        try AuditLogStore.append(
+            actor: actor, action: "registry.import", object: "cycle:\(cycleID)",
+            details: "source=\(source) inserted=\(report.inserted) updated=\(report.updated) rejected=\(problems.count)",
+            on: connection)
+        return report
+    }
+
+    /// Stores the hashes of freshly generated codes; the codes themselves go only to the printed file.
+    public static func issueCodes(
+        _ codes: [VotingCode], cycleID: Int, secrets: ServerSecrets, actor: String, on connection: PostgresConnection
+    ) throws {
+        let cycle = try CycleStore.require(cycleID, on: connection)
+        guard cycle.phase <= .voting else {
+            throw ProposalError.notAllowed("codes cannot be issued: cycle \(cycleID) is in \(cycle.phase.rawValue)")
+        }
+        try connection.copyIn("COPY voting_codes (commune_id, cycle_id, code_hash) FROM STDIN") { write in
+            var buffer: [UInt8] = []
+            for code in codes {
+                buffer.append(contentsOf: "\(cycle.communeID)\t\(cycleID)\t\\\\x\(hex(secrets.digest(of: code)))\n".utf8)
+                if buffer.count >= 64_000 {
+                    try write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            if !buffer.isEmpty { try write(buffer) }
+        }
+        try AuditLogStore.append(
+            actor: actor, action: "codes.issue", object: "cycle:\(cycleID)", details: "count=\(codes.count)", on: connection)
+    }
+
+    static func copyEscaped(_ text: String) -> String {
+        var output = ""
+        for character in text.unicodeScalars {
+            switch character {
+            case "\\": output += "\\\\"
+            case "\t": output += "\\t"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            default: output.unicodeScalars.append(character)
+            }
+        }
+        return output
+    }
+}
+
+func hex(_ bytes: [UInt8]) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var output = [UInt8]()
+    output.reserveCapacity(bytes.count * 2)
+    for byte in bytes {
+        output.append(digits[Int(byte >> 4)])
+        output.append(digits[Int(byte & 0x0f)])
+    }
+    return String(decoding: output, as: UTF8.self)
+}
