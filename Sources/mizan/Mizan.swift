@@ -16,7 +16,7 @@ struct Mizan: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, CommuneCommand.self, DistrictCommand.self, CycleCommand.self, ProposalCommand.self,
-            RegistryCommand.self, CodesCommand.self,
+            RegistryCommand.self, CodesCommand.self, BallotsCommand.self, AuditCommand.self, ImplementationCommand.self,
         ]
     )
 }

@@ -1,0 +1,140 @@
+/// One mark on a ballot: a project and its weight (points for cumulative ballots, 1-based rank for
+/// ranked ones, 1 otherwise).
+public struct BallotChoice: Hashable, Sendable {
+    public let proposalID: Int
+    public let weight: Int
+    public init(proposalID: Int, weight: Int = 1) {
+        self.proposalID = proposalID
+        self.weight = weight
+    }
+}
+
+/// Why a ballot is refused, in terms a voter or a clerk can act on.
+public enum BallotError: Error, Equatable, CustomStringConvertible {
+    case empty
+    case unknownProject(Int)
+    case duplicateProject(Int)
+    case tooFew(minimum: Int, chosen: Int)
+    case tooMany(maximum: Int, chosen: Int)
+    case overBudget(total: Money, budget: Money)
+    case tooManyPoints(total: Int, allowed: Int)
+    case overCap(proposalID: Int, points: Int, cap: Int)
+    case badWeight(proposalID: Int)
+    case badRanking
+
+    public var description: String {
+        switch self {
+        case .empty: return "the ballot chooses no project"
+        case .unknownProject(let id): return "project \(id) is not on this ballot"
+        case .duplicateProject(let id): return "project \(id) is chosen twice"
+        case .tooFew(let minimum, let chosen): return "choose at least \(minimum) project(s); this ballot chooses \(chosen)"
+        case .tooMany(let maximum, let chosen): return "choose at most \(maximum) project(s); this ballot chooses \(chosen)"
+        case .overBudget(let total, let budget): return "the chosen projects cost \(total), more than the budget of \(budget)"
+        case .tooManyPoints(let total, let allowed): return "\(total) points given; at most \(allowed) may be spread"
+        case .overCap(let id, let points, let cap): return "project \(id) gets \(points) points; at most \(cap) per project"
+        case .badWeight(let id): return "project \(id) must get a positive whole number"
+        case .badRanking: return "ranks must be 1, 2, 3… without gaps or repeats"
+        }
+    }
+}
+
+/// Checks a ballot against the cycle's rules and its accepted projects. The server enforces every
+/// rule here, whatever the form or the paper said.
+public struct BallotValidator: Sendable {
+    public let rules: BallotRules
+    /// Accepted projects and their official costs.
+    public let projects: [Int: Money]
+    public let budget: Money
+
+    public init(rules: BallotRules, projects: [Int: Money], budget: Money) {
+        self.rules = rules
+        self.projects = projects
+        self.budget = budget
+    }
+
+    public func validate(_ choices: [BallotChoice]) throws(BallotError) -> [BallotChoice] {
+        var seen = Set<Int>()
+        for choice in choices {
+            guard projects[choice.proposalID] != nil else { throw .unknownProject(choice.proposalID) }
+            guard seen.insert(choice.proposalID).inserted else { throw .duplicateProject(choice.proposalID) }
+            guard choice.weight >= 1 else { throw .badWeight(proposalID: choice.proposalID) }
+        }
+        switch rules {
+        case .approval(let minimum, let maximum):
+            if choices.isEmpty && minimum > 0 { throw .tooFew(minimum: minimum, chosen: 0) }
+            if choices.count < minimum { throw .tooFew(minimum: minimum, chosen: choices.count) }
+            if let maximum, choices.count > maximum { throw .tooMany(maximum: maximum, chosen: choices.count) }
+            if choices.isEmpty { throw .empty }
+        case .knapsack:
+            if choices.isEmpty { throw .empty }
+            let total = choices.reduce(Money.zero) { $0 + projects[$1.proposalID]! }
+            if total > budget { throw .overBudget(total: total, budget: budget) }
+        case .points(let allowed, let cap):
+            if choices.isEmpty { throw .empty }
+            let total = choices.reduce(0) { $0 + $1.weight }
+            if total > allowed { throw .tooManyPoints(total: total, allowed: allowed) }
+            if let cap, let over = choices.first(where: { $0.weight > cap }) {
+                throw .overCap(proposalID: over.proposalID, points: over.weight, cap: cap)
+            }
+        case .ranked(let depth):
+            if choices.isEmpty { throw .empty }
+            if choices.count > depth { throw .tooMany(maximum: depth, chosen: choices.count) }
+            if choices.map(\.weight).sorted() != Array(1...choices.count) { throw .badRanking }
+        }
+        return rules.kind == "approval" || rules.kind == "knapsack" ? choices.map { BallotChoice(proposalID: $0.proposalID) } : choices
+    }
+}
+
+/// A receipt code handed to the voter once the ballot is stored: 16 characters in four groups.
+public struct ReceiptCode: Hashable, Sendable {
+    public let value: String
+
+    public init(parsing text: String) throws(BallotError) {
+        let compact = text.uppercased().filter { $0 != "-" && $0 != " " }
+        guard compact.count == 16, compact.allSatisfy({ VotingCode.alphabet.contains($0) }) else { throw .empty }
+        let characters = Array(compact)
+        value = stride(from: 0, to: 16, by: 4).map { String(characters[$0..<$0 + 4]) }.joined(separator: "-")
+    }
+
+    public static func random() -> ReceiptCode {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = VotingCode.alphabet
+        return try! ReceiptCode(parsing: String((0..<16).map { _ in alphabet[Int(generator.next(upperBound: UInt32(alphabet.count)))] }))
+    }
+}
+
+/// How a vote reached us.
+public enum VoteChannel: String, Sendable, CaseIterable {
+    case web, paper, code
+}
+
+/// Who is voting: a registry entry (by national ID) or a printed code.
+public enum VoterCredential: Sendable {
+    case nationalID(NationalID)
+    case code(VotingCode)
+
+    /// Reads a clerk's entry: a voting code (12 characters with dashes) or a national ID number.
+    public init(parsing text: String) throws(RegistryFieldError) {
+        if text.contains("-"), let code = try? VotingCode(parsing: text) {
+            self = .code(code)
+        } else {
+            self = .nationalID(try NationalID(parsing: text))
+        }
+    }
+}
+
+public enum VoteError: Error, Equatable, CustomStringConvertible {
+    case notEligible
+    case alreadyVoted(channel: VoteChannel)
+    case notInVoting(Phase)
+    case invalid(BallotError)
+
+    public var description: String {
+        switch self {
+        case .notEligible: return "this voter is not in the registry and holds no valid code"
+        case .alreadyVoted(let channel): return "this voter already voted (\(channel.rawValue)); only one vote per person"
+        case .notInVoting(let phase): return "voting is not open (the cycle is in \(phase.rawValue))"
+        case .invalid(let error): return error.description
+        }
+    }
+}
