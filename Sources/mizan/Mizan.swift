@@ -1,7 +1,28 @@
 import ArgumentParser
 
+import Foundation
+
 @main
 struct Mizan: AsyncParsableCommand {
+    /// Runs the command like ArgumentParser does, except that a usage mistake exits with status 1,
+    /// as every user error does here, instead of 64.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                Terminal.error(fullMessage(for: error))
+                Foundation.exit(1)
+            }
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "mizan",
         abstract: "Participatory budgeting for Moroccan communes.",
