@@ -27,8 +27,12 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
                 fraction = String(tail)
             }
         }
-        let digits = wholePart.filter { $0 != " " && $0 != "." && $0 != "," && $0 != "\u{00A0}" && $0 != "\u{202F}" }
-        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), fraction.allSatisfy(\.isASCIIDigit),
+        // Thousands groups after the first must have exactly three digits, so "1.2.3" is refused
+        // rather than guessed.
+        let groups = wholePart.split(omittingEmptySubsequences: false, whereSeparator: { " .,\u{00A0}\u{202F}".contains($0) })
+        let wellGrouped = groups.count == 1 || (1...3).contains(groups[0].count) && groups.dropFirst().allSatisfy { $0.count == 3 }
+        let digits = String(groups.joined())
+        guard wellGrouped, !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), fraction.allSatisfy(\.isASCIIDigit),
             let whole = Int64(digits), whole <= Int64.max / 100
         else { throw .notANumber(text) }
         let cents = fraction.isEmpty ? 0 : Int64(fraction.count == 1 ? fraction + "0" : fraction)!
