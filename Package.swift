@@ -56,7 +56,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Templates"), .copy("Static")]
+            resources: [.copy("Templates"), .copy("Static"), .copy("Catalogs")]
         ),
         .executableTarget(
             name: "mizan",

@@ -129,4 +129,6 @@ public protocol GeographyRepository: Sendable {
     func communes(inProvince code: GeoCode) async throws -> [Commune]
     func commune(code: GeoCode) async throws -> Commune?
     func districts(ofCommune code: GeoCode) async throws -> [District]
+    /// Communes whose French or Arabic name contains `text` (Arabic compared without diacritics).
+    func searchCommunes(_ text: String, limit: Int) async throws -> [Commune]
 }

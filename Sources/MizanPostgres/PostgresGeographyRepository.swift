@@ -69,6 +69,16 @@ public struct PostgresGeographyRepository: GeographyRepository {
         }
     }
 
+    public func searchCommunes(_ text: String, limit: Int) async throws -> [Commune] {
+        try await pool.query("""
+            SELECT c.id, c.code, p.code, c.slug, c.kind, c.name_fr, c.name_ar, c.population
+            FROM communes c JOIN provinces p ON p.id = c.province_id
+            WHERE c.name_fr ILIKE '%' || \(text) || '%' OR c.slug LIKE '%' || lower(\(text)) || '%'
+               OR c.name_ar LIKE '%' || \(text) || '%'
+            ORDER BY c.population DESC LIMIT \(limit)
+            """).map(Self.commune)
+    }
+
     static func region(_ row: Row) throws -> Region {
         Region(
             id: try row.decode(Int.self, 0), code: try row.decode(String.self, 1),

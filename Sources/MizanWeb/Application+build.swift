@@ -6,7 +6,9 @@ import MizanPostgres
 /// Builds the web application. Used by `mizan serve` and by the tests, which run it on a real
 /// socket against a real database.
 ///
-/// The pool is added as a service so that it is shut down after the server stops taking requests.
+/// Every page lives under a language prefix (`/ar/`, `/fr/`, `/en/`, `/zgh/`); unprefixed
+/// addresses redirect to the visitor's language. The pool is added as a service so it is shut down
+/// after the server stops taking requests.
 public func buildApplication(
     configuration: WebConfiguration, pool: ConnectionPool, logger: Logger = Logger(label: "mizan.web")
 ) throws -> some ApplicationProtocol {
@@ -14,13 +16,25 @@ public func buildApplication(
     let router = Router(context: WebContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(pages: pages, retryAfterSeconds: configuration.retryAfterSeconds, logger: logger))
+    router.add(middleware: LanguageCookieMiddleware(secureCookies: configuration.secureCookies))
 
     router.get("health") { _, _ -> Response in
         _ = try await pool.query("SELECT 1")
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
     StaticController(pages: pages).addRoutes(to: router)
-    GeographyController(repository: PostgresGeographyRepository(pool: pool), pages: pages).addRoutes(to: router)
+
+    let geography = GeographyController(repository: PostgresGeographyRepository(pool: pool), pool: pool, pages: pages)
+    let cycles = CycleController(pool: pool, pages: pages)
+    for language in Language.allCases {
+        let group = router.group(RouterPath(language.rawValue))
+        geography.addRoutes(to: group, language: language)
+        cycles.addRoutes(to: group, language: language)
+    }
+    router.get("/") { request, _ in LanguageRouting.redirect(request) }
+    for legacy in ["search", "regions/:code", "provinces/:code", "communes/:code", "cycles/:id"] {
+        router.get(RouterPath(legacy)) { request, _ in LanguageRouting.redirect(request) }
+    }
 
     return Application(
         router: router,

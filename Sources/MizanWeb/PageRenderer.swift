@@ -7,6 +7,7 @@ import Mustache
 public struct PageRenderer: Sendable {
     let library: MustacheLibrary
     let stylesheet: String
+    public let catalogs: Catalogs
 
     public init() throws {
         guard let templates = Bundle.module.url(forResource: "Templates", withExtension: nil),
@@ -20,16 +21,29 @@ public struct PageRenderer: Sendable {
         }
         self.library = library
         self.stylesheet = try String(contentsOf: stylesheet, encoding: .utf8)
+        catalogs = try Catalogs()
     }
 
-    /// A whole HTML page.
-    public func render(_ page: some PageModel, status: HTTPResponse.Status = .ok) throws -> Response {
-        guard let body = library.render(page, withTemplate: page.template) else { throw PageError.missingTemplate(page.template) }
-        let layout = Layout(title: page.title, lang: page.language.code, dir: page.language.direction, body: body)
+    /// A whole HTML page in `language`; `path` is the page's address without the language prefix,
+    /// for the language menu.
+    public func render(
+        _ page: some PageModel, language: Language, path: String, status: HTTPResponse.Status = .ok
+    ) throws -> Response {
+        let table = catalogs.table(language)
+        let scope = Scope(page: page, extras: ["t": table, "lang": language.rawValue])
+        guard let body = library.render(scope, withTemplate: page.template) else { throw PageError.missingTemplate(page.template) }
+        let layout = Layout(
+            title: page.title(catalogs, language), lang: language.rawValue, dir: language.direction, body: body, t: table,
+            home: "/\(language.rawValue)/",
+            languages: Language.allCases.map {
+                LanguageLink(code: $0.rawValue, name: $0.nativeName, href: "/\($0.rawValue)\(path)", current: $0 == language)
+            })
         guard let html = library.render(layout, withTemplate: "layout") else { throw PageError.missingTemplate("layout") }
-        return Response(
+        var response = Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: html)))
+        response.headers[.contentLanguage] = language.rawValue
+        return response
     }
 
     /// Stored properties only: templates see values through reflection, which skips computed ones.
@@ -38,22 +52,34 @@ public struct PageRenderer: Sendable {
         let lang: String
         let dir: String
         let body: String
+        let t: [String: String]
+        let home: String
+        let languages: [LanguageLink]
+    }
+
+    struct LanguageLink {
+        let code: String
+        let name: String
+        let href: String
+        let current: Bool
+    }
+
+    /// Looks names up in a few shared values (the catalog `t`, `lang`) and then in the page model.
+    struct Scope: MustacheParent {
+        let page: Any
+        let extras: [String: Any]
+
+        func child(named name: String) -> Any? {
+            if let value = extras[name] { return value }
+            return Mirror(reflecting: page).children.first { $0.label == name }?.value
+        }
     }
 }
 
 /// What every page model gives the layout.
 public protocol PageModel {
     var template: String { get }
-    var title: String { get }
-    var language: PageLanguage { get }
-}
-
-/// The page's language and writing direction.
-public struct PageLanguage: Sendable {
-    public let code: String
-    public let direction: String
-    public static let french = PageLanguage(code: "fr", direction: "ltr")
-    public static let arabic = PageLanguage(code: "ar", direction: "rtl")
+    func title(_ catalogs: Catalogs, _ language: Language) -> String
 }
 
 enum PageError: Error, CustomStringConvertible {
@@ -62,7 +88,7 @@ enum PageError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .missingResources: return "the web templates and stylesheet were not found in the MizanWeb bundle"
+        case .missingResources: return "the web templates, catalogs or stylesheet were not found in the MizanWeb bundle"
         case .missingTemplate(let name): return "no template named \(name)"
         }
     }

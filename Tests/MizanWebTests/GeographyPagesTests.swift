@@ -31,20 +31,20 @@ struct GeographyPagesTests {
 
     @Test func homeListsTheTwelveRegionsAndThroughThemEveryCommune() async throws {
         try await withSite { client in
-            let home = try await client.execute(uri: "/", method: .get)
+            let home = try await client.execute(uri: "/fr/", method: .get)
             #expect(home.status == .ok)
             #expect(home.headers[.contentType] == "text/html; charset=utf-8")
             let html = String(buffer: home.body)
-            let regions = Self.links(html, prefix: "/regions/")
+            let regions = Self.links(html, prefix: "/fr/regions/")
             #expect(regions.count == 12)
             #expect(html.contains("الشرق"), "Arabic names are shown")
             #expect(html.contains("1.503 communes"))
 
             var communes: Set<String> = []
             for region in regions.sorted() {
-                let page = try await client.execute(uri: "/regions/\(region)", method: .get)
+                let page = try await client.execute(uri: "/fr/regions/\(region)", method: .get)
                 #expect(page.status == .ok)
-                communes.formUnion(Self.links(String(buffer: page.body), prefix: "/communes/"))
+                communes.formUnion(Self.links(String(buffer: page.body), prefix: "/fr/communes/"))
             }
             #expect(communes.count == 1_503)
         }
@@ -52,15 +52,15 @@ struct GeographyPagesTests {
 
     @Test func communePageShowsNamesPopulationAndArrondissements() async throws {
         try await withSite { client in
-            let casablanca = try await client.execute(uri: "/communes/06.141.01.0", method: .get)
+            let casablanca = try await client.execute(uri: "/fr/communes/06.141.01.0", method: .get)
             #expect(casablanca.status == .ok)
             let html = String(buffer: casablanca.body)
             #expect(html.contains("Casablanca"))
             #expect(html.contains("الدار البيضاء"))
             #expect(html.contains("3.215.935 habitants"))
-            #expect(html.components(separatedBy: "<li><span class=\"fr\">").count - 1 == 16, "16 arrondissements")
+            #expect(html.components(separatedBy: "<li><span>").count - 1 == 16, "16 arrondissements")
 
-            let province = try await client.execute(uri: "/provinces/02.113", method: .get)
+            let province = try await client.execute(uri: "/fr/provinces/02.113", method: .get)
             #expect(province.status == .ok)
             #expect(String(buffer: province.body).contains("Berkane"))
         }
@@ -68,7 +68,7 @@ struct GeographyPagesTests {
 
     @Test func unknownAndMalformedCodesGetAFriendly404() async throws {
         try await withSite { client in
-            for uri in ["/communes/99.999.99.9", "/communes/abc", "/regions/1", "/nowhere"] {
+            for uri in ["/fr/communes/99.999.99.9", "/fr/communes/abc", "/fr/regions/1", "/nowhere", "/fr/cycles/999"] {
                 let response = try await client.execute(uri: uri, method: .get)
                 #expect(response.status == .notFound, "\(uri)")
                 let html = String(buffer: response.body)
@@ -80,7 +80,7 @@ struct GeographyPagesTests {
 
     @Test func everyResponseCarriesSecurityHeaders() async throws {
         try await withSite { client in
-            for uri in ["/", "/static/mizan.css", "/nowhere"] {
+            for uri in ["/fr/", "/static/mizan.css", "/nowhere"] {
                 let response = try await client.execute(uri: uri, method: .get)
                 let policy = response.headers[.contentSecurityPolicy] ?? ""
                 #expect(policy.contains("frame-ancestors 'none'"))
@@ -98,7 +98,7 @@ struct GeographyPagesTests {
         let pool = ConnectionPool(configuration: unreachable, maximumConnections: 2)
         let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0, retryAfterSeconds: 7), pool: pool)
         try await app.test(.live) { client in
-            let response = try await client.execute(uri: "/", method: .get)
+            let response = try await client.execute(uri: "/fr/", method: .get)
             #expect(response.status == .serviceUnavailable)
             #expect(response.headers[.retryAfter] == "7")
             let html = String(buffer: response.body)

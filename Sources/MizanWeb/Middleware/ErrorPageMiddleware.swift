@@ -3,9 +3,9 @@ import Logging
 import MizanCore
 import MizanPostgres
 
-/// Turns failures into pages a citizen can read: 404 for what does not exist, 503 with Retry-After
-/// when the database is unreachable or saturated, and a plain 500 otherwise. Details (SQL, stack)
-/// go to the log only.
+/// Turns failures into pages a citizen can read, in their language: 404 for what does not exist,
+/// 503 with Retry-After when the database is unreachable or saturated, and a plain 500 otherwise.
+/// Details (SQL, stack) go to the log only.
 struct ErrorPageMiddleware: RouterMiddleware {
     typealias Context = WebContext
     let pages: PageRenderer
@@ -13,38 +13,38 @@ struct ErrorPageMiddleware: RouterMiddleware {
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let language = LanguageRouting.preferred(for: request)
+        let path = String(request.uri.path.drop { $0 == "/" }.drop { $0 != "/" })
         do {
             return try await next(request, context)
         } catch let error as PostgresError where error.isUnavailable {
             logger.warning("database unavailable: \(error)", metadata: ["path": "\(request.uri.path)"])
-            var response = try pages.render(ErrorPage.unavailable, status: .serviceUnavailable)
+            var response = try pages.render(ErrorPage(kind: "unavailable", catalogs: pages.catalogs, language: language), language: language, path: path, status: .serviceUnavailable)
             response.headers[.retryAfter] = String(retryAfterSeconds)
             return response
         } catch let error as HTTPError where error.status == .notFound {
-            return try pages.render(ErrorPage.notFound, status: .notFound)
-        } catch let error as GeographyError {
-            _ = error
-            return try pages.render(ErrorPage.notFound, status: .notFound)
-        } catch let error as HTTPError {
-            return try pages.render(ErrorPage.badRequest, status: error.status)
+            return try pages.render(ErrorPage(kind: "not_found", catalogs: pages.catalogs, language: language), language: language, path: path, status: .notFound)
+        } catch is GeographyError {
+            return try pages.render(ErrorPage(kind: "not_found", catalogs: pages.catalogs, language: language), language: language, path: path, status: .notFound)
+        } catch let error as HTTPError where (400..<500).contains(error.status.code) {
+            return try pages.render(ErrorPage(kind: "bad_request", catalogs: pages.catalogs, language: language), language: language, path: path, status: error.status)
         } catch {
             logger.error("request failed: \(error)", metadata: ["path": "\(request.uri.path)"])
-            return try pages.render(ErrorPage.failure, status: .internalServerError)
+            return try pages.render(ErrorPage(kind: "failure", catalogs: pages.catalogs, language: language), language: language, path: path, status: .internalServerError)
         }
     }
 }
 
 struct ErrorPage: PageModel {
     let template = "error"
-    let title: String
+    let heading: String
     let message: String
-    let language = PageLanguage.french
 
-    static let unavailable = ErrorPage(
-        title: "Service momentanément indisponible",
-        message: "Le service est momentanément surchargé ou en maintenance. Rien n'a été perdu : réessayez dans quelques secondes.")
-    static let notFound = ErrorPage(title: "Page introuvable", message: "Cette adresse ne correspond à aucune page de Mizan.")
-    static let badRequest = ErrorPage(title: "Requête invalide", message: "La requête n'a pas pu être comprise.")
-    static let failure = ErrorPage(
-        title: "Erreur", message: "Une erreur inattendue s'est produite. Elle a été enregistrée ; réessayez plus tard.")
+    /// From the catalog keys `error_<kind>_title` and `error_<kind>`.
+    init(kind: String, catalogs: Catalogs, language: Language) {
+        heading = catalogs.text("error_\(kind)_title", language)
+        message = catalogs.text("error_\(kind)", language)
+    }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { heading }
 }

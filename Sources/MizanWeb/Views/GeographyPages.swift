@@ -1,135 +1,155 @@
 import MizanCore
 
-/// Numbers the Moroccan way in French text: 1.234.567.
+/// Numbers grouped by dots, as Moroccan French and Arabic texts print them: 1.234.567.
 func groupedNumber(_ value: Int) -> String {
     let digits = String(value.magnitude)
-    var groups: [Substring] = []
-    var end = digits.endIndex
-    while end > digits.startIndex {
-        let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-        groups.insert(digits[start..<end], at: 0)
-        end = start
+    var grouped = ""
+    for (offset, character) in digits.enumerated() {
+        if offset > 0, (digits.count - offset) % 3 == 0 { grouped += "." }
+        grouped.append(character)
     }
-    return (value < 0 ? "-" : "") + groups.joined(separator: ".")
+    return (value < 0 ? "-" : "") + grouped
+}
+
+/// A place name in the page's language first, the other official name beside it.
+struct PlaceName {
+    let primary: String
+    let secondary: String
+    let secondaryLang: String
+
+    init(_ name: BilingualName, _ language: Language) {
+        if language == .ar {
+            primary = name.arabic
+            secondary = name.french
+            secondaryLang = "fr"
+        } else {
+            primary = name.french
+            secondary = name.arabic
+            secondaryLang = "ar"
+        }
+    }
 }
 
 struct RegionItem {
     let code: String
-    let nameFrench: String
-    let nameArabic: String
+    let name: PlaceName
     let population: String
-    let communeCount: Int
+    let communes: String
 
-    init(_ region: Region) {
+    init(_ region: Region, _ catalogs: Catalogs, _ language: Language) {
         code = region.code
-        nameFrench = region.name.french
-        nameArabic = region.name.arabic
-        population = groupedNumber(region.population)
-        communeCount = region.communeCount
+        name = PlaceName(region.name, language)
+        population = catalogs.text("inhabitants", language, ["count": groupedNumber(region.population)])
+        communes = catalogs.text("communes_count", language, ["count": groupedNumber(region.communeCount)])
     }
 }
 
 struct CommuneItem {
     let code: String
-    let nameFrench: String
-    let nameArabic: String
+    let name: PlaceName
     let population: String
     let kind: String
 
-    init(_ commune: Commune) {
+    init(_ commune: Commune, _ catalogs: Catalogs, _ language: Language) {
         code = commune.code
-        nameFrench = commune.name.french
-        nameArabic = commune.name.arabic
-        population = groupedNumber(commune.population)
-        kind = commune.kind == .urban ? "urbaine" : "rurale"
+        name = PlaceName(commune.name, language)
+        population = catalogs.text("inhabitants", language, ["count": groupedNumber(commune.population)])
+        kind = catalogs.text(commune.kind == .urban ? "commune_urban" : "commune_rural", language)
     }
 }
 
 struct ProvinceSection {
     let code: String
-    let nameFrench: String
-    let nameArabic: String
+    let name: PlaceName
     let kind: String
     let population: String
-    let communeCount: Int
+    let communeCount: String
     let communes: [CommuneItem]
     let hasCommunes: Bool
 
-    init(province: Province, communes: [Commune]) {
+    init(province: Province, communes: [Commune], _ catalogs: Catalogs, _ language: Language) {
         code = province.code
-        nameFrench = province.name.french
-        nameArabic = province.name.arabic
-        kind = switch province.kind {
-        case .province: "Province"
-        case .prefecture: "Préfecture"
-        case .prefectureOfArrondissements: "Préfecture d'arrondissements"
-        }
-        population = groupedNumber(province.population)
-        communeCount = province.communeCount
-        self.communes = communes.map(CommuneItem.init)
+        name = PlaceName(province.name, language)
+        kind = catalogs.text("province_kind_\(province.kind.rawValue)", language)
+        population = catalogs.text("inhabitants", language, ["count": groupedNumber(province.population)])
+        communeCount = catalogs.text("communes_count", language, ["count": groupedNumber(province.communeCount)])
+        self.communes = communes.map { CommuneItem($0, catalogs, language) }
         hasCommunes = !communes.isEmpty
     }
 }
 
 struct DistrictItem {
-    let nameFrench: String
-    let nameArabic: String
+    let name: PlaceName
     let population: String?
 
-    init(_ district: District) {
-        nameFrench = district.name.french
-        nameArabic = district.name.arabic
-        population = district.population.map(groupedNumber)
+    init(_ district: District, _ catalogs: Catalogs, _ language: Language) {
+        name = PlaceName(district.name, language)
+        population = district.population.map { catalogs.text("inhabitants", language, ["count": groupedNumber($0)]) }
     }
 }
 
 struct HomePage: PageModel {
     let template = "home"
-    let title = "Mizan — budget participatif des communes du Maroc"
-    let language = PageLanguage.french
     let regions: [RegionItem]
-    let regionCount: Int
-    let communeTotal: String
+    let intro: String
+    let query: String
 
-    init(regions: [RegionItem]) {
-        self.regions = regions
-        regionCount = regions.count
-        communeTotal = groupedNumber(regions.reduce(0) { $0 + $1.communeCount })
+    func title(_ catalogs: Catalogs, _ language: Language) -> String {
+        "\(catalogs.text("site_name", language)) — \(catalogs.text("tagline", language))"
     }
+}
+
+struct SearchPage: PageModel {
+    let template = "search"
+    let query: String
+    let summary: String
+    let communes: [CommuneItem]
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(summary) — \(catalogs.text("site_name", language))" }
 }
 
 struct RegionPage: PageModel {
     let template = "region"
-    let language = PageLanguage.french
     let region: RegionItem
     let provinces: [ProvinceSection]
-    var title: String { "\(region.nameFrench) — Mizan" }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(region.name.primary) — \(catalogs.text("site_name", language))" }
 }
 
 struct ProvincePage: PageModel {
     let template = "province"
-    let language = PageLanguage.french
     let region: RegionItem
     let province: ProvinceSection
-    var title: String { "\(province.nameFrench) — Mizan" }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(province.name.primary) — \(catalogs.text("site_name", language))" }
 }
 
 struct CommunePage: PageModel {
     let template = "commune"
-    let language = PageLanguage.french
     let region: RegionItem
     let province: ProvinceSection
     let commune: CommuneItem
     let districts: [DistrictItem]
     let hasDistricts: Bool
-    let title: String
+    let cycles: [CycleSummary]
+    let hasCycles: Bool
 
-    init(region: RegionItem, province: ProvinceSection, commune: CommuneItem, districts: [DistrictItem]) {
-        self.region = region
-        self.province = province
-        self.commune = commune
-        self.districts = districts
-        hasDistricts = !districts.isEmpty
-        title = "\(commune.nameFrench) — Mizan"
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(commune.name.primary) — \(catalogs.text("site_name", language))" }
+}
+
+/// A cycle in a list: title, budget, phase.
+struct CycleSummary {
+    let id: Int
+    let title: String
+    let year: Int
+    let budget: String
+    let phase: String
+
+    init(_ cycle: Cycle, _ catalogs: Catalogs, _ language: Language) {
+        id = cycle.id
+        title = cycle.title
+        year = cycle.year
+        budget = catalogs.money(cycle.budget, language)
+        phase = catalogs.text("phase_\(cycle.phase.rawValue)", language)
     }
 }

@@ -1,0 +1,59 @@
+import Foundation
+import MizanCore
+
+/// Every user-facing string, per language, from `Catalogs/<language>.json`. French is the
+/// reference: a test fails when another catalog lacks one of its keys.
+public struct Catalogs: Sendable {
+    let strings: [Language: [String: String]]
+
+    public init() throws {
+        var strings: [Language: [String: String]] = [:]
+        for language in Language.allCases {
+            guard let url = Bundle.module.url(forResource: "Catalogs/\(language.rawValue)", withExtension: "json") else {
+                throw PageError.missingResources
+            }
+            strings[language] = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))
+        }
+        self.strings = strings
+    }
+
+    /// The whole catalog of a language, for templates (`{{t.key}}`).
+    public func table(_ language: Language) -> [String: String] {
+        strings[language] ?? [:]
+    }
+
+    /// Keys French has that `language` lacks.
+    public func missingKeys(in language: Language) -> [String] {
+        let reference = Set(strings[.fr]?.keys ?? [:].keys)
+        return reference.subtracting(strings[language]?.keys ?? [:].keys).sorted()
+    }
+
+    /// A string with `{name}` placeholders filled in. A missing key shows as the key itself, which
+    /// the catalog test prevents from ever reaching users.
+    public func text(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
+        var text = strings[language]?[key] ?? strings[.fr]?[key] ?? key
+        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        return text
+    }
+
+    /// Amounts as `1.234.567,89 MAD`, with the Arabic currency sign on Arabic pages.
+    public func money(_ amount: Money, _ language: Language) -> String {
+        amount.formatted(currency: language == .ar ? "د.م." : "MAD")
+    }
+
+    /// A count with thousands grouped by dots.
+    public func number(_ value: Int) -> String { groupedNumber(value) }
+
+    /// Gregorian date and time in Morocco's zone.
+    public func date(_ date: Date, _ language: Language, withTime: Bool = false) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Africa/Casablanca") ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+        let month = text("month_\(parts.month ?? 1)", language)
+        var result = "\(parts.day ?? 1) \(month) \(parts.year ?? 2000)"
+        if withTime {
+            result += String(format: " %02d:%02d", parts.hour ?? 0, parts.minute ?? 0)
+        }
+        return result
+    }
+}
