@@ -7,6 +7,7 @@ import Foundation
 public struct ServerSecrets: Sendable {
     private let registryKey: SymmetricKey
     private let ballotKey: SymmetricKey
+    private let signingKey: SymmetricKey
 
     /// At least 32 bytes of randomness.
     public init(masterKey: [UInt8]) throws(SecretsError) {
@@ -16,6 +17,19 @@ public struct ServerSecrets: Sendable {
             inputKeyMaterial: master, info: Data("mizan registry v1".utf8), outputByteCount: 32)
         ballotKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: master, info: Data("mizan ballot pseudonym v1".utf8), outputByteCount: 32)
+        signingKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("mizan web signing v1".utf8), outputByteCount: 32)
+    }
+
+    /// A signature for web tokens (CSRF, the voter session), URL- and cookie-safe.
+    public func sign(_ message: String) -> String {
+        Data(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: signingKey)).base64URLEncoded
+    }
+
+    /// Constant-time check of `sign(message)`.
+    public func isValidSignature(_ signature: String, for message: String) -> Bool {
+        guard let bytes = Data(base64URLEncoded: signature) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(bytes, authenticating: Data(message.utf8), using: signingKey)
     }
 
     /// HMAC-SHA256 of a normalised national ID number: what the registry stores instead of it.
@@ -100,4 +114,31 @@ public struct RegistryFieldError: Error, Equatable, CustomStringConvertible {
         self.reason = reason
     }
     public var description: String { "\(field) \(reason)" }
+}
+
+extension Data {
+    /// Base64 with the URL alphabet and no padding.
+    public var base64URLEncoded: String {
+        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public init?(base64URLEncoded text: String) {
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while standard.count % 4 != 0 { standard += "=" }
+        self.init(base64Encoded: standard)
+    }
+}
+
+/// Random URL-safe tokens for tracking links and CSRF cookies.
+public enum RandomToken {
+    public static func make(bytes count: Int = 18) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return Data((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64URLEncoded
+    }
+
+    /// SHA-256 of a token, which is what gets stored.
+    public static func digest(_ token: String) -> [UInt8] {
+        Array(SHA256.hash(data: Data(token.utf8)))
+    }
 }

@@ -10,7 +10,7 @@ import MizanPostgres
 /// addresses redirect to the visitor's language. The pool is added as a service so it is shut down
 /// after the server stops taking requests.
 public func buildApplication(
-    configuration: WebConfiguration, pool: ConnectionPool, logger: Logger = Logger(label: "mizan.web")
+    configuration: WebConfiguration, pool: ConnectionPool, secrets: ServerSecrets, logger: Logger = Logger(label: "mizan.web")
 ) throws -> some ApplicationProtocol {
     let pages = try PageRenderer()
     let router = Router(context: WebContext.self)
@@ -26,10 +26,13 @@ public func buildApplication(
 
     let geography = GeographyController(repository: PostgresGeographyRepository(pool: pool), pool: pool, pages: pages)
     let cycles = CycleController(pool: pool, pages: pages)
+    let csrf = CSRF(secrets: secrets, secureCookies: configuration.secureCookies)
+    let proposals = ProposalController(pool: pool, pages: pages, csrf: csrf)
     for language in Language.allCases {
         let group = router.group(RouterPath(language.rawValue))
         geography.addRoutes(to: group, language: language)
         cycles.addRoutes(to: group, language: language)
+        proposals.addRoutes(to: group, language: language)
     }
     router.get("/") { request, _ in LanguageRouting.redirect(request) }
     for legacy in ["search", "regions/:code", "provinces/:code", "communes/:code", "cycles/:id"] {

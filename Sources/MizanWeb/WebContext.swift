@@ -10,4 +10,7 @@ public struct WebContext: RequestContext {
     }
 
     public var requestDecoder: URLEncodedFormDecoder { URLEncodedFormDecoder() }
+
+    /// Forms are small; a larger body is refused before it is read.
+    public var maxUploadSize: Int { 64 * 1024 }
 }

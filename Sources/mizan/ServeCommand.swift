@@ -50,7 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let pool = ConnectionPool(
                 configuration: session.configuration, maximumConnections: poolSize ?? ConnectionPool.defaultSize, logger: logger)
-            let app = try buildApplication(configuration: WebConfiguration(host: host, port: port), pool: pool, logger: logger)
+            let secrets = try SecretsLoader.load(home: database.homeDirectory)
+            let app = try buildApplication(
+                configuration: WebConfiguration(host: host, port: port), pool: pool, secrets: secrets, logger: logger)
             logger.info("Mizan is at http://\(host):\(port)/ — press Ctrl-C to stop")
             try await app.runService()
         }

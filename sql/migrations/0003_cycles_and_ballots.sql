@@ -340,3 +340,31 @@ CREATE TRIGGER registry_phase_guard BEFORE INSERT OR UPDATE OR DELETE ON registr
     FOR EACH ROW EXECUTE FUNCTION registry_phase_guard();
 CREATE TRIGGER voting_codes_phase_guard BEFORE INSERT OR UPDATE OR DELETE ON voting_codes
     FOR EACH ROW EXECUTE FUNCTION registry_phase_guard();
+
+-- Full-text search over proposals in Arabic, French, English and a language-neutral form.
+-- Arabic is normalised first (hamza forms of alef, taa marbuta, alef maqsura, diacritics and
+-- tatweel) so that spelling variants citizens type find each other.
+CREATE FUNCTION mizan_normalize_arabic(input text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT translate(
+        regexp_replace(input, '[\u064B-\u065F\u0670\u0640]', '', 'g'),
+        'أإآٱةى', 'اااهي')
+$$;
+
+ALTER TABLE proposals ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
+    setweight(to_tsvector('simple', mizan_normalize_arabic(title)), 'A')
+    || setweight(to_tsvector('arabic', mizan_normalize_arabic(title)), 'A')
+    || setweight(to_tsvector('french', title), 'A')
+    || setweight(to_tsvector('english', title), 'A')
+    || to_tsvector('simple', mizan_normalize_arabic(description || ' ' || category || ' ' || coalesce(location, '')))
+    || to_tsvector('arabic', mizan_normalize_arabic(description))
+    || to_tsvector('french', description)
+    || to_tsvector('english', description)
+) STORED;
+CREATE INDEX proposals_search_idx ON proposals USING gin (search_vector);
+
+-- Eligibility attempts, for rate limiting per client and per registry entry across web servers.
+CREATE TABLE eligibility_attempts (
+    key text NOT NULL,
+    attempted_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX eligibility_attempts_key_idx ON eligibility_attempts (key, attempted_at);

@@ -22,6 +22,8 @@ struct ErrorPageMiddleware: RouterMiddleware {
             var response = try pages.render(ErrorPage(kind: "unavailable", catalogs: pages.catalogs, language: language), language: language, path: path, status: .serviceUnavailable)
             response.headers[.retryAfter] = String(retryAfterSeconds)
             return response
+        } catch is CSRFRejected {
+            return try pages.render(ErrorPage(kind: "csrf", catalogs: pages.catalogs, language: language), language: language, path: path, status: .forbidden)
         } catch let error as HTTPError where error.status == .notFound {
             return try pages.render(ErrorPage(kind: "not_found", catalogs: pages.catalogs, language: language), language: language, path: path, status: .notFound)
         } catch is GeographyError {

@@ -1,0 +1,141 @@
+import MizanCore
+
+/// A category's name in the page language; free-text categories typed by staff show as typed.
+func categoryName(_ key: String, _ catalogs: Catalogs, _ language: Language) -> String {
+    ProposalController.categories.contains(key) ? catalogs.text("category_\(key)", language) : key
+}
+
+struct Option {
+    let value: String
+    let label: String
+    let selected: Bool
+}
+
+/// The proposal form, filled with what the visitor typed and the errors next to each field.
+struct ProposalFormPage: PageModel {
+    let template = "propose"
+    let cycleID: Int
+    let cycleTitle: String
+    let open: Bool
+    let csrf: String
+    let values: ProposalController.Form
+    let categories: [Option]
+    let districts: [Option]
+    let hasDistricts: Bool
+    let hasErrors: Bool
+    let errors: [String: String]
+
+    init(
+        cycle: Cycle, districts: [District], values: ProposalController.Form, errors: [String: String], csrf: String,
+        catalogs: Catalogs, language: Language
+    ) {
+        cycleID = cycle.id
+        cycleTitle = cycle.title
+        open = cycle.phase == .proposals
+        self.csrf = csrf
+        self.values = values
+        categories = ProposalController.categories.map {
+            Option(value: $0, label: catalogs.text("category_\($0)", language), selected: values.category == $0)
+        }
+        self.districts = districts.map {
+            Option(value: String($0.id), label: PlaceName($0.name, language).primary, selected: values.district == String($0.id))
+        }
+        hasDistricts = !districts.isEmpty
+        hasErrors = !errors.isEmpty
+        self.errors = errors.mapValues { catalogs.text($0, language) }
+    }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String {
+        "\(catalogs.text("propose_heading", language)) — \(cycleTitle)"
+    }
+}
+
+struct ProposalItem {
+    let id: Int
+    let title: String
+    let category: String
+    let status: String
+    let cost: String
+
+    init(_ proposal: Proposal, _ catalogs: Catalogs, _ language: Language) {
+        id = proposal.id
+        title = proposal.title
+        category = categoryName(proposal.category, catalogs, language)
+        status = catalogs.text("status_\(proposal.status.rawValue)", language)
+        cost = catalogs.money(proposal.officialCost ?? proposal.estimatedCost, language)
+    }
+}
+
+struct ProposalListPage: PageModel {
+    let template = "proposals"
+    let cycleID: Int
+    let cycleTitle: String
+    let query: String
+    let categories: [Option]
+    let statuses: [Option]
+    let proposals: [ProposalItem]
+    let hasProposals: Bool
+    let canPropose: Bool
+
+    init(
+        cycle: Cycle, proposals: [Proposal], query: String, category: String?, status: ProposalStatus?, catalogs: Catalogs,
+        language: Language
+    ) {
+        cycleID = cycle.id
+        cycleTitle = cycle.title
+        self.query = query
+        categories = ProposalController.categories.map {
+            Option(value: $0, label: catalogs.text("category_\($0)", language), selected: category == $0)
+        }
+        statuses = [ProposalStatus.submitted, .accepted, .rejected, .merged].map {
+            Option(value: $0.rawValue, label: catalogs.text("status_\($0.rawValue)", language), selected: status == $0)
+        }
+        self.proposals = proposals.map { ProposalItem($0, catalogs, language) }
+        hasProposals = !proposals.isEmpty
+        canPropose = cycle.phase == .proposals
+    }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String {
+        "\(catalogs.text("proposals_heading", language)) — \(cycleTitle)"
+    }
+}
+
+struct ProposalPage: PageModel {
+    let template = "proposal"
+    let id: Int
+    let cycleID: Int
+    let cycleTitle: String
+    let heading: String
+    let description: String?
+    let category: String
+    let location: String?
+    let status: String
+    let estimatedCost: String
+    let officialCost: String?
+    let officialAnswer: String?
+    let mergedNote: String?
+    let hiddenNote: String?
+    let trackingNote: String?
+    let isNew: Bool
+
+    init(proposal: Proposal, cycle: Cycle, trackingLink: String?, isNew: Bool, catalogs: Catalogs, language: Language) {
+        id = proposal.id
+        cycleID = cycle.id
+        cycleTitle = cycle.title
+        let hidden = proposal.status == .hidden
+        heading = hidden ? catalogs.text("status_hidden", language) : proposal.title
+        description = hidden || proposal.description.isEmpty ? nil : proposal.description
+        category = categoryName(proposal.category, catalogs, language)
+        location = hidden ? nil : proposal.location
+        status = catalogs.text("status_\(proposal.status.rawValue)", language)
+        estimatedCost = catalogs.money(proposal.estimatedCost, language)
+        officialCost = proposal.officialCost.map { catalogs.money($0, language) }
+        officialAnswer = proposal.officialAnswer
+        mergedNote = proposal.mergedInto.map { catalogs.text("merged_into", language, ["id": "\($0)"]) }
+        hiddenNote = hidden ? catalogs.text("proposal_hidden_note", language, ["reason": proposal.hiddenReason ?? ""]) : nil
+        trackingNote = trackingLink.map { catalogs.text("tracking_link", language, ["link": $0]) }
+        self.isNew = isNew
+    }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(heading) — \(cycleTitle)" }
+}
