@@ -28,11 +28,13 @@ public func buildApplication(
     let cycles = CycleController(pool: pool, pages: pages)
     let csrf = CSRF(secrets: secrets, secureCookies: configuration.secureCookies)
     let proposals = ProposalController(pool: pool, pages: pages, csrf: csrf)
+    let votes = VoteController(pool: pool, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies)
     for language in Language.allCases {
         let group = router.group(RouterPath(language.rawValue))
         geography.addRoutes(to: group, language: language)
         cycles.addRoutes(to: group, language: language)
         proposals.addRoutes(to: group, language: language)
+        votes.addRoutes(to: group, language: language)
     }
     router.get("/") { request, _ in LanguageRouting.redirect(request) }
     for legacy in ["search", "regions/:code", "provinces/:code", "communes/:code", "cycles/:id"] {

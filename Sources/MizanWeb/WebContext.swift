@@ -4,9 +4,12 @@ import Hummingbird
 /// instead of 500.
 public struct WebContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
+    /// The client's address, for rate limiting (the proxy's, when behind one).
+    public let remoteAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     public var requestDecoder: URLEncodedFormDecoder { URLEncodedFormDecoder() }

@@ -29,15 +29,16 @@ struct Site {
     }
 
     /// A Berkane cycle in the proposals phase, with one district; returns its id.
-    func cycleTakingProposals(ballot: BallotRules = .approval(minimum: 1, maximum: 2)) throws -> Int {
+    func cycleTakingProposals(ballot: BallotRules = .approval(minimum: 1, maximum: 2), title: String = "Budget participatif 2026") throws -> Int {
         try transaction { connection in
             let cycle = try CycleStore.create(
                 NewCycle(
-                    communeCode: GeoCode(parsing: "02.113.01.09"), year: 2026, title: "Budget participatif 2026",
+                    communeCode: GeoCode(parsing: "02.113.01.09"), year: 2026, title: title,
                     budget: .dirhams(1_000_000), ballot: ballot, rule: .mes, tieBreak: .lexicographic),
                 actor: "test", on: connection)
             try connection.query("""
                 INSERT INTO districts (commune_id, kind, name_fr, name_ar) VALUES (\(cycle.communeID), 'quarter', 'Hay Al Massira', 'حي المسيرة')
+                ON CONFLICT DO NOTHING
                 """)
             _ = try CycleStore.advance(cycle.id, actor: "test", on: connection)
             return cycle.id
@@ -84,5 +85,56 @@ struct Browser {
             headers: [.cookie: cookieHeader, .contentType: "application/x-www-form-urlencoded"], body: Self.form(fields))
         remember(response)
         return response
+    }
+}
+
+extension Site {
+    /// A cycle in voting with three accepted projects (200k, 300k, 600k MAD of a 1M budget), two
+    /// registered voters and one printed code.
+    func cycleInVoting(ballot: BallotRules) throws -> (cycle: Int, projects: [Int], code: VotingCode) {
+        let id = try cycleTakingProposals(ballot: ballot)
+        let code = VotingCode.random()
+        let projects = try transaction { connection -> [Int] in
+            var projects: [Int] = []
+            for (title, cost) in [("Éclairage de la rue 12", "200000"), ("Terrain de proximité", "300000"), ("Bibliothèque", "600000")] {
+                projects.append(try ProposalStore.submit(
+                    NewProposal(title: title, description: "", category: "other", district: nil, location: nil, estimatedCost: cost, language: "fr"),
+                    cycleID: id, trackingTokenHash: nil, actor: "test", on: connection).id)
+            }
+            _ = try CycleStore.advance(id, actor: "test", on: connection)
+            for (project, cost) in zip(projects, [200_000, 300_000, 600_000]) {
+                _ = try ProposalStore.review(project, .accept(cost: .dirhams(Int64(cost)), answer: nil), actor: "test", on: connection)
+            }
+            var reader = try RegistryFileReader(header: Array("national_id,birth_date".utf8), currentYear: 2026)
+            _ = try RegistryStore.importRecords(
+                cycleID: id, secrets: .forTests, skipInvalid: false, actor: "test", source: "test", on: connection
+            ) { accept in
+                for (line, text) in ["AB123456,1990-05-12", "CD234567,1985-07-12"].enumerated() {
+                    if case .success(let record) = reader.read(Array(text.utf8)[...], line: line + 2) { try accept(record) }
+                }
+                return []
+            }
+            try RegistryStore.issueCodes([code], cycleID: id, secrets: .forTests, actor: "test", on: connection)
+            _ = try CycleStore.advance(id, actor: "test", on: connection)
+            return projects
+        }
+        return (id, projects, code)
+    }
+}
+
+extension Browser {
+    /// Passes the eligibility check with an ID number and birth date (or a code) and returns the
+    /// ballot page.
+    mutating func becomeVoter(
+        _ client: any TestClientProtocol, cycle: Int, language: String = "fr", id: String = "AB123456", birthDate: String = "1990-05-12",
+        code: String? = nil
+    ) async throws -> TestResponse {
+        let form = try await get(client, "/\(language)/cycles/\(cycle)/vote")
+        let csrf = Browser.field("csrf", in: String(buffer: form.body)) ?? ""
+        var fields = ["csrf": csrf, "national_id": id, "birth_date": birthDate]
+        if let code { fields = ["csrf": csrf, "code": code] }
+        let checked = try await post(client, "/\(language)/cycles/\(cycle)/vote", fields)
+        guard checked.status == .seeOther, let location = checked.headers[.location] else { return checked }
+        return try await get(client, location)
     }
 }

@@ -38,6 +38,10 @@ struct CyclePage: PageModel {
     let ballotRule: String
     let winnerRule: String
     let tieBreak: String
+    let cycleID: Int
+    let takingProposals: Bool
+    let showsProposals: Bool
+    let voting: Bool
 
     struct TimelineStep {
         let phase: String
@@ -59,21 +63,30 @@ struct CyclePage: PageModel {
                 since: entered.map { catalogs.text("since", language, ["date": catalogs.date($0, language)]) },
                 current: step == cycle.phase, done: step < cycle.phase)
         }
-        switch cycle.ballot {
-        case .approval(let minimum, let maximum):
-            ballotRule = maximum.map { catalogs.text("ballot_approval", language, ["min": "\(max(minimum, 1))", "max": "\($0)"]) }
-                ?? catalogs.text("ballot_approval_any", language, ["min": "\(max(minimum, 1))"])
-        case .knapsack:
-            ballotRule = catalogs.text("ballot_knapsack", language, ["budget": catalogs.money(cycle.budget, language)])
-        case .points(let total, let cap):
-            let capText = cap.map { catalogs.text("ballot_points_cap", language, ["cap": "\($0)"]) } ?? ""
-            ballotRule = catalogs.text("ballot_points", language, ["points": "\(total)", "cap": capText])
-        case .ranked(let depth):
-            ballotRule = catalogs.text("ballot_ranked", language, ["depth": "\(depth)"])
-        }
+        ballotRule = Self.ballotRule(cycle, catalogs, language)
+        cycleID = cycle.id
+        takingProposals = cycle.phase == .proposals
+        showsProposals = cycle.phase >= .proposals
+        voting = cycle.phase == .voting
         winnerRule = catalogs.text("rule_\(cycle.rule.rawValue)", language)
         tieBreak = catalogs.text("tie_\(cycle.tieBreak.rawValue)", language)
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(heading) — \(communeName.primary)" }
+
+    /// The ballot rules in plain words.
+    static func ballotRule(_ cycle: Cycle, _ catalogs: Catalogs, _ language: Language) -> String {
+        switch cycle.ballot {
+        case .approval(let minimum, let maximum):
+            return maximum.map { catalogs.text("ballot_approval", language, ["min": "\(max(minimum, 1))", "max": "\($0)"]) }
+                ?? catalogs.text("ballot_approval_any", language, ["min": "\(max(minimum, 1))"])
+        case .knapsack:
+            return catalogs.text("ballot_knapsack", language, ["budget": catalogs.money(cycle.budget, language)])
+        case .points(let total, let cap):
+            let capText = cap.map { catalogs.text("ballot_points_cap", language, ["cap": "\($0)"]) } ?? ""
+            return catalogs.text("ballot_points", language, ["points": "\(total)", "cap": capText])
+        case .ranked(let depth):
+            return catalogs.text("ballot_ranked", language, ["depth": "\(depth)"])
+        }
+    }
 }

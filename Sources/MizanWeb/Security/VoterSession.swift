@@ -1,0 +1,65 @@
+import Foundation
+import Hummingbird
+import MizanCore
+
+/// The short, signed session a voter gets once eligibility is checked: which cycle, the voter key
+/// (an HMAC, never the ID number) and an expiry. Signed with the server secret, so it cannot be
+/// forged or moved to another cycle; nothing is kept on the server, so any web node accepts it.
+struct VoterSession: Equatable {
+    static let cookieName = "mz_voter"
+    static let lifetime: TimeInterval = 20 * 60
+
+    let cycleID: Int
+    let voterKey: [UInt8]
+    let district: Int?
+    let expires: Int
+
+    func cookie(_ secrets: ServerSecrets, secure: Bool) -> Cookie {
+        let body = "v1.\(cycleID).\(Data(voterKey).base64URLEncoded).\(district.map(String.init) ?? "-").\(expires)"
+        return Cookie(
+            name: Self.cookieName, value: "\(body).\(secrets.sign(body))", maxAge: Int(Self.lifetime), path: "/",
+            secure: secure, httpOnly: true, sameSite: .lax)
+    }
+
+    static func read(_ request: Request, cycleID: Int, secrets: ServerSecrets, now: Date = Date()) -> VoterSession? {
+        guard let value = request.cookies[cookieName]?.value else { return nil }
+        let parts = value.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 6, parts[0] == "v1" else { return nil }
+        let body = parts[0..<5].joined(separator: ".")
+        guard secrets.isValidSignature(parts[5], for: body), Int(parts[1]) == cycleID,
+            let key = Data(base64URLEncoded: parts[2]), key.count == 32, let expires = Int(parts[4]),
+            expires > Int(now.timeIntervalSince1970)
+        else { return nil }
+        return VoterSession(cycleID: cycleID, voterKey: [UInt8](key), district: Int(parts[3]), expires: expires)
+    }
+
+    static func ending() -> Cookie {
+        Cookie(name: cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax)
+    }
+}
+
+/// `application/x-www-form-urlencoded` fields, keeping repeated names (checkbox groups).
+struct FormFields {
+    private(set) var pairs: [(String, String)] = []
+
+    init(_ body: String) {
+        for part in body.split(separator: "&") {
+            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
+            }
+            pairs.append((decode(pieces[0]), pieces.count > 1 ? decode(pieces[1]) : ""))
+        }
+    }
+
+    subscript(name: String) -> String? { pairs.first { $0.0 == name }?.1 }
+    func all(_ name: String) -> [String] { pairs.filter { $0.0 == name }.map(\.1) }
+    func withPrefix(_ prefix: String) -> [(String, String)] {
+        pairs.filter { $0.0.hasPrefix(prefix) }.map { (String($0.0.dropFirst(prefix.count)), $0.1) }
+    }
+
+    static func read(_ request: Request, limit: Int = 64 * 1024) async throws -> FormFields {
+        let buffer = try await request.body.collect(upTo: limit)
+        return FormFields(String(buffer: buffer))
+    }
+}
