@@ -87,7 +87,7 @@ struct ConnectionPoolTests {
     @Test func cancellingATaskCancelsItsStatement() async throws {
         try await TestPostgres.withPool(size: 1) { pool in
             let started = ContinuousClock.now
-            let slow = Task { try await pool.query("SELECT pg_sleep(20)") }
+            let slow = Task { try await pool.query("SELECT pg_sleep(120)") }
             try await Task.sleep(for: .seconds(1))
             slow.cancel()
             await #expect {
@@ -95,7 +95,7 @@ struct ConnectionPoolTests {
             } throws: { error in
                 (error as? PostgresError)?.sqlState == SQLState.queryCanceled || error is CancellationError
             }
-            #expect(ContinuousClock.now - started < .seconds(5))
+            #expect(ContinuousClock.now - started < .seconds(60), "the statement was cancelled, not run to its end")
             #expect(try await pool.query("SELECT 42").single().decode(Int.self, 0) == 42, "the connection is reused")
         }
     }
