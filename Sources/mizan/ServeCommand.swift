@@ -1,6 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import MizanCore
 import MizanPostgres
 import MizanWeb
 
@@ -25,6 +26,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Database connections in the pool (default: twice the number of cores).")
     var poolSize: Int?
+
+    @Flag(help: "Seed a demo commune (Berkane) with a cycle open for voting, and print demo voters and codes.")
+    var demo = false
+
+    @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served over HTTPS, directly or behind a proxy).")
+    var secureCookies = false
 
     @OptionGroup var database: DatabaseOptions
 
@@ -51,10 +58,27 @@ struct ServeCommand: AsyncParsableCommand {
             let pool = ConnectionPool(
                 configuration: session.configuration, maximumConnections: poolSize ?? ConnectionPool.defaultSize, logger: logger)
             let secrets = try SecretsLoader.load(home: database.homeDirectory)
+            if demo { try seedDemo(session: session, secrets: secrets, logger: logger) }
             let app = try buildApplication(
-                configuration: WebConfiguration(host: host, port: port), pool: pool, secrets: secrets, logger: logger)
+                configuration: WebConfiguration(host: host, port: port, secureCookies: secureCookies), pool: pool, secrets: secrets,
+                logger: logger)
             logger.info("Mizan is at http://\(host):\(port)/ — press Ctrl-C to stop")
             try await app.runService()
+        }
+    }
+}
+
+extension ServeCommand {
+    /// Seeds the demo and prints, in the server log, how a newcomer can vote at once.
+    func seedDemo(session: DatabaseSession, secrets: ServerSecrets, logger: Logger) throws {
+        let connection = try session.connect()
+        defer { connection.close() }
+        let result = try connection.transaction { try DemoSeed.seed(secrets: secrets, on: $0) }
+        let voters = DemoSeed.voters.prefix(3).map { "\($0.0) born \($0.1)" }.joined(separator: ", ")
+        logger.info("demo: Berkane's cycle is at http://\(host):\(port)/fr/cycles/\(result.cycleID)")
+        logger.info("demo: vote with a demo voter (national ID and birth date): \(voters) … (50 in all, DM000001 to DM000050)")
+        if !result.codes.isEmpty {
+            logger.info("demo: or with a printed code: \(result.codes.map(\.printed).joined(separator: ", "))")
         }
     }
 }
