@@ -41,6 +41,44 @@ public enum BallotStore {
         }
     }
 
+    /// A validated ballot ready to be written.
+    public struct Pending: Sendable {
+        public let cycleID: Int
+        public let communeID: Int
+        public let voterKey: [UInt8]
+        public let pseudonym: [UInt8]
+        public let district: Int?
+        public let channel: VoteChannel
+        public let receipt: ReceiptCode
+        public let choices: [BallotChoice]
+
+        public init(cycle: Cycle, voterKey: [UInt8], district: Int?, channel: VoteChannel, choices: [BallotChoice], secrets: ServerSecrets) {
+            cycleID = cycle.id
+            communeID = cycle.communeID
+            self.voterKey = voterKey
+            pseudonym = secrets.pseudonym(voterKey: voterKey, cycleID: cycle.id)
+            self.district = district
+            self.channel = channel
+            receipt = ReceiptCode.random()
+            self.choices = choices
+        }
+
+        /// The one statement that stores it (see `cast_ballot` in the migrations).
+        var statement: SQL {
+            """
+            SELECT cast_ballot(\(cycleID), \(communeID), \(PostgresBytes(voterKey)), \(channel.rawValue), \(district),
+                               \(PostgresBytes(pseudonym)), \(receipt.value), \(choices.map(\.proposalID))::int[], \(choices.map(\.weight))::int[])
+            """
+        }
+
+        func receipt(fromResult text: String) throws -> Receipt {
+            if text.hasPrefix("already:") {
+                throw VoteError.alreadyVoted(channel: VoteChannel(rawValue: String(text.dropFirst(8))) ?? channel)
+            }
+            return Receipt(code: receipt, replaced: text == "replaced")
+        }
+    }
+
     /// Records a vote. A web voter may vote again (the new ballot replaces the old one) until voting
     /// closes; a vote on paper blocks a web vote and the reverse.
     public static func cast(
@@ -50,35 +88,7 @@ public enum BallotStore {
         guard cycle.phase == .voting else { throw VoteError.notInVoting(cycle.phase) }
         let valid: [BallotChoice]
         do { valid = try validator.validate(choices) } catch { throw VoteError.invalid(error) }
-        let key = PostgresBytes(voterKey)
-        let replaceable = channel == .web || channel == .code
-        let recorded = try connection.query("""
-            INSERT INTO participation (cycle_id, commune_id, voter_key, channel, district_id)
-            VALUES (\(cycle.id), \(cycle.communeID), \(key), \(channel.rawValue), \(district))
-            ON CONFLICT (cycle_id, voter_key) DO UPDATE SET voted_at = now()
-                WHERE participation.channel = EXCLUDED.channel AND \(replaceable)
-            RETURNING (xmax <> 0) AS replaced
-            """)
-        guard let row = recorded.first else {
-            let existing = try connection.query("SELECT channel FROM participation WHERE cycle_id = \(cycle.id) AND voter_key = \(key)")
-                .first?.decode(String.self, 0)
-            throw VoteError.alreadyVoted(channel: existing.flatMap(VoteChannel.init) ?? channel)
-        }
-        let replaced = try row.decode(Bool.self, 0)
-        let pseudonym = PostgresBytes(secrets.pseudonym(voterKey: voterKey, cycleID: cycle.id))
-        if replaced {
-            try connection.query("DELETE FROM ballots WHERE cycle_id = \(cycle.id) AND pseudonym = \(pseudonym)")
-        }
-        let receipt = ReceiptCode.random()
-        let ballotID = try connection.query("""
-            INSERT INTO ballots (commune_id, cycle_id, pseudonym, receipt_code, channel, district_id)
-            VALUES (\(cycle.communeID), \(cycle.id), \(pseudonym), \(receipt.value), \(channel.rawValue), \(district))
-            RETURNING id
-            """).single().decode(Int64.self, 0)
-        try connection.query("""
-            INSERT INTO ballot_choices (ballot_id, cycle_id, proposal_id, weight)
-            SELECT \(ballotID), \(cycle.id), p, w FROM unnest(\(valid.map(\.proposalID))::int[], \(valid.map(\.weight))::int[]) AS c (p, w)
-            """)
-        return Receipt(code: receipt, replaced: replaced)
+        let pending = Pending(cycle: cycle, voterKey: voterKey, district: district, channel: channel, choices: valid, secrets: secrets)
+        return try pending.receipt(fromResult: connection.query(pending.statement).single().decode(String.self, 0))
     }
 }

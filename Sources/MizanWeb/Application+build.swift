@@ -28,7 +28,9 @@ public func buildApplication(
     let cycles = CycleController(pool: pool, pages: pages)
     let csrf = CSRF(secrets: secrets, secureCookies: configuration.secureCookies)
     let proposals = ProposalController(pool: pool, pages: pages, csrf: csrf)
-    let votes = VoteController(pool: pool, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies)
+    let committer = BallotCommitter(pool: pool, logger: logger)
+    let votes = VoteController(
+        pool: pool, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies, committer: committer)
     for language in Language.allCases {
         let group = router.group(RouterPath(language.rawValue))
         geography.addRoutes(to: group, language: language)
@@ -45,6 +47,7 @@ public func buildApplication(
         router: router,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Mizan"),
-        services: [pool],
+        // Stopped in reverse order: the committer writes what is queued before the pool closes.
+        services: [pool, committer],
         logger: logger)
 }

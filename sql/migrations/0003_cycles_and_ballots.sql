@@ -368,3 +368,36 @@ CREATE TABLE eligibility_attempts (
     attempted_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX eligibility_attempts_key_idx ON eligibility_attempts (key, attempted_at);
+
+-- Casting a ballot in one statement, so many ballots can share one transaction and one disk flush
+-- (group commit) without any of them raising an error that would abort the others: a voter who
+-- already voted on another channel gets 'already:<channel>' back instead of an exception.
+CREATE FUNCTION cast_ballot(
+    p_cycle integer, p_commune integer, p_voter_key bytea, p_channel text, p_district integer,
+    p_pseudonym bytea, p_receipt text, p_projects integer[], p_weights integer[]
+) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    was_replaced boolean;
+    earlier text;
+    new_ballot bigint;
+BEGIN
+    INSERT INTO participation (cycle_id, commune_id, voter_key, channel, district_id)
+    VALUES (p_cycle, p_commune, p_voter_key, p_channel, p_district)
+    ON CONFLICT (cycle_id, voter_key) DO UPDATE SET voted_at = now()
+        WHERE participation.channel = EXCLUDED.channel AND EXCLUDED.channel IN ('web', 'code')
+    RETURNING (xmax <> 0) INTO was_replaced;
+    IF NOT FOUND THEN
+        SELECT channel INTO earlier FROM participation WHERE cycle_id = p_cycle AND voter_key = p_voter_key;
+        RETURN 'already:' || earlier;
+    END IF;
+    IF was_replaced THEN
+        DELETE FROM ballots WHERE cycle_id = p_cycle AND pseudonym = p_pseudonym;
+    END IF;
+    INSERT INTO ballots (commune_id, cycle_id, pseudonym, receipt_code, channel, district_id)
+    VALUES (p_commune, p_cycle, p_pseudonym, p_receipt, p_channel, p_district)
+    RETURNING id INTO new_ballot;
+    INSERT INTO ballot_choices (ballot_id, cycle_id, proposal_id, weight)
+    SELECT new_ballot, p_cycle, c.p, c.w FROM unnest(p_projects, p_weights) AS c (p, w);
+    RETURN CASE WHEN was_replaced THEN 'replaced' ELSE 'stored' END;
+END
+$$;

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MizanCore
 import MizanPostgres
+import Synchronization
 
 /// Eligibility, the ballot of the cycle's kind, the receipt, and checking a ballot by its receipt.
 struct VoteController {
@@ -10,6 +11,8 @@ struct VoteController {
     let csrf: CSRF
     let secrets: ServerSecrets
     let secureCookies: Bool
+    let committer: BallotCommitter
+    let validators = ValidatorCache()
     var catalogs: Catalogs { pages.catalogs }
 
     /// Attempts allowed per client address and per registry entry within the window.
@@ -174,13 +177,12 @@ struct VoteController {
         }
         let choices = chosen.sorted { $0.key < $1.key }.map { BallotChoice(proposalID: $0.key, weight: $0.value) }
         do {
-            let receipt = try await pool.withTransaction { [secrets] connection in
-                let cycle = try CycleStore.require(cycleID, on: connection)
-                return try BallotStore.cast(
-                    cycle: cycle, voterKey: session.voterKey, district: session.district,
-                    channel: .web, choices: choices, validator: BallotStore.validator(for: cycle, on: connection),
-                    secrets: secrets, on: connection)
-            }
+            let (cycle, validator) = try await validators.get(cycleID, pool: pool)
+            guard cycle.phase == .voting else { throw VoteError.notInVoting(cycle.phase) }
+            let valid: [BallotChoice]
+            do { valid = try validator.validate(choices) } catch { throw VoteError.invalid(error) }
+            let receipt = try await committer.submit(
+                BallotStore.Pending(cycle: cycle, voterKey: session.voterKey, district: session.district, channel: .web, choices: valid, secrets: secrets))
             // The transaction has committed: only now is the voter told the vote is stored.
             var response = Response.redirect(
                 to: "/\(language.rawValue)/receipts/\(receipt.code.value)?new=\(receipt.replaced ? "replaced" : "1")", type: .normal)
@@ -242,6 +244,24 @@ struct VoteController {
                 code: code?.value ?? text, found: found != nil, isNew: isNew, published: found?.1 ?? false,
                 choices: found?.2 ?? [], cycleID: found?.0),
             language: language, path: "/receipts/\(text)", status: found == nil && code != nil ? .notFound : .ok)
+    }
+
+    /// The cycle and its ballot rules, kept a few seconds: they are frozen while voting is open, and
+    /// the database refuses a ballot once voting has closed whatever the cache says.
+    final class ValidatorCache: Sendable {
+        private let entries = Mutex<[Int: (Cycle, BallotValidator, ContinuousClock.Instant)]>([:])
+
+        func get(_ cycleID: Int, pool: ConnectionPool) async throws -> (Cycle, BallotValidator) {
+            if let cached = entries.withLock({ $0[cycleID] }), ContinuousClock.now - cached.2 < .seconds(5) {
+                return (cached.0, cached.1)
+            }
+            let loaded = try await pool.withConnection { connection in
+                let cycle = try CycleStore.require(cycleID, on: connection)
+                return (cycle, try BallotStore.validator(for: cycle, on: connection))
+            }
+            entries.withLock { $0[cycleID] = (loaded.0, loaded.1, .now) }
+            return loaded
+        }
     }
 
     func loadCycle(_ id: Int) async throws -> Cycle {

@@ -1,0 +1,134 @@
+import DequeModule
+import Logging
+import MizanCore
+import ServiceLifecycle
+import Synchronization
+
+/// Group commit for ballots: web requests hand their validated ballot over and wait; a few workers
+/// take whatever has queued up, send it as one pipelined transaction (one round trip, one disk
+/// flush) and only then answer each request. A vote acknowledged is a vote on disk, and under load
+/// hundreds of ballots share each flush.
+///
+/// If a batch fails as a whole (the database restarted, voting closed meanwhile), each of its
+/// ballots is retried alone so that every voter gets their own answer.
+public final class BallotCommitter: Service, Sendable {
+    let pool: ConnectionPool
+    let maximumBatch: Int
+    let workers: Int
+    private let state = Mutex(State())
+    private let logger: Logger
+
+    struct Waiting {
+        let ballot: BallotStore.Pending
+        let continuation: CheckedContinuation<BallotStore.Receipt, any Error>
+    }
+
+    struct State {
+        var queue: Deque<Waiting> = []
+        var idleWorkers: [CheckedContinuation<Void, Never>] = []
+        var stopped = false
+    }
+
+    public init(pool: ConnectionPool, maximumBatch: Int = 256, workers: Int = 2, logger: Logger = Logger(label: "mizan.ballots")) {
+        self.pool = pool
+        self.maximumBatch = maximumBatch
+        self.workers = workers
+        self.logger = logger
+    }
+
+    /// Queues a ballot and returns once it is committed (or refused).
+    public func submit(_ ballot: BallotStore.Pending) async throws -> BallotStore.Receipt {
+        try await withCheckedThrowingContinuation { continuation in
+            let (accepted, worker) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
+                guard !state.stopped else { return (false, nil) }
+                state.queue.append(Waiting(ballot: ballot, continuation: continuation))
+                return (true, state.idleWorkers.popLast())
+            }
+            if !accepted {
+                continuation.resume(throwing: PostgresError(.poolClosed, "the server is shutting down"))
+            }
+            worker?.resume()
+        }
+    }
+
+    /// Runs the workers until graceful shutdown; what is queued then is still written.
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<workers {
+                group.addTask { await self.work() }
+            }
+            try? await gracefulShutdown()
+            let idle = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+                state.stopped = true
+                defer { state.idleWorkers = [] }
+                return state.idleWorkers
+            }
+            idle.forEach { $0.resume() }
+        }
+    }
+
+    private func work() async {
+        while true {
+            let (batch, stopped) = state.withLock { state -> ([Waiting], Bool) in
+                let count = min(maximumBatch, state.queue.count)
+                let batch = Array(state.queue.prefix(count))
+                state.queue.removeFirst(count)
+                return (batch, state.stopped)
+            }
+            if !batch.isEmpty {
+                await commit(batch)
+            } else if stopped {
+                return
+            } else {
+                await park()
+            }
+        }
+    }
+
+    /// Sleeps until a ballot is queued or shutdown begins.
+    private func park() async {
+        await withCheckedContinuation { (parked: CheckedContinuation<Void, Never>) in
+            let wakeNow = state.withLock { state -> Bool in
+                if !state.queue.isEmpty || state.stopped { return true }
+                state.idleWorkers.append(parked)
+                return false
+            }
+            if wakeNow { parked.resume() }
+        }
+    }
+
+    private func commit(_ batch: [Waiting]) async {
+        let statements = batch.map(\.ballot.statement)
+        do {
+            let outcomes = try await pool.withConnection { connection in
+                try connection.pipeline(["BEGIN"] + statements + ["COMMIT"])
+            }
+            guard case .success = outcomes.last, outcomes.count == statements.count + 2 else {
+                throw PostgresError(.query, "the batch did not commit")
+            }
+            for (waiting, outcome) in zip(batch, outcomes.dropFirst()) {
+                switch outcome {
+                case .success(let result):
+                    waiting.continuation.resume(with: Result {
+                        try waiting.ballot.receipt(fromResult: result.single().decode(String.self, 0))
+                    })
+                case .failure(let error): waiting.continuation.resume(throwing: error)
+                case .skipped: waiting.continuation.resume(throwing: PostgresError(.query, "the batch did not commit"))
+                }
+            }
+        } catch {
+            if batch.count > 1 { logger.info("a batch of \(batch.count) ballots failed (\(error)); writing them one by one") }
+            for waiting in batch {
+                let ballot = waiting.ballot
+                do {
+                    let text = try await pool.withTransaction { try $0.query(ballot.statement).single().decode(String.self, 0) }
+                    waiting.continuation.resume(with: Result { try ballot.receipt(fromResult: text) })
+                } catch let error as PostgresError where error.constraint == "votes_phase" {
+                    waiting.continuation.resume(throwing: VoteError.notInVoting(.tallied))
+                } catch {
+                    waiting.continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+}
