@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Writes requests.tsv for wrk: N ballot POSTs, each from a different voter, with a valid signed
+voter session and CSRF token, computed with the server secret exactly as Mizan computes them.
+
+usage: MIZAN_SECRET=<hex> python3 make-requests.py CYCLE_ID PROJECT_ID[,PROJECT_ID] N > requests.tsv
+"""
+import base64, hashlib, hmac, os, sys, time
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+
+def derive(master, info):
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=info.encode()).derive(master)
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+master = bytes.fromhex(os.environ["MIZAN_SECRET"])
+signing = derive(master, "mizan web signing v1")
+registry = derive(master, "mizan registry v1")
+sign = lambda message: b64url(hmac.new(signing, message.encode(), hashlib.sha256).digest())
+
+cycle, projects, count = int(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3])
+expires = int(time.time()) + 3600
+for index in range(count):
+    voter = hmac.new(registry, f"cin:BM{index:06d}".encode(), hashlib.sha256).digest()
+    body = f"v1.{cycle}.{b64url(voter)}.-.{expires}"
+    token = b64url(os.urandom(18))
+    cookie = f"mz_voter={body}.{sign(body)}; mz_csrf={token}"
+    form = f"csrf={sign('csrf:' + token)}&" + "&".join(f"project={p}" for p in projects)
+    print(f"{cookie}\t{form}")
