@@ -18,10 +18,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/attaswift/BigInt", from: "6.0.1"),
     ],
     targets: [
-        /// Pure ranking engine: no I/O, clock, randomness or database.
-        .target(name: "PBEngine"),
+        /// Pure ranking engine: no I/O, clock, randomness or database. BigInt gives the exact
+        /// rationals the equal-shares and Phragmén rules need.
+        .target(name: "PBEngine", dependencies: [.product(name: "BigInt", package: "BigInt")]),
         .target(
             name: "MizanCore",
             dependencies: [

@@ -1,0 +1,108 @@
+/// What a rule decided, and why, in data a page can turn into sentences.
+public struct Outcome: Sendable {
+    /// Indices into `Instance.projects`, in the order they were funded.
+    public let selected: [Int]
+    public let cost: Int
+    public let rule: Rule
+    public let tieBreaking: TieBreaking
+    public let trace: [TraceEvent]
+    /// The total score the welfare-maximising rule reached (nil for other rules).
+    public let welfare: Int?
+    /// Equal shares: what one voter of each profile group paid (index as `Profile.groups`), before
+    /// any greedy completion. Lets an auditor check that nobody paid more than their share.
+    public internal(set) var spending: [Rational]?
+    /// Equal shares: the budget per voter the outcome was computed with (raised by completion).
+    public internal(set) var budgetPerVoter: Rational?
+
+    public func isSelected(_ project: Int) -> Bool { selected.contains(project) }
+}
+
+/// One step of a rule's reasoning about one project.
+public struct TraceEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        /// Funded in this round.
+        case funded
+        /// Passed over: what remained of the budget could not cover its cost.
+        case tooExpensive
+        /// Its supporters' remaining money could not cover it (equal shares).
+        case unaffordable
+        /// The rule stopped here because this project did not fit (Phragmén, greedy without skipping).
+        case stopped
+        /// Funded by the completion step after the main rule.
+        case completed
+        /// The per-voter budget was raised for the completion of equal shares.
+        case budgetRaised
+    }
+
+    public let round: Int
+    /// Index into `Instance.projects`, or nil for events about the whole run.
+    public let project: Int?
+    public let kind: Kind
+    /// Supporters (voters) of the project.
+    public let supporters: Int
+    /// Money left before this step, in the instance's unit.
+    public let remaining: Int
+    /// Equal shares: what each paying supporter paid (ρ × utility); Phragmén: the new maximal load.
+    /// Exact, as a fraction.
+    public let share: Rational?
+
+    public init(round: Int, project: Int?, kind: Kind, supporters: Int, remaining: Int, share: Rational? = nil) {
+        self.round = round
+        self.project = project
+        self.kind = kind
+        self.supporters = supporters
+        self.remaining = remaining
+        self.share = share
+    }
+}
+
+/// How ties between projects are broken, recorded with every outcome.
+public enum TieBreaking: Sendable, Equatable {
+    /// The smallest project id, compared as a string (pabutools' default).
+    case lexicographic
+    /// equalshares.net: lower cost, then more votes, then the given order of ids.
+    case equalShares(order: [String])
+
+    public var name: String {
+        switch self {
+        case .lexicographic: "lexicographic"
+        case .equalShares: "equalshares"
+        }
+    }
+
+    /// Orders tied projects best first.
+    func order(_ candidates: [Int], instance: Instance, supporters: [Int]) -> [Int] {
+        switch self {
+        case .lexicographic:
+            return candidates.sorted { idPrecedes(instance.projects[$0].id, instance.projects[$1].id) }
+        case .equalShares(let order):
+            let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            return candidates.sorted { a, b in
+                let pa = instance.projects[a], pb = instance.projects[b]
+                if pa.cost != pb.cost { return pa.cost < pb.cost }
+                if supporters[a] != supporters[b] { return supporters[a] > supporters[b] }
+                let ra = rank[pa.id] ?? Int.max, rb = rank[pb.id] ?? Int.max
+                return ra != rb ? ra < rb : idPrecedes(pa.id, pb.id)
+            }
+        }
+    }
+}
+
+/// Per-project totals every rule needs.
+struct Tallies {
+    /// Voters who put the project on their ballot.
+    var supporters: [Int]
+    /// Sum of points (positional scores for ordinal ballots).
+    var points: [Int]
+
+    init(instance: Instance, profile: Profile) {
+        supporters = Array(repeating: 0, count: instance.projects.count)
+        points = Array(repeating: 0, count: instance.projects.count)
+        for group in profile.groups {
+            for entry in group.ballot.entries {
+                supporters[entry.project] += group.count
+                points[entry.project] += profile.points(entry) * group.count
+            }
+        }
+    }
+}
