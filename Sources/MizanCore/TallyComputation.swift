@@ -1,0 +1,248 @@
+import Foundation
+import PBEngine
+
+/// A project as the tally sees it: its number, official cost and title.
+public struct TallyProjectInput: Hashable, Sendable {
+    public let id: Int
+    public let cost: Money
+    public let title: String
+
+    public init(id: Int, cost: Money, title: String) {
+        self.id = id
+        self.cost = cost
+        self.title = title
+    }
+}
+
+/// One mark of a ballot as the engine takes it: a project number and its value (1 for approval,
+/// points, or the 0-based position in a ranking).
+public struct TallyMark: Hashable, Sendable {
+    public let project: Int
+    public let value: Int
+
+    public init(project: Int, value: Int) {
+        self.project = project
+        self.value = value
+    }
+}
+
+/// Identical ballots merged with a count: a million ballots are usually a few thousand distinct
+/// ones, so this is all the tally keeps in memory.
+public struct TallyVoteGroup: Sendable {
+    public let marks: [TallyMark]
+    public let count: Int
+
+    public init(marks: [TallyMark], count: Int) {
+        self.marks = marks
+        self.count = count
+    }
+}
+
+/// What one run of the engine decided about one project, with the sentence that explains it.
+public struct TallyProjectResult: Sendable, Equatable, Codable {
+    public let id: String
+    public let costCentimes: Int64
+    public let supporters: Int
+    /// Points (or positional score) received; the number of supporters for approval ballots.
+    public let score: Int
+    public let funded: Bool
+    /// The round in which it was funded.
+    public let round: Int?
+    /// The trace event that decided it (`funded`, `completed`, `tooExpensive`, `unaffordable`,
+    /// `stopped`), or `unsupported`/`notReached` when the rule never looked at it.
+    public let decision: String
+    public let explanation: String
+}
+
+/// One trace event with money in centimes and project numbers instead of engine indices, as
+/// stored with the outcome and exported.
+public struct TallyTraceRecord: Sendable, Equatable, Codable {
+    public let round: Int
+    public let project: String?
+    public let kind: String
+    public let supporters: Int
+    public let remainingCentimes: Int64
+    /// Exact equal-shares payment per supporter or Phragmén load, as `n/d` in the engine's unit.
+    public let share: String?
+    /// The same in centimes, rounded, for people.
+    public let shareCentimes: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case round, project, kind, supporters
+        case remainingCentimes = "remaining_centimes"
+        case share
+        case shareCentimes = "share_centimes"
+    }
+}
+
+/// The outcome of one scope (the whole cycle, or one district envelope).
+public struct TallyResult: Sendable {
+    public let ruleKey: String
+    public let tieBreak: String
+    public let budgetCentimes: Int64
+    public let spentCentimes: Int64
+    public let voters: Int
+    /// Every project, in the instance's order.
+    public let projects: [TallyProjectResult]
+    /// Funded project ids in the order they were funded.
+    public let funded: [String]
+    public let trace: [TallyTraceRecord]
+
+    /// The trace as compact JSON with a stable key order, for storage and export.
+    public var traceJSON: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(trace)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+}
+
+/// Builds the engine's instance and profile from stored projects and ballots, runs a rule, and
+/// turns its outcome and trace into per-project results.
+public enum TallyComputation {
+    /// Amounts are whole dirhams when every cost and the budget are, centimes otherwise — the unit
+    /// the canonical `.pb` is written in, so a reader of that file gets the very same instance.
+    public static func instance(projects: [TallyProjectInput], budget: Money) -> Instance {
+        let whole = budget.centimes % 100 == 0 && projects.allSatisfy { $0.cost.centimes % 100 == 0 }
+        let divisor: Int64 = whole ? 100 : 1
+        return Instance(
+            projects: projects.sorted { $0.id < $1.id }.map {
+                Project(id: String($0.id), cost: Int($0.cost.centimes / divisor), name: $0.title)
+            },
+            budget: Int(budget.centimes / divisor), scale: whole ? 0 : 2)
+    }
+
+    /// The profile of merged ballots; marks naming a project outside the instance are dropped.
+    public static func profile(
+        groups: [TallyVoteGroup], instance: Instance, voteType: VoteType, maxLength: Int?
+    ) -> Profile {
+        var index: [String: Int] = [:]
+        for (position, project) in instance.projects.enumerated() { index[project.id] = position }
+        var ballots: [PBEngine.Ballot] = []
+        ballots.reserveCapacity(groups.reduce(0) { $0 + $1.count })
+        for group in groups {
+            let entries = group.marks.compactMap { mark in
+                index[String(mark.project)].map { PBEngine.Ballot.Entry(project: $0, value: mark.value) }
+            }
+            // Identical values share one entries buffer, so a million copies cost a pointer each.
+            ballots.append(contentsOf: repeatElement(PBEngine.Ballot(entries: entries), count: group.count))
+        }
+        return Profile(voteType: voteType, ballots: ballots, maxLength: maxLength)
+    }
+
+    /// Runs `rule` and explains the result.
+    public static func run(rule: Rule, tieBreaking: TieBreaking, instance: Instance, profile: Profile) -> TallyResult {
+        summarize(rule.apply(to: instance, profile: profile, tieBreaking: tieBreaking), instance: instance, profile: profile)
+    }
+
+    /// Per-project supporters and scores, the funding rounds and a sentence per project.
+    public static func summarize(_ outcome: Outcome, instance: Instance, profile: Profile) -> TallyResult {
+        let count = instance.projects.count
+        var supporters = Array(repeating: 0, count: count)
+        var scores = Array(repeating: 0, count: count)
+        for group in profile.groups {
+            for entry in group.ballot.entries where entry.project < count {
+                supporters[entry.project] += group.count
+                scores[entry.project] += profile.points(entry) * group.count
+            }
+        }
+        func centimes(_ amount: Int) -> Int64 { toCentimes(amount, scale: instance.scale) }
+        var decisive: [Int: TraceEvent] = [:]
+        let selected = Set(outcome.selected)
+        for event in outcome.trace {
+            guard let project = event.project else { continue }
+            // A funding event is final; otherwise the latest word about the project stands.
+            if let earlier = decisive[project], earlier.kind == .funded || earlier.kind == .completed { continue }
+            decisive[project] = event
+        }
+        let projects = instance.projects.enumerated().map { index, project -> TallyProjectResult in
+            let cost = Money(centimes: centimes(project.cost))
+            let event = decisive[index]
+            let funded = selected.contains(index)
+            let decision: String
+            let text: String
+            switch event?.kind {
+            case .funded? where funded:
+                decision = "funded"
+                var sentence = "funded in round \(event!.round): \(supporters[index]) supporter(s), \(Money(centimes: centimes(event!.remaining))) left before it"
+                if let share = event!.share {
+                    sentence += outcome.rule == .phragmen
+                        ? "; supporters' load became \(approximate(share, scale: instance.scale))"
+                        : "; each paying supporter gave \(approximate(share, scale: instance.scale))"
+                }
+                text = sentence
+            case .completed? where funded:
+                decision = "completed"
+                text = "funded in round \(event!.round) by the completion step: \(supporters[index]) supporter(s), \(Money(centimes: centimes(event!.remaining))) left before it"
+            case .tooExpensive?:
+                decision = "tooExpensive"
+                text = "not funded: costs \(cost) but only \(Money(centimes: centimes(event!.remaining))) was left in round \(event!.round)"
+            case .unaffordable?:
+                decision = "unaffordable"
+                text = "not funded: its \(supporters[index]) supporter(s) could not cover \(cost) from their equal shares (round \(event!.round))"
+            case .stopped?:
+                decision = "stopped"
+                text = "not funded: the rule stopped in round \(event!.round), as \(cost) exceeds the \(Money(centimes: centimes(event!.remaining))) left"
+            default:
+                if funded {
+                    decision = "funded"
+                    text = "funded: part of the best feasible set (\(supporters[index]) supporter(s))"
+                } else if supporters[index] == 0 {
+                    decision = "unsupported"
+                    text = "not funded: no ballot chose it"
+                } else {
+                    decision = "notReached"
+                    text = "not funded: \(supporters[index]) supporter(s), not chosen by the rule"
+                }
+            }
+            let round = funded ? event?.round ?? outcome.selected.firstIndex(of: index).map { $0 + 1 } : nil
+            return TallyProjectResult(
+                id: project.id, costCentimes: cost.centimes, supporters: supporters[index], score: scores[index], funded: funded,
+                round: round, decision: decision, explanation: text)
+        }
+        let trace = outcome.trace.map { event in
+            TallyTraceRecord(
+                round: event.round, project: event.project.map { instance.projects[$0].id }, kind: event.kind.rawValue,
+                supporters: event.supporters, remainingCentimes: centimes(event.remaining), share: event.share?.description,
+                shareCentimes: event.share.map { ($0.approximation * pow(10, Double(2 - instance.scale)) * 100).rounded() / 100 })
+        }
+        return TallyResult(
+            ruleKey: outcome.rule.key, tieBreak: outcome.tieBreaking.name, budgetCentimes: centimes(instance.budget),
+            spentCentimes: centimes(outcome.cost), voters: profile.voterCount, projects: projects,
+            funded: outcome.selected.map { instance.projects[$0].id }, trace: trace)
+    }
+
+    /// An amount in the instance's unit as centimes (units of 10^-scale dirhams).
+    public static func toCentimes(_ amount: Int, scale: Int) -> Int64 {
+        if scale <= 2 {
+            var factor: Int64 = 1
+            for _ in 0..<(2 - scale) { factor *= 10 }
+            return Int64(amount) * factor
+        }
+        var divisor: Int64 = 1
+        for _ in 0..<(scale - 2) { divisor *= 10 }
+        return (Int64(amount) + divisor / 2) / divisor
+    }
+
+    static func approximate(_ value: Rational, scale: Int) -> String {
+        let centimes = (value.approximation * pow(10, Double(2 - scale))).rounded()
+        return "≈ " + Money(centimes: Int64(centimes)).description
+    }
+}
+
+/// Why a tally, a publication or an export is refused, in words staff can act on.
+public enum TallyError: Error, Equatable, CustomStringConvertible {
+    case wrongPhase(cycle: Int, phase: Phase, action: String, needed: String)
+    case noProjects(scope: String)
+    case nothingToPublish(cycle: Int)
+    case invalid(String, String)
+
+    public var description: String {
+        switch self {
+        case .wrongPhase(let cycle, let phase, let action, let needed):
+            return "cycle \(cycle) is in \(phase.rawValue); \(action) \(needed)"
+        case .noProjects(let scope): return "no accepted project in \(scope): there is nothing to tally"
+        case .nothingToPublish(let cycle): return "cycle \(cycle) has no stored outcome: run `mizan tally --cycle \(cycle)` first"
+        case .invalid(let option, let reason): return "--\(option): \(reason)"
+        }
+    }
+}

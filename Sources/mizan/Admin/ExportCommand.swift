@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import MizanCore
+import MizanPostgres
+
+/// `mizan export`: the anonymised ballots, projects and outcome for auditors and the public.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a cycle's anonymised ballots, projects and outcome with SHA256SUMS.",
+        discussion: """
+            Writes into a new folder: the ballots (one file per district envelope, if any), \
+            projects.csv (projects.json with --format json) with official costs and votes per \
+            channel, outcome.json (the published outcome, else the newest stored one, with its \
+            trace), and SHA256SUMS, which `sha256sum -c SHA256SUMS` checks.
+
+            Ballots carry no voter data: they are numbered 1…N in the order of their receipt codes, \
+            with the channel and the receipt code so each voter can find theirs. With --format pb \
+            the ballot files are the canonical Pabulib files the tally hashed, byte for byte, and \
+            `mizan verify DIR` recomputes the outcome from them. The cycle must have closed voting \
+            (tallied or later). Ballots are streamed to disk, never held in memory.
+
+            Examples:
+              mizan export --cycle 3 --format pb --out berkane-2026
+              mizan export --cycle 3 --format csv --out /srv/open-data/berkane-2026-csv
+            """)
+
+    @Option(help: "Cycle number.") var cycle: Int
+    @Option(help: "pb (Pabulib, verifiable), csv or json.") var format: String = "pb"
+    @Option(help: ArgumentHelp("New folder to write (it must not exist or be empty).", valueName: "dir")) var out: String
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            guard let format = BallotExport.Format(rawValue: format) else {
+                throw CommandFailure.user("--format must be pb, csv or json, not \(format)")
+            }
+            let directory = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+            let actor = options.actorName
+            let written = try tallyErrorsAsUserErrors {
+                try options.transaction { connection -> BallotExport.Written in
+                    let info = try CycleStore.require(cycle, on: connection)
+                    guard info.phase >= .tallied else {
+                        throw TallyError.wrongPhase(
+                            cycle: cycle, phase: info.phase, action: "ballots",
+                            needed: "are exported once voting is closed (`mizan cycle advance \(cycle)` to tallied)")
+                    }
+                    return try BallotExport.export(
+                        cycle: info, format: format, to: directory, on: connection,
+                        progress: { Terminal.error("export: \($0)") },
+                        beforeRename: {
+                            try AuditLogStore.append(
+                                actor: actor, action: "cycle.export", object: "cycle:\(cycle)",
+                                details: "format=\(format.rawValue) folder=\(directory.lastPathComponent)", on: connection)
+                        })
+                }
+            }
+            if options.json {
+                Terminal.line(JSON.object([
+                    ("cycle", .number(Int64(cycle))), ("folder", .string(directory.path)), ("ballots", .number(Int64(written.ballots))),
+                    ("outcome", .bool(written.hasOutcome)),
+                    ("files", .array(written.files.map { .object([("name", .string($0.name)), ("sha256", .string($0.sha256))]) })),
+                ]).text)
+            } else {
+                Terminal.line(Table.render(header: ["file", "sha256"], rows: written.files.map { [$0.name, $0.sha256] }))
+                Terminal.line("\(written.ballots) ballot(s) exported to \(directory.path)" + (written.hasOutcome ? "" : " (no outcome stored yet)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,247 @@
+import ArgumentParser
+import Foundation
+import MizanCore
+import MizanPostgres
+import PBEngine
+
+/// `mizan tally`: computes the outcome from the stored ballots, explains it, and stores it.
+struct TallyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tally",
+        abstract: "Compute, explain and store a cycle's outcome (or explore one with --what-if).",
+        discussion: """
+            The tally reads the ballots of a cycle whose voting is closed: close voting first with \
+            `mizan cycle advance ID` (voting → tallied), after which no ballot can be cast, changed or \
+            removed. A cycle still in voting is refused, so no result can leak while people vote; a \
+            published cycle is refused too, since its outcome is frozen. Tallying again while the \
+            cycle is tallied stores a new outcome; `mizan publish` publishes the newest one.
+
+            The cycle's own winner rule and tie-break are used (they were shown to voters and are \
+            frozen once voting opens). With district envelopes, each district is tallied on its own: \
+            its projects, its budget and the ballots of its voters. The outcome is stored with the \
+            rule, tie-break, engine version, budget, amount spent, number of voters, the per-round \
+            trace, and the SHA-256 of the canonical .pb file of exactly the ballots used (the file \
+            `mizan export --format pb` writes).
+
+            --what-if runs another rule (greedy, mes, phragmen, optimal, or an engine key such as \
+            greedy_card or mes_cost) and/or another budget, prints the result and stores nothing; \
+            it works on tallied, published and later cycles.
+
+            Examples:
+              mizan tally --cycle 3
+              mizan tally --cycle 3 --json
+              mizan tally --cycle 3 --what-if --rule mes --budget 2000000
+            """)
+
+    @Option(help: "Cycle number.") var cycle: Int
+    @Option(help: ArgumentHelp("With --what-if: the rule to try (greedy, mes, phragmen, optimal or an engine key).", valueName: "rule"))
+    var rule: String?
+    @Flag(name: .customLong("what-if"), help: "Print the result of another rule or budget without storing anything.")
+    var whatIf = false
+    @Option(help: ArgumentHelp("With --what-if: another budget in dirhams (cycles without district envelopes).", valueName: "amount"))
+    var budget: String?
+    @OptionGroup var options: AdminOptions
+
+    /// One scope's result, ready to print.
+    struct ScopeReport {
+        let scope: TallyScope
+        let prepared: TallyStore.Prepared
+        let result: TallyResult
+        let tallyID: Int?
+    }
+
+    func run() async throws {
+        try await reportingFailures {
+            if !whatIf, rule != nil || budget != nil {
+                throw CommandFailure.user(
+                    "--rule and --budget change the result voters were promised; use them with --what-if, which stores nothing")
+            }
+            let budgetOverride: Money?
+            do { budgetOverride = try budget.map { try Money(parsing: $0) } } catch { throw CommandFailure.user("--budget: \(error)") }
+            if let budgetOverride, budgetOverride.centimes <= 0 { throw CommandFailure.user("--budget: the budget must be more than zero") }
+            let actor = options.actorName
+            let (info, reports) = try tallyErrorsAsUserErrors {
+                try options.transaction { connection -> (Cycle, [ScopeReport]) in
+                    try CanonicalBallots.allowLongWork(on: connection)
+                    let info = whatIf ? try CycleStore.require(cycle, on: connection) : try TallyStore.lockCycle(cycle, on: connection)
+                    try Self.checkPhase(info, storing: !whatIf)
+                    let engineRule: Rule
+                    if let rule {
+                        guard let named = EngineSettings.rule(named: rule, ballot: info.ballot) else {
+                            throw TallyError.invalid("rule", "\(rule) is not a rule: use greedy, mes, phragmen, optimal or an engine key such as greedy_card, mes_cost")
+                        }
+                        engineRule = named
+                    } else {
+                        engineRule = EngineSettings.rule(for: info.rule, ballot: info.ballot)
+                    }
+                    let scopes = try TallyScope.all(for: info, on: connection)
+                    if budgetOverride != nil, scopes.count > 1 {
+                        throw TallyError.invalid("budget", "this cycle is split into \(scopes.count) district envelopes; a single budget does not apply")
+                    }
+                    var reports: [ScopeReport] = []
+                    for scope in scopes {
+                        let prepared = try TallyStore.prepare(cycle: info, scope: scope, on: connection) { count in
+                            Terminal.error("tally: \(scope.label): \(count) ballots read")
+                        }
+                        guard !prepared.projects.isEmpty else { throw TallyError.noProjects(scope: scope.label) }
+                        if prepared.ballots >= 100_000 { Terminal.error("tally: \(scope.label): running \(engineRule.key) on \(prepared.ballots) ballots") }
+                        let result = Self.compute(cycle: info, prepared: prepared, rule: engineRule, budget: budgetOverride ?? scope.budget)
+                        let id = whatIf ? nil : try TallyStore.store(cycle: info, prepared: prepared, result: result, actor: actor, on: connection)
+                        reports.append(ScopeReport(scope: scope, prepared: prepared, result: result, tallyID: id))
+                    }
+                    if !whatIf {
+                        try AuditLogStore.append(
+                            actor: actor, action: "tally.store", object: "cycle:\(info.id)",
+                            details: "rule=\(engineRule.key) tie=\(info.tieBreak.rawValue) engine=\(EngineSettings.version) "
+                                + reports.map { "tally=\($0.tallyID ?? 0) district=\($0.scope.district.map(String.init) ?? "-") voters=\($0.result.voters) spent=\($0.result.spentCentimes) pb_sha256=\($0.prepared.sha256)" }
+                                .joined(separator: " "),
+                            on: connection)
+                    }
+                    return (info, reports)
+                }
+            }
+            if options.json {
+                Terminal.line(Self.json(cycle: info, reports: reports, stored: !whatIf).text)
+            } else {
+                Terminal.line(Self.render(cycle: info, reports: reports, stored: !whatIf))
+            }
+        }
+    }
+
+    /// Storing needs voting closed and nothing published; exploring only needs voting closed.
+    static func checkPhase(_ cycle: Cycle, storing: Bool) throws {
+        if cycle.phase < .tallied {
+            throw TallyError.wrongPhase(
+                cycle: cycle.id, phase: cycle.phase, action: "the tally",
+                needed: "needs voting closed: run `mizan cycle advance \(cycle.id)` until it is in tallied")
+        }
+        if storing, cycle.phase > .tallied {
+            throw TallyError.wrongPhase(
+                cycle: cycle.id, phase: cycle.phase, action: "its outcome",
+                needed: "is published and frozen; use --what-if to explore other rules")
+        }
+    }
+
+    /// The engine run of one scope; `mizan verify` does the same from the exported file.
+    static func compute(cycle: Cycle, prepared: TallyStore.Prepared, rule: Rule, budget: Money) -> TallyResult {
+        let instance = TallyComputation.instance(projects: prepared.projects, budget: budget)
+        let maxLength: Int? = if case .ranked(let depth) = cycle.ballot { depth } else { nil }
+        let profile = TallyComputation.profile(
+            groups: prepared.groups, instance: instance, voteType: EngineSettings.voteType(for: cycle.ballot), maxLength: maxLength)
+        let tieBreaking = EngineSettings.tieBreaking(cycle.tieBreak, projectIDs: instance.projects.map(\.id))
+        return TallyComputation.run(rule: rule, tieBreaking: tieBreaking, instance: instance, profile: profile)
+    }
+
+    /// Funded projects in funding order, then the others by support.
+    static func ordered(_ projects: [TallyProjectResult]) -> [TallyProjectResult] {
+        projects.sorted { a, b in
+            if a.funded != b.funded { return a.funded }
+            if a.funded { return (a.round ?? 0) < (b.round ?? 0) }
+            if a.supporters != b.supporters { return a.supporters > b.supporters }
+            return (Int(a.id) ?? 0) < (Int(b.id) ?? 0)
+        }
+    }
+
+    static func render(cycle: Cycle, reports: [ScopeReport], stored: Bool) -> String {
+        var lines: [String] = []
+        for report in reports {
+            let result = report.result
+            let titles = Dictionary(report.prepared.projects.map { (String($0.id), $0.title) }, uniquingKeysWith: { first, _ in first })
+            lines.append("cycle #\(cycle.id) \(cycle.title) — \(report.scope.label)")
+            lines.append("  rule \(result.ruleKey), ties \(result.tieBreak); \(result.voters) ballot(s); budget \(Money(centimes: result.budgetCentimes)), spent \(Money(centimes: result.spentCentimes))")
+            lines.append("  ballots .pb sha256 \(report.prepared.sha256)")
+            lines.append(Table.render(
+                header: ["project", "title", "cost", "supporters", "funded", "round", "why"],
+                rows: ordered(result.projects).map {
+                    [$0.id, titles[$0.id] ?? "", Money(centimes: $0.costCentimes).description, "\($0.supporters)", $0.funded ? "yes" : "no",
+                     $0.round.map(String.init) ?? "-", $0.explanation]
+                }))
+            lines.append(report.tallyID.map { "stored as tally #\($0); publish with `mizan publish --cycle \(cycle.id)`" } ?? "what-if: nothing stored")
+            lines.append("")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func json(cycle: Cycle, reports: [ScopeReport], stored: Bool) -> JSON {
+        .object([
+            ("cycle", .number(Int64(cycle.id))), ("stored", .bool(stored)),
+            ("scopes", .array(reports.map { report in
+                let result = report.result
+                return .object([
+                    ("district", report.scope.district.map { .number(Int64($0)) } ?? .null),
+                    ("tally_id", report.tallyID.map { .number(Int64($0)) } ?? .null),
+                    ("rule", .string(result.ruleKey)), ("tie_break", .string(result.tieBreak)),
+                    ("engine_version", .string(EngineSettings.version)),
+                    ("budget_centimes", .number(result.budgetCentimes)), ("spent_centimes", .number(result.spentCentimes)),
+                    ("voters", .number(Int64(result.voters))), ("ballots_sha256", .string(report.prepared.sha256)),
+                    ("funded", .array(result.funded.map { .string($0) })),
+                    ("projects", .array(result.projects.map { project in
+                        .object([
+                            ("project", .string(project.id)), ("cost_centimes", .number(project.costCentimes)),
+                            ("supporters", .number(Int64(project.supporters))), ("score", .number(Int64(project.score))),
+                            ("funded", .bool(project.funded)), ("round", project.round.map { .number(Int64($0)) } ?? .null),
+                            ("decision", .string(project.decision)), ("explanation", .string(project.explanation)),
+                        ])
+                    })),
+                ])
+            })),
+        ])
+    }
+}
+
+/// `mizan publish`: freezes the stored outcome and moves the cycle to published.
+struct PublishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "publish",
+        abstract: "Publish the newest stored outcome of a tallied cycle; it is frozen from then on.",
+        discussion: """
+            Publishing stamps the newest outcome stored by `mizan tally` (every district envelope of \
+            it) as published and moves the cycle from tallied to published, in one transaction with \
+            its audit entry. The database refuses any later change or deletion of a published \
+            outcome, and no new outcome can be stored for the cycle. Funded projects can then receive \
+            implementation updates.
+
+            Example:
+              mizan publish --cycle 3
+            """)
+
+    @Option(help: "Cycle number.") var cycle: Int
+    @OptionGroup var options: AdminOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let actor = options.actorName
+            let stored = try tallyErrorsAsUserErrors {
+                try options.transaction { try TallyStore.publish(cycleID: cycle, actor: actor, on: $0) }
+            }
+            if options.json {
+                Terminal.line(JSON.object([
+                    ("cycle", .number(Int64(cycle))), ("phase", .string(Phase.published.rawValue)),
+                    ("tallies", .array(stored.map {
+                        .object([
+                            ("id", .number(Int64($0.id))), ("district", $0.district.map { .number(Int64($0)) } ?? .null),
+                            ("funded", .number(Int64($0.funded))), ("spent_centimes", .number($0.spent.centimes)),
+                            ("budget_centimes", .number($0.budget.centimes)),
+                        ])
+                    })),
+                ]).text)
+            } else {
+                for tally in stored {
+                    Terminal.line("published tally #\(tally.id) (\(tally.district.map { "district \($0)" } ?? "whole commune")): \(tally.funded) project(s) funded, \(tally.spent) of \(tally.budget)")
+                }
+                Terminal.line("cycle #\(cycle) is now in published")
+            }
+        }
+    }
+}
+
+/// Tally refusals and export problems are the user's to fix: exit status 1 with the reason.
+func tallyErrorsAsUserErrors<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let error as TallyError {
+        throw CommandFailure.user(error.description)
+    } catch let error as ExportError {
+        throw CommandFailure.user(error.description)
+    }
+}
