@@ -140,7 +140,7 @@ public enum TallyStore {
                 ORDER BY published_at IS NOT NULL DESC, computed_at DESC LIMIT 1
             )
             SELECT jsonb_pretty(jsonb_build_object(
-                'cycle', \(cycle.id), 'commune_code', \(cycle.communeCode)::text, 'title', \(cycle.title)::text,
+                'cycle', \(cycle.id)::int, 'commune_code', \(cycle.communeCode)::text, 'title', \(cycle.title)::text,
                 'cycle_rule', \(cycle.rule.rawValue)::text, 'ballot_kind', \(cycle.ballot.kind)::text,
                 'published', bool_and(t.published_at IS NOT NULL),
                 'scopes', jsonb_agg(jsonb_build_object(
