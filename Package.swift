@@ -78,7 +78,7 @@ let package = Package(
             dependencies: ["MizanPostgres"],
             path: "Tests/Support"
         ),
-        .testTarget(name: "PBEngineTests", dependencies: ["PBEngine"]),
+        .testTarget(name: "PBEngineTests", dependencies: ["PBEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MizanCoreTests", dependencies: ["MizanCore"]),
         .testTarget(name: "MizanPostgresTests", dependencies: ["MizanPostgres", "MizanTestSupport"]),
         .testTarget(
