@@ -1,0 +1,28 @@
+/// A plain-text table for the `pb` commands, with amounts and counts right-aligned so their digits
+/// line up. Widths count characters, so Polish and Arabic project names pad correctly.
+struct TextTable {
+    let header: [String]
+    /// Columns whose cells are numbers.
+    let rightAligned: Set<Int>
+    let rows: [[String]]
+
+    var text: String {
+        var widths = header.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            var parts: [String] = []
+            for (index, cell) in cells.enumerated() {
+                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                if rightAligned.contains(index) {
+                    parts.append(padding + cell)
+                } else {
+                    parts.append(index == cells.count - 1 ? cell : cell + padding)
+                }
+            }
+            return parts.joined(separator: "  ")
+        }
+        return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
+    }
+}
