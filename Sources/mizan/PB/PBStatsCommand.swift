@@ -76,13 +76,14 @@ struct FileStatistics {
         return lines
     }
 
-    /// One bar per ballot length, the longest bar 40 characters; lengths past 20 share a bar, as
+    /// One bar per ballot length from the shortest ballot on, the longest bar 40 characters; lengths past 20 share a bar, as
     /// ranked or cumulative ballots can name every project.
     var histogram: [String] {
         let cap = 20
         var buckets: [(label: String, count: Int)] = []
         let longest = lengths.keys.max() ?? 0
-        for length in 0...min(longest, cap) { buckets.append((String(length), lengths[length] ?? 0)) }
+        let shortest = min(lengths.keys.min() ?? 0, cap)
+        for length in shortest...min(longest, cap) { buckets.append((String(length), lengths[length] ?? 0)) }
         if longest > cap {
             buckets.append((">\(cap)", lengths.filter { $0.key > cap }.reduce(0) { $0 + $1.value }))
         }
@@ -93,7 +94,8 @@ struct FileStatistics {
             let label = String(repeating: " ", count: labelWidth - bucket.label.count) + bucket.label
             let count = String(bucket.count)
             let bar = String(repeating: "#", count: (bucket.count * 40 + most - 1) / most)
-            return "  \(label) | \(String(repeating: " ", count: countWidth - count.count))\(count) \(bar)"
+            let line = "  \(label) | \(String(repeating: " ", count: countWidth - count.count))\(count) \(bar)"
+            return bar.isEmpty ? String(line.dropLast()) : line
         }
     }
 

@@ -43,7 +43,7 @@ struct SyntheticElection {
     /// Writes the whole file through `sink`, one voter at a time, so memory does not grow with
     /// the number of voters. Ballots come from a generator seeded after the projects, so they are
     /// the same however the file is written.
-    func write(to sink: inout some PBTextSink) throws {
+    func write(to sink: inout BufferedFileSink) throws {
         let projects = costs.count
         try sink.write("""
             META
@@ -88,23 +88,33 @@ struct SyntheticElection {
                 ballot.append(project)
             }
             ballot.sort()
-            var line = String(voter) + ";"
+            try sink.write(decimal: voter)
+            try sink.write(byte: UInt8(ascii: ";"))
             for (position, project) in ballot.enumerated() {
-                if position > 0 { line += "," }
-                line += String(project + 1)
+                if position > 0 { try sink.write(byte: UInt8(ascii: ",")) }
+                try sink.write(decimal: project + 1)
                 chosen[project] = false
             }
-            line += "\n"
-            try sink.write(line)
+            try sink.write(byte: UInt8(ascii: "\n"))
         }
     }
 
-    /// 1 to `limit` projects, each length 3/4 as likely as the one before: most voters pick a
-    /// few projects, some pick many.
+    /// 1 to `limit` projects, each length 3/4 as likely as the one before (a geometric law cut at
+    /// `limit`): most voters pick a few projects, some pick many.
     private func ballotLength(_ random: inout SplitMix64, limit: Int) -> Int {
-        var length = 1
-        while length < limit, random.unit() < 0.75 { length += 1 }
-        return length
+        var weight = 1.0, total = 0.0
+        for _ in 0..<limit {
+            total += weight
+            weight *= 0.75
+        }
+        var target = random.unit() * total
+        weight = 1
+        for length in 1..<limit {
+            if target < weight { return length }
+            target -= weight
+            weight *= 0.75
+        }
+        return limit
     }
 
     private func drawByPopularity(_ random: inout SplitMix64) -> Int {
