@@ -11,6 +11,9 @@ struct PBCommand: AsyncParsableCommand {
             .pb files hold the projects, the budget and every ballot. These commands read such a \
             file, run any rule of the engine on it and explain the result.
 
+            Files are read in 1 MiB chunks, with a progress bar on standard error past 50 MB; \
+            --timing prints how long reading and ranking took, on standard error.
+
             Exit status: 0 success, 1 a user error (bad file, with its line; bad option; a rule \
             that does not apply to the ballots), 2 a system error (a file that cannot be read).
 

@@ -19,12 +19,13 @@ struct PBRankCommand: AsyncParsableCommand {
             --json prints one object: selected (funded project ids in the order they were funded), \
             cost and budget (in the file's currency, exact), left, exhaustive, voters, rounds, rule, \
             tie_breaking, welfare (optimal rules), budget_per_voter (equal shares) and projects. \
-            On any failure nothing is printed on standard output.
+            On any failure nothing is printed on standard output. --explain prints its sentences \
+            after the table, or on standard error with --json, so the output stays one object.
 
             Examples:
               mizan pb rank Poland_Krakow_2023_Czyzyny.pb --rule mes
               mizan pb rank Poland_Krakow_2023_Czyzyny.pb --rule mes_cost --json
-              mizan pb rank Poland_Krakow_2023_Czyzyny.pb --rule mes --completion none --explain BO.D14.4/23
+              mizan pb rank Poland_Krakow_2023_Czyzyny.pb --rule mes_cost --explain BO.D14.4/23
             """)
 
     @Argument(help: ArgumentHelp("The Pabulib file.", valueName: "file.pb")) var file: String
