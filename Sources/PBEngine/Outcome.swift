@@ -1,3 +1,5 @@
+import BigInt
+
 /// What a rule decided, and why, in data a page can turn into sentences.
 public struct Outcome: Sendable {
     /// Indices into `Instance.projects`, in the order they were funded.
@@ -8,13 +10,23 @@ public struct Outcome: Sendable {
     public let trace: [TraceEvent]
     /// The total score the welfare-maximising rule reached (nil for other rules).
     public let welfare: Int?
-    /// Equal shares: what one voter of each profile group paid (index as `Profile.groups`), before
-    /// any greedy completion. Lets an auditor check that nobody paid more than their share.
-    public internal(set) var spending: [Rational]?
+    /// Equal shares: the distinct amounts left in voters' wallets (× `leftDenominator`) before any
+    /// greedy completion; see `spending(ofGroup:)`.
+    var left: [BigInt]?
+    var leftDenominator: BigInt?
+    /// Equal shares: for each profile group, its index into `left`.
+    var spendingGroup: [Int32]?
     /// Equal shares: the budget per voter the outcome was computed with (raised by completion).
     public internal(set) var budgetPerVoter: Rational?
 
     public func isSelected(_ project: Int) -> Bool { selected.contains(project) }
+
+    /// Equal shares: what one voter of the profile group (index as `Profile.groups`) paid, before
+    /// any greedy completion. Lets an auditor check that nobody paid more than their share.
+    public func spending(ofGroup group: Int) -> Rational? {
+        guard let left, let leftDenominator, let spendingGroup, let budgetPerVoter else { return nil }
+        return budgetPerVoter - Rational(left[Int(spendingGroup[group])], leftDenominator)
+    }
 }
 
 /// One step of a rule's reasoning about one project.
@@ -45,14 +57,21 @@ public struct TraceEvent: Sendable, Equatable {
     /// Equal shares: what each paying supporter paid (ρ × utility); Phragmén: the new maximal load.
     /// Exact, as a fraction.
     public let share: Rational?
+    /// The same amount in floating point, for display, when only that was computed (equal shares
+    /// on profiles too large to replay exactly; the selection itself is exact either way).
+    public let approximateShare: Double?
 
-    public init(round: Int, project: Int?, kind: Kind, supporters: Int, remaining: Int, share: Rational? = nil) {
+    public init(
+        round: Int, project: Int?, kind: Kind, supporters: Int, remaining: Int, share: Rational? = nil,
+        approximateShare: Double? = nil
+    ) {
         self.round = round
         self.project = project
         self.kind = kind
         self.supporters = supporters
         self.remaining = remaining
         self.share = share
+        self.approximateShare = approximateShare ?? share?.approximation
     }
 }
 

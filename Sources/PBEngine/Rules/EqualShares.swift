@@ -9,7 +9,7 @@ import BigInt
 ///
 /// With `completion`, the starting budget per voter is raised one currency unit at a time and the
 /// rule rerun, until the outcome is exhaustive or would overspend (then the previous outcome
-/// stands). Increments that cannot change the outcome are skipped (see `Parametric`), so the
+/// stands). Increments that cannot change the outcome are skipped (see `ChangeHorizon`), so the
 /// result is the one a step-by-step rerun gives, without the reruns. `greedyCompletion` then
 /// funds what still fits, by number of supporters.
 struct EqualShares {
@@ -28,7 +28,7 @@ struct EqualShares {
         let start = Rational(BigInt(instance.budget), BigInt(voters))
         guard completion else {
             var horizon = ChangeHorizon(enabled: false)
-            let run = problem.solve(startingBudget: start, tieBreaking: tieBreaking, tallies: tallies, horizon: &horizon)
+            let run = problem.solve(startingBudget: BigInt(instance.budget), voters: voters, tieBreaking: tieBreaking, tallies: tallies, horizon: &horizon)
             return finish(run, instance: instance, tallies: tallies, tieBreaking: tieBreaking, rule: rule)
         }
 
@@ -36,32 +36,62 @@ struct EqualShares {
         var unit = BigInt(1)
         for _ in 0..<instance.scale { unit *= 10 }
         var step = BigInt(0)
-        var previous: (run: EqualSharesProblem.Run, perVoter: Rational)?
+        var previous: (run: EqualSharesProblem.Run, perVoter: Rational, numerator: BigInt)?
         while true {
             let perVoter = start + Rational(step * unit)
+            let numerator = BigInt(instance.budget) + step * unit * BigInt(voters)
             var horizon = ChangeHorizon(enabled: true)
-            let run = problem.solve(startingBudget: perVoter, tieBreaking: tieBreaking, tallies: tallies, horizon: &horizon)
+            let run: EqualSharesProblem.Run
+            if let fast = problem.solveApproximately(
+                startingBudget: approximateRatio(numerator, BigInt(voters)), tieBreaking: tieBreaking, tallies: tallies,
+                horizon: &horizon)
+            {
+                run = fast
+            } else {
+                horizon = ChangeHorizon(enabled: true)
+                run = problem.solve(startingBudget: numerator, voters: voters, tieBreaking: tieBreaking, tallies: tallies, horizon: &horizon)
+            }
             let cost = run.selected.reduce(0) { $0 + instance.projects[$1].cost }
             if cost > instance.budget {
                 // This budget overspends: the outcome of the last budget that did not stands.
-                let kept = previous ?? (EqualSharesProblem.Run(selected: problem.free, trace: []), start)
-                return finish(
-                    kept.run, extra: raised(kept.perVoter, from: start, instance, voters),
-                    instance: instance, tallies: tallies, tieBreaking: tieBreaking, rule: rule)
+                guard let kept = previous else {
+                    return finish(EqualSharesProblem.Run(selected: problem.free, trace: []), instance: instance, tallies: tallies, tieBreaking: tieBreaking, rule: rule)
+                }
+                return exactly(kept.numerator, kept.run, voters: voters, problem: problem, start: start, instance: instance, tallies: tallies, tieBreaking: tieBreaking, rule: rule)
             }
             let chosen = Set(run.selected)
             let exhaustive = problem.candidates.allSatisfy { chosen.contains($0) || cost + instance.projects[$0].cost > instance.budget }
             // Exhaustive, or no comparison can ever flip: the outcome is final.
-            guard !exhaustive, let reach = horizon.distance else {
-                return finish(
-                    run, extra: raised(perVoter, from: start, instance, voters), instance: instance,
-                    tallies: tallies, tieBreaking: tieBreaking, rule: rule)
+            guard !exhaustive, let next = horizon.nextStep(unit: unit) else {
+                return exactly(numerator, run, voters: voters, problem: problem, start: start, instance: instance, tallies: tallies, tieBreaking: tieBreaking, rule: rule)
             }
-            previous = (run, perVoter)
+            previous = (run, perVoter, numerator)
             // The next step at or beyond the first budget where some comparison could flip.
-            let unitsAway = (reach.numerator + reach.denominator * unit - 1) / (reach.denominator * unit)
-            step += max(BigInt(1), unitsAway)
+            step += next
         }
+    }
+
+    /// Profiles up to this many distinct ballots get their final run replayed exactly, for exact
+    /// shares in the trace and each voter's payment; beyond it the fast pass's trace stands.
+    static let exactReplayLimit = 200_000
+
+    /// The final outcome, recomputed in exact arithmetic at the chosen budget for its trace and
+    /// payments (the fast pass computes both only approximately).
+    private func exactly(
+        _ numerator: BigInt, _ chosen: EqualSharesProblem.Run, voters: Int, problem: EqualSharesProblem, start: Rational,
+        instance: Instance, tallies: Tallies, tieBreaking: TieBreaking, rule: Rule
+    ) -> Outcome {
+        var run = chosen
+        // A run from the exact solver has its payments already.
+        if chosen.left.isEmpty, problem.profile.groups.count <= Self.exactReplayLimit {
+            var horizon = ChangeHorizon(enabled: false)
+            run = problem.solve(startingBudget: numerator, voters: voters, tieBreaking: tieBreaking, tallies: tallies, horizon: &horizon)
+            assert(run.selected == chosen.selected, "the exact replay of equal shares departs from the certified fast pass")
+        }
+        run.perVoter = Rational(numerator, BigInt(voters))
+        return finish(
+            run, extra: raised(Rational(numerator, BigInt(voters)), from: start, instance, voters), instance: instance,
+            tallies: tallies, tieBreaking: tieBreaking, rule: rule)
     }
 
     /// The completion's record of the budget per voter the outcome was computed with.
@@ -86,8 +116,10 @@ struct EqualShares {
         }
         let cost = selected.reduce(0) { $0 + instance.projects[$1].cost }
         var outcome = Outcome(selected: selected, cost: cost, rule: rule, tieBreaking: tieBreaking, trace: events, welfare: nil)
-        outcome.spending = run.spending
+        outcome.left = run.left
+        outcome.leftDenominator = run.denominator
         outcome.budgetPerVoter = run.perVoter
+        outcome.spendingGroup = run.spendingGroup
         return outcome
     }
 }
@@ -95,15 +127,17 @@ struct EqualShares {
 /// The fixed part of an equal-shares election: who supports what, with which satisfaction.
 struct EqualSharesProblem {
     struct Support {
-        let group: Int
+        let group: Int32
         let satisfaction: Int
     }
 
     struct Run {
         let selected: [Int]
         let trace: [TraceEvent]
-        /// What one voter of each group paid.
-        var spending: [Rational] = []
+        /// What is left in each wallet class in use (× `denominator`), and each group's class among them.
+        var left: [BigInt] = []
+        var denominator = BigInt(1)
+        var spendingGroup: [Int32] = []
         var perVoter: Rational = .zero
     }
 
@@ -111,8 +145,13 @@ struct EqualSharesProblem {
     let profile: Profile
     /// Supporters of each project (voter groups with positive satisfaction).
     let supporters: [[Support]]
+    /// The satisfaction every supporter of the project has, when it is the same for all (always
+    /// with cost and cardinality utilities): their wallets then merge by class alone.
+    let uniformSatisfaction: [Int?]
     /// Σ count × satisfaction over supporters.
     let totalSatisfaction: [Int]
+    /// Voters of each profile group.
+    let groupCounts: [Int]
     /// Projects the rule considers: supported and not free.
     let candidates: [Int]
     /// Supported projects that cost nothing: funded before anything else.
@@ -126,29 +165,34 @@ struct EqualSharesProblem {
             var seen = Set<Int>()
             for entry in item.ballot.entries where seen.insert(entry.project).inserted {
                 let satisfaction = utility.value(of: entry, cost: instance.projects[entry.project].cost, in: profile)
-                if satisfaction > 0 { supporters[entry.project].append(Support(group: group, satisfaction: satisfaction)) }
+                if satisfaction > 0 { supporters[entry.project].append(Support(group: Int32(group), satisfaction: satisfaction)) }
             }
         }
         self.supporters = supporters
-        let totals = supporters.map { list in list.reduce(0) { $0 + profile.groups[$1.group].count * $1.satisfaction } }
+        groupCounts = profile.groups.map(\.count)
+        uniformSatisfaction = supporters.map { list in
+            guard let first = list.first?.satisfaction, list.allSatisfy({ $0.satisfaction == first }) else { return nil }
+            return first
+        }
+        let totals = supporters.map { list in list.reduce(0) { $0 + profile.groups[Int($1.group)].count * $1.satisfaction } }
         totalSatisfaction = totals
         candidates = instance.projects.indices.filter { totals[$0] > 0 && instance.projects[$0].cost > 0 }
         free = instance.projects.indices.filter { totals[$0] > 0 && instance.projects[$0].cost == 0 }
     }
 
-    /// One run of equal shares from the given budget per voter. Comparisons are recorded in
-    /// `horizon` so the caller knows how far the budget can grow with the same run.
-    func solve(startingBudget: Rational, tieBreaking: TieBreaking, tallies: Tallies, horizon: inout ChangeHorizon) -> Run {
-        var wallets = Wallets(
-            start: Parametric(value: startingBudget, slope: horizon.enabled ? Rational(1) : nil),
-            groups: profile.groups.count)
+    /// One run of equal shares with `startingBudget / voters` per voter. Comparisons are recorded
+    /// in `horizon` so the caller knows how far the budget can grow with the same run.
+    func solve(startingBudget: BigInt, voters: Int, tieBreaking: TieBreaking, tallies: Tallies, horizon: inout ChangeHorizon) -> Run {
+        var ledger = Ledger(
+            start: startingBudget, denominator: BigInt(voters), groups: profile.groups.count, tracking: horizon.enabled)
         var selected = free
         var trace: [TraceEvent] = []
         var spent = free.reduce(0) { $0 + instance.projects[$1].cost }
-        // Last computed affordability: a lower bound of the current one, since budgets only shrink.
-        var bound: [Int: Parametric] = [:]
+        // Last computed affordability (value and slope, approximately): a lower bound of the
+        // current one, since budgets only shrink.
+        var bound: [Int: (value: Double, slope: Double)] = [:]
         for project in candidates {
-            bound[project] = .constant(Rational(BigInt(instance.projects[project].cost), BigInt(totalSatisfaction[project])))
+            bound[project] = (Double(instance.projects[project].cost) / Double(totalSatisfaction[project]), 0)
         }
         var round = 0
         while !bound.isEmpty {
@@ -157,158 +201,300 @@ struct EqualSharesProblem {
                 let x = bound[a]!.value, y = bound[b]!.value
                 return x != y ? x < y : a < b
             }
-            var best: Parametric?
+            var best: (project: Int, affordability: Affordability)?
             var tied: [Int] = []
-            var computed: [(project: Int, affordability: Affordability)] = []
+            var computed: [Affordability] = []
             for (position, project) in order.enumerated() {
-                let cost = Parametric.constant(Rational(instance.projects[project].cost))
-                let money = wallets.total(of: supporters[project], profile: profile)
-                horizon.record(money, cost)
-                if money.value < cost.value {
-                    bound[project] = nil
-                    trace.append(TraceEvent(
-                        round: round, project: project, kind: .unaffordable, supporters: tallies.supporters[project],
-                        remaining: instance.budget - spent))
-                    continue
-                }
-                if let best, best.value < bound[project]!.value {
-                    // Every project from here on has a lower bound above the best: none can win.
-                    for later in order[position...] where bound[later] != nil { horizon.record(bound[later]!, best) }
+                guard
+                    let affordability = ledger.affordability(
+                        of: project, cost: instance.projects[project].cost, supporters: supporters[project],
+                        uniform: uniformSatisfaction[project], profile: profile, horizon: &horizon,
+                        unlessAbove: best.map { (bound[project]!.value, $0.affordability.approximate) })
+                else {
+                    if ledger.lastWasUnaffordable {
+                        bound[project] = nil
+                        trace.append(TraceEvent(
+                            round: round, project: project, kind: .unaffordable, supporters: tallies.supporters[project],
+                            remaining: instance.budget - spent))
+                        continue
+                    }
+                    // This project's lower bound is clearly above the best, and so are those of
+                    // all the projects after it: none of them can win this round.
+                    let leader = best!.affordability
+                    for later in order[position...] where bound[later] != nil {
+                        horizon.recordApproximately(
+                            gap: bound[later]!.value - leader.approximate, slope: bound[later]!.slope - leader.approximateSlope)
+                    }
                     break
                 }
-                let affordability = wallets.affordability(
-                    cost: instance.projects[project].cost, supporters: supporters[project], profile: profile, horizon: &horizon)
-                bound[project] = affordability.rho
-                computed.append((project, affordability))
-                if best == nil || affordability.rho.value < best!.value {
-                    best = affordability.rho
+                bound[project] = (affordability.approximate, affordability.approximateSlope)
+                computed.append(affordability)
+                if let current = best {
+                    let order = affordability.compare(with: current.affordability)
+                    if order < 0 {
+                        best = (project, affordability)
+                        tied = [project]
+                    } else if order == 0 {
+                        tied.append(project)
+                    }
+                } else {
+                    best = (project, affordability)
                     tied = [project]
-                } else if affordability.rho.value == best!.value {
-                    tied.append(project)
                 }
             }
-            guard let best, !tied.isEmpty else { break }
-            for item in computed { horizon.record(item.affordability.rho, best) }
+            guard let leader = best?.affordability else { break }
+            if horizon.enabled {
+                for other in computed where other.project != leader.project { other.recordComparison(with: leader, in: &horizon) }
+            }
             let winner = tieBreaking.order(tied, instance: instance, supporters: tallies.supporters)[0]
-            let payment = computed.first { $0.project == winner }!.affordability
-            let share = utility(of: winner) * best.value
+            let payment = computed.first { $0.project == winner }!
             trace.append(TraceEvent(
                 round: round, project: winner, kind: .funded, supporters: tallies.supporters[winner],
-                remaining: instance.budget - spent, share: share))
-            wallets.pay(payment, supporters: supporters[winner])
+                remaining: instance.budget - spent, share: ledger.price(of: payment)))
+            ledger.pay(payment, supporters: supporters[winner])
             selected.append(winner)
             spent += instance.projects[winner].cost
             bound[winner] = nil
         }
+        let left = ledger.amounts()
         return Run(
-            selected: selected, trace: trace,
-            spending: (0..<profile.groups.count).map { startingBudget - wallets.amount(of: $0) }, perVoter: startingBudget)
-    }
-
-    /// What one paying supporter pays per unit of ρ: the cost for cost utilities, else 1.
-    private func utility(of project: Int) -> Rational {
-        let list = supporters[project]
-        guard let first = list.first, list.allSatisfy({ $0.satisfaction == first.satisfaction }) else { return Rational(1) }
-        return Rational(first.satisfaction)
+            selected: selected, trace: trace, left: left.amounts, denominator: ledger.denominator, spendingGroup: left.groupIndex,
+            perVoter: Rational(startingBudget, BigInt(voters)))
     }
 }
 
-/// The price per unit of satisfaction at which a project's supporters can pay for it, and who
-/// among them cannot afford their part (they pay what they have).
+/// A project's affordability in the current round: ρ = numerator / (D × weight), D being the
+/// ledger's denominator, with the split of its supporters into those who pay everything they
+/// have and those who pay ρ × satisfaction.
 struct Affordability {
-    let rho: Parametric
-    /// Wallet classes, keyed with the supporter's satisfaction, that pay everything they have.
-    let exhausted: Set<WalletKey>
+    let project: Int
+    let numerator: BigInt
+    /// d(numerator)/dx; zero when not tracking.
+    let numeratorSlope: BigInt
+    /// Σ voters × satisfaction over the supporters who pay ρ × satisfaction.
+    let weight: Int
+    /// Supporters' wallets, poorest first relative to satisfaction.
+    let holdings: [Holding]
+    /// Holdings before this index pay everything they have.
+    let firstPaying: Int
+    let approximate: Double
+    let approximateSlope: Double
+
+    /// -1, 0 or 1 as this ρ is below, equal to or above the other's (same round, same ledger).
+    func compare(with other: Affordability) -> Int {
+        let a = approximate, b = other.approximate
+        if abs(a - b) > 1e-9 * max(abs(a), abs(b)) { return a < b ? -1 : 1 }
+        let left = numerator * BigInt(other.weight), right = other.numerator * BigInt(weight)
+        return left < right ? -1 : (left == right ? 0 : 1)
+    }
+
+    func recordComparison(with other: Affordability, in horizon: inout ChangeHorizon) {
+        horizon.record(
+            gap: numerator * BigInt(other.weight) - other.numerator * BigInt(weight),
+            slope: numeratorSlope * BigInt(other.weight) - other.numeratorSlope * BigInt(weight))
+    }
 }
 
-struct WalletKey: Hashable {
-    let wallet: Int
+/// Voters of one wallet class who support a project with the same satisfaction.
+struct Holding {
+    let wallet: Int32
     let satisfaction: Int
+    var voters: Int
 }
 
-/// What each voter group has left. Groups that paid the same prices for the same projects hold
-/// the same amount, so amounts are kept per wallet class and groups point to their class: the
-/// exact arithmetic is then done once per class instead of once per voter.
-struct Wallets {
-    /// Amount of each class; class 0 is the starting budget, class 1 the empty wallet.
-    private var amounts: [Parametric]
-    private var classOf: [Int]
-    private static let empty = 1
+/// What every voter group has left, exactly.
+///
+/// Groups that paid the same prices for the same projects hold the same amount, so amounts are
+/// kept per wallet class and each group points to its class: the exact arithmetic is done once
+/// per class, not once per voter. All amounts share one denominator `D`, so sums and
+/// comparisons are integer operations; funding a project multiplies `D` by the paying weight.
+struct Ledger {
+    private(set) var denominator: BigInt
+    /// Amount × D of each class; class 0 holds the starting budget, class 1 is the empty wallet.
+    private var values: [BigInt]
+    /// d(amount × D)/dx of each class, when tracking.
+    private var slopes: [BigInt]
+    /// Amounts as Doubles, for ordering only.
+    private var approximations: [Double]
+    private var classOf: [Int32]
+    /// Scratch: for each class, 1 + its position in the holdings being gathered.
+    private var slot: [Int32]
+    private let tracking: Bool
+    private(set) var lastWasUnaffordable = false
+    private static let empty: Int32 = 1
 
-    init(start: Parametric, groups: Int) {
-        amounts = [start, .zero]
+    init(start: BigInt, denominator: BigInt, groups: Int, tracking: Bool) {
+        self.denominator = denominator
+        self.tracking = tracking
+        values = [start, 0]
+        slopes = tracking ? [denominator, 0] : []
+        approximations = [approximateRatio(start, denominator), 0]
         classOf = Array(repeating: 0, count: groups)
+        slot = [0, 0]
     }
 
-    /// Supporters' wallets merged by class and satisfaction, with their voter counts.
-    private func holdings(of supporters: [EqualSharesProblem.Support], profile: Profile) -> [WalletKey: Int] {
-        var weights: [WalletKey: Int] = [:]
-        for supporter in supporters where classOf[supporter.group] != Self.empty {
-            weights[WalletKey(wallet: classOf[supporter.group], satisfaction: supporter.satisfaction), default: 0] +=
-                profile.groups[supporter.group].count
+    /// The supporters' wallets, merged by class and satisfaction.
+    private mutating func holdings(of supporters: [EqualSharesProblem.Support], uniform: Int?, profile: Profile) -> [Holding] {
+        var holdings: [Holding] = []
+        if uniform != nil {
+            for supporter in supporters {
+                let wallet = classOf[Int(supporter.group)]
+                if wallet == Self.empty { continue }
+                let count = profile.groups[Int(supporter.group)].count
+                let position = slot[Int(wallet)]
+                if position == 0 {
+                    holdings.append(Holding(wallet: wallet, satisfaction: supporter.satisfaction, voters: count))
+                    slot[Int(wallet)] = Int32(holdings.count)
+                } else {
+                    holdings[Int(position) - 1].voters += count
+                }
+            }
+            for holding in holdings { slot[Int(holding.wallet)] = 0 }
+        } else {
+            var index: [Int64: Int] = [:]
+            for supporter in supporters {
+                let wallet = classOf[Int(supporter.group)]
+                if wallet == Self.empty { continue }
+                let count = profile.groups[Int(supporter.group)].count
+                let key = Int64(wallet) << 32 | Int64(supporter.satisfaction)
+                if let position = index[key] {
+                    holdings[position].voters += count
+                } else {
+                    index[key] = holdings.count
+                    holdings.append(Holding(wallet: wallet, satisfaction: supporter.satisfaction, voters: count))
+                }
+            }
         }
-        return weights
+        return holdings
     }
 
-    /// What one voter of the group has left.
-    func amount(of group: Int) -> Rational { amounts[classOf[group]].value }
-
-    func total(of supporters: [EqualSharesProblem.Support], profile: Profile) -> Parametric {
-        var byClass: [Int: Int] = [:]
-        for supporter in supporters where classOf[supporter.group] != Self.empty {
-            byClass[classOf[supporter.group], default: 0] += profile.groups[supporter.group].count
+    /// The project's affordability, or nil when its supporters cannot pay for it
+    /// (`lastWasUnaffordable`) or when `unlessAbove` (its lower bound, the best so far) shows
+    /// clearly that it cannot beat the best.
+    mutating func affordability(
+        of project: Int, cost: Int, supporters: [EqualSharesProblem.Support], uniform: Int?, profile: Profile,
+        horizon: inout ChangeHorizon, unlessAbove: (bound: Double, best: Double)?
+    ) -> Affordability? {
+        lastWasUnaffordable = false
+        var holdings = holdings(of: supporters, uniform: uniform, profile: profile)
+        var money = BigInt(0), moneySlope = BigInt(0)
+        for holding in holdings {
+            money += values[Int(holding.wallet)] * BigInt(holding.voters)
+            if tracking { moneySlope += slopes[Int(holding.wallet)] * BigInt(holding.voters) }
         }
-        return byClass.sorted { $0.key < $1.key }.reduce(Parametric.zero) { $0 + amounts[$1.key] * $1.value }
-    }
-
-    /// The smallest ρ with Σ min(amount, ρ × satisfaction) = cost over the supporters; the
-    /// project must be affordable.
-    func affordability(
-        cost: Int, supporters: [EqualSharesProblem.Support], profile: Profile, horizon: inout ChangeHorizon
-    ) -> Affordability {
-        let weights = holdings(of: supporters, profile: profile)
-        // Poorest first relative to satisfaction: amount / satisfaction ascending.
-        let ordered = weights.keys.sorted { a, b in
-            let left = amounts[a.wallet].value * b.satisfaction, right = amounts[b.wallet].value * a.satisfaction
-            return left != right ? left < right : (a.wallet, a.satisfaction) < (b.wallet, b.satisfaction)
+        let price = BigInt(cost) * denominator
+        horizon.record(gap: money - price, slope: moneySlope)
+        if money < price {
+            lastWasUnaffordable = true
+            return nil
         }
-        var paid = Parametric.zero
-        var denominator = weights.reduce(0) { $0 + $1.key.satisfaction * $1.value }
-        let price = Parametric.constant(Rational(cost))
-        var rho = Parametric.zero
-        var firstRich = ordered.count
-        for (index, key) in ordered.enumerated() {
-            rho = (price - paid) / denominator
-            if (rho * key.satisfaction).value <= amounts[key.wallet].value {
-                firstRich = index
+        if let (bound, best) = unlessAbove, bound - best > 1e-9 * max(abs(bound), abs(best)) { return nil }
+
+        // Poorest first relative to satisfaction; exact where the Doubles are too close to tell.
+        holdings.sort { a, b in
+            let x = approximations[Int(a.wallet)] / Double(a.satisfaction), y = approximations[Int(b.wallet)] / Double(b.satisfaction)
+            if abs(x - y) > 1e-9 * max(abs(x), abs(y)) { return x < y }
+            let left = values[Int(a.wallet)] * BigInt(b.satisfaction), right = values[Int(b.wallet)] * BigInt(a.satisfaction)
+            if left != right { return left < right }
+            return (a.wallet, a.satisfaction) < (b.wallet, b.satisfaction)
+        }
+        var paid = BigInt(0), paidSlope = BigInt(0)
+        var weight = holdings.reduce(0) { $0 + $1.voters * $1.satisfaction }
+        var firstPaying = holdings.count
+        for (index, holding) in holdings.enumerated() {
+            // Can this holding pay ρ × satisfaction, with ρ = (price − paid) / (D × weight)?
+            if (price - paid) * BigInt(holding.satisfaction) <= values[Int(holding.wallet)] * BigInt(weight) {
+                firstPaying = index
                 break
             }
-            paid = paid + amounts[key.wallet] * weights[key]!
-            denominator -= key.satisfaction * weights[key]!
+            paid += values[Int(holding.wallet)] * BigInt(holding.voters)
+            if tracking { paidSlope += slopes[Int(holding.wallet)] * BigInt(holding.voters) }
+            weight -= holding.voters * holding.satisfaction
         }
-        if horizon.enabled {
-            for key in ordered { horizon.record(rho * key.satisfaction, amounts[key.wallet]) }
+        let numerator = price - paid
+        if tracking {
+            for holding in holdings {
+                if horizon.isSaturated { break }
+                let satisfaction = BigInt(holding.satisfaction)
+                horizon.record(
+                    gap: numerator * satisfaction - values[Int(holding.wallet)] * BigInt(weight),
+                    slope: -paidSlope * satisfaction - slopes[Int(holding.wallet)] * BigInt(weight))
+            }
         }
-        return Affordability(rho: rho, exhausted: Set(ordered[..<firstRich]))
+        let scale = denominator * BigInt(weight)
+        return Affordability(
+            project: project, numerator: numerator, numeratorSlope: -paidSlope, weight: weight, holdings: holdings,
+            firstPaying: firstPaying, approximate: approximateRatio(numerator, scale),
+            approximateSlope: tracking ? approximateRatio(-paidSlope, scale) : 0)
+    }
+
+    /// What one paying supporter pays when all paying supporters have the same satisfaction;
+    /// otherwise ρ, the price per unit of satisfaction.
+    func price(of affordability: Affordability) -> Rational {
+        let paying = affordability.holdings[affordability.firstPaying...]
+        let satisfaction = paying.first.map { first in paying.allSatisfy { $0.satisfaction == first.satisfaction } ? first.satisfaction : 1 } ?? 1
+        return Rational(affordability.numerator * BigInt(satisfaction), denominator * BigInt(affordability.weight))
     }
 
     /// Charges the supporters of a funded project: ρ × satisfaction, or everything for those who
     /// cannot afford it.
     mutating func pay(_ affordability: Affordability, supporters: [EqualSharesProblem.Support]) {
-        var successor: [WalletKey: Int] = [:]
-        for supporter in supporters where classOf[supporter.group] != Self.empty {
-            let key = WalletKey(wallet: classOf[supporter.group], satisfaction: supporter.satisfaction)
-            if affordability.exhausted.contains(key) {
-                classOf[supporter.group] = Self.empty
-                continue
-            }
-            if let next = successor[key] {
-                classOf[supporter.group] = next
-            } else {
-                amounts.append(amounts[key.wallet] - affordability.rho * key.satisfaction)
-                successor[key] = amounts.count - 1
-                classOf[supporter.group] = amounts.count - 1
+        let paying = affordability.holdings[affordability.firstPaying...]
+        // ρ × satisfaction = numerator × (satisfaction / g) / (D × weight / g): the new denominator
+        // only needs weight / g, g dividing the weight and every paying satisfaction.
+        var common = affordability.weight
+        for holding in paying { common = greatestCommonDivisor(common, holding.satisfaction) }
+        let factor = affordability.weight / common
+        if factor != 1 {
+            let multiplier = BigInt(factor)
+            for index in values.indices { values[index] *= multiplier }
+            if tracking { for index in slopes.indices { slopes[index] *= multiplier } }
+            denominator *= multiplier
+        }
+        var successor: [Int64: Int32] = [:]
+        for holding in paying {
+            let key = Int64(holding.wallet) << 32 | Int64(holding.satisfaction)
+            let share = BigInt(holding.satisfaction / common)
+            values.append(values[Int(holding.wallet)] - affordability.numerator * share)
+            if tracking { slopes.append(slopes[Int(holding.wallet)] - affordability.numeratorSlope * share) }
+            approximations.append(approximateRatio(values[values.count - 1], denominator))
+            slot.append(0)
+            successor[key] = Int32(values.count - 1)
+        }
+        let exhausted = Set(affordability.holdings[..<affordability.firstPaying].map { Int64($0.wallet) << 32 | Int64($0.satisfaction) })
+        for supporter in supporters {
+            let wallet = classOf[Int(supporter.group)]
+            if wallet == Self.empty { continue }
+            let key = Int64(wallet) << 32 | Int64(supporter.satisfaction)
+            if exhausted.contains(key) {
+                classOf[Int(supporter.group)] = Self.empty
+            } else if let next = successor[key] {
+                classOf[Int(supporter.group)] = next
             }
         }
     }
+
+    /// The amounts left (× D), per class in use, and each group's class among them.
+    func amounts() -> (amounts: [BigInt], groupIndex: [Int32]) {
+        var position: [Int32: Int32] = [:]
+        var amounts: [BigInt] = []
+        var groupIndex: [Int32] = []
+        groupIndex.reserveCapacity(classOf.count)
+        for wallet in classOf {
+            if let known = position[wallet] {
+                groupIndex.append(known)
+            } else {
+                position[wallet] = Int32(amounts.count)
+                groupIndex.append(Int32(amounts.count))
+                amounts.append(values[Int(wallet)])
+            }
+        }
+        return (amounts, groupIndex)
+    }
+}
+
+private func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
+    var (x, y) = (abs(a), abs(b))
+    while y != 0 { (x, y) = (y, x % y) }
+    return x
 }
