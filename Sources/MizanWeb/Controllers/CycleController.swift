@@ -12,18 +12,37 @@ struct CycleController {
 
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
         group.get("cycles/:id") { _, context in try await show(context.parameters.require("id", as: Int.self), language) }
+        group.get("cycles/:id/results") { _, context in try await results(context.parameters.require("id", as: Int.self), language) }
+    }
+
+    /// The published outcome; until publication the address is a 404 that says why.
+    func results(_ id: Int, _ language: Language) async throws -> Response {
+        let loaded = try await pool.withConnection { connection -> (Cycle, PublishedOutcome?)? in
+            guard let cycle = try CycleStore.find(id, on: connection) else { return nil }
+            return (cycle, try PublishedOutcome.load(cycleID: id, language: language, on: connection))
+        }
+        guard let (cycle, outcome) = loaded else { throw HTTPError(.notFound) }
+        guard let outcome else {
+            return try pages.render(
+                ErrorPage(kind: "results_pending", catalogs: catalogs, language: language), language: language,
+                path: "/cycles/\(id)/results", status: .notFound)
+        }
+        return try pages.render(
+            ResultsPage(cycle: cycle, outcome: outcome, catalogs: catalogs, language: language), language: language,
+            path: "/cycles/\(id)/results")
     }
 
     func show(_ id: Int, _ language: Language) async throws -> Response {
-        let loaded = try await pool.withConnection { connection -> (Cycle, [(String, Date)])? in
+        let loaded = try await pool.withConnection { connection -> (Cycle, [(String, Date)], PublishedOutcome?)? in
             guard let cycle = try CycleStore.find(id, on: connection) else { return nil }
             let phases = try connection.query("SELECT phase, entered_at FROM cycle_phases WHERE cycle_id = \(id) ORDER BY entered_at")
                 .map { (try $0.decode(String.self, 0), try $0.decode(Date.self, 1)) }
-            return (cycle, phases)
+            return (cycle, phases, try PublishedOutcome.load(cycleID: id, language: language, on: connection))
         }
-        guard let (cycle, phases) = loaded else { throw HTTPError(.notFound) }
+        guard let (cycle, phases, outcome) = loaded else { throw HTTPError(.notFound) }
         return try pages.render(
-            CyclePage(cycle: cycle, phases: phases, catalogs: catalogs, language: language), language: language, path: "/cycles/\(id)")
+            CyclePage(cycle: cycle, phases: phases, outcome: outcome, catalogs: catalogs, language: language), language: language,
+            path: "/cycles/\(id)")
     }
 }
 
@@ -42,6 +61,9 @@ struct CyclePage: PageModel {
     let takingProposals: Bool
     let showsProposals: Bool
     let voting: Bool
+    /// Only what was published; empty before.
+    let results: [ResultsView]
+    let published: Bool
 
     struct TimelineStep {
         let phase: String
@@ -50,7 +72,7 @@ struct CyclePage: PageModel {
         let done: Bool
     }
 
-    init(cycle: Cycle, phases: [(String, Date)], catalogs: Catalogs, language: Language) {
+    init(cycle: Cycle, phases: [(String, Date)], outcome: PublishedOutcome? = nil, catalogs: Catalogs, language: Language) {
         heading = cycle.title
         communeCode = cycle.communeCode
         communeName = PlaceName(cycle.communeName, language)
@@ -70,6 +92,8 @@ struct CyclePage: PageModel {
         voting = cycle.phase == .voting
         winnerRule = catalogs.text("rule_\(cycle.rule.rawValue)", language)
         tieBreak = catalogs.text("tie_\(cycle.tieBreak.rawValue)", language)
+        results = outcome?.scopes.map { ResultsView(scope: $0, cycle: cycle, catalogs: catalogs, language: language) } ?? []
+        published = outcome != nil
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(heading) — \(communeName.primary)" }

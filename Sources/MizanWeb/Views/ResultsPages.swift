@@ -1,0 +1,225 @@
+import Foundation
+import MizanCore
+import MizanPostgres
+
+/// A published outcome as read from `tallies` and `tally_projects`: only rows whose
+/// `published_at` is set, so nothing computed but not yet published can ever reach a page.
+struct PublishedOutcome {
+    struct Scope {
+        let tallyID: Int
+        let districtName: PlaceName?
+        let budget: Money
+        let spent: Money
+        let ballots: Int
+        let registered: Int
+        let rule: String
+        let tieBreak: String
+        let projects: [Project]
+    }
+
+    struct Project {
+        let id: Int
+        let title: String
+        let cost: Money
+        let supporters: Int
+        let funded: Bool
+        let round: Int?
+        let decision: String
+    }
+
+    let scopes: [Scope]
+
+    /// The published scopes of a cycle, or nil when nothing is published.
+    static func load(cycleID: Int, language: Language, on connection: PostgresConnection) throws -> PublishedOutcome? {
+        let tallies = try connection.query("""
+            SELECT t.id, t.district_id, d.name_fr, d.name_ar, t.budget_centimes, t.spent_centimes, t.voters, t.rule, t.tie_break
+            FROM tallies t LEFT JOIN districts d ON d.id = t.district_id
+            WHERE t.cycle_id = \(cycleID) AND t.published_at IS NOT NULL
+            ORDER BY coalesce(t.district_id, 0)
+            """).map { row in
+                (id: try row.decode(Int.self, 0), district: try row.decodeIfPresent(Int.self, 1),
+                 nameFR: try row.decodeIfPresent(String.self, 2), nameAR: try row.decodeIfPresent(String.self, 3),
+                 budget: try row.decode(Int64.self, 4), spent: try row.decode(Int64.self, 5), voters: try row.decode(Int.self, 6),
+                 rule: try row.decode(String.self, 7), tie: try row.decode(String.self, 8))
+            }
+        guard !tallies.isEmpty else { return nil }
+        var scopes: [Scope] = []
+        for tally in tallies {
+            let projects = try connection.query("""
+                SELECT tp.proposal_id, p.title, tp.cost_centimes, tp.supporters, tp.funded, tp.round,
+                       coalesce(tp.explanation->>'decision', CASE WHEN tp.funded THEN 'funded' ELSE 'notReached' END)
+                FROM tally_projects tp JOIN proposals p ON p.id = tp.proposal_id
+                WHERE tp.tally_id = \(tally.id)
+                ORDER BY tp.supporters DESC, tp.proposal_id
+                """).map { row in
+                    Project(
+                        id: try row.decode(Int.self, 0), title: try row.decode(String.self, 1),
+                        cost: Money(centimes: try row.decode(Int64.self, 2)), supporters: try row.decode(Int.self, 3),
+                        funded: try row.decode(Bool.self, 4), round: try row.decodeIfPresent(Int.self, 5),
+                        decision: try row.decode(String.self, 6))
+                }
+            let registered = try connection.query("""
+                SELECT count(*) FROM registry_entries
+                WHERE cycle_id = \(cycleID) AND (\(tally.district)::int IS NULL OR district_id = \(tally.district)::int)
+                """).single().decode(Int.self, 0)
+            let districtName = tally.nameFR.map { PlaceName(BilingualName(french: $0, arabic: tally.nameAR ?? $0), language) }
+            scopes.append(Scope(
+                tallyID: tally.id, districtName: districtName, budget: Money(centimes: tally.budget),
+                spent: Money(centimes: tally.spent), ballots: tally.voters, registered: registered,
+                rule: tally.rule, tieBreak: tally.tie, projects: projects))
+        }
+        return PublishedOutcome(scopes: scopes)
+    }
+}
+
+/// What the templates show of one published scope: money, turnout, funded projects, a bar chart
+/// of votes per project (drawn on the server, bars growing from the inline start) and the same
+/// numbers in a table, each project with one sentence saying why it was or was not funded.
+struct ResultsView {
+    let tallyID: Int
+    let districtHeading: String?
+    let budget: String
+    let budgetUsed: String
+    let budgetLeft: String
+    let turnout: String
+    let ruleText: String
+    let tieText: String
+    let funded: [Row]
+    let noneFunded: Bool
+    let rows: [Row]
+    let chart: Chart
+
+    struct Row {
+        let id: Int
+        let title: String
+        let cost: String
+        let votes: String
+        let funded: Bool
+        let outcome: String
+        let sentence: String
+    }
+
+    struct Chart {
+        let titleID: String
+        let label: String
+        let viewBox: String
+        let width: Int
+        let height: Int
+        let bars: [Bar]
+    }
+
+    struct Bar {
+        let rectX: Int
+        let rectY: Int
+        let rectWidth: Int
+        let rectHeight: Int
+        let labelX: Int
+        let valueX: Int
+        let textY: Int
+        let labelAnchor: String
+        let valueAnchor: String
+        let label: String
+        let value: String
+        let funded: Bool
+    }
+
+    init(scope: PublishedOutcome.Scope, cycle: Cycle, catalogs: Catalogs, language: Language) {
+        tallyID = scope.tallyID
+        districtHeading = scope.districtName.map { catalogs.text("results_district", language, ["name": $0.primary]) }
+        budget = catalogs.money(scope.budget, language)
+        budgetUsed = catalogs.money(scope.spent, language)
+        budgetLeft = catalogs.money(scope.budget - scope.spent, language)
+        // Past the registry (paper ballots, printed codes) a share would mislead: the count alone.
+        if scope.registered > 0, scope.ballots <= scope.registered {
+            let percent = Double(scope.ballots) * 100 / Double(scope.registered)
+            let percentText = String(format: "%.1f", percent).replacingOccurrences(of: ".", with: ",") + " %"
+            turnout = catalogs.text(
+                "results_turnout_of", language,
+                ["ballots": catalogs.number(scope.ballots), "registered": catalogs.number(scope.registered), "percent": percentText])
+        } else {
+            turnout = catalogs.text("results_turnout_ballots", language, ["ballots": catalogs.number(scope.ballots)])
+        }
+        let ruleKey = "rule_\(scope.rule)"
+        ruleText = catalogs.table(language)[ruleKey] != nil ? catalogs.text(ruleKey, language) : catalogs.text("rule_\(cycle.rule.rawValue)", language)
+        let tieKey = "tie_\(scope.tieBreak)"
+        tieText = catalogs.table(language)[tieKey] != nil ? catalogs.text(tieKey, language) : catalogs.text("tie_\(cycle.tieBreak.rawValue)", language)
+
+        let rows = scope.projects.map { project in
+            Row(
+                id: project.id, title: project.title, cost: catalogs.money(project.cost, language),
+                votes: catalogs.number(project.supporters), funded: project.funded,
+                outcome: catalogs.text(project.funded ? "results_funded_yes" : "results_funded_no", language),
+                sentence: Self.sentence(project, catalogs, language))
+        }
+        self.rows = rows
+        funded = zip(scope.projects, rows).filter { $0.0.funded }
+            .sorted { ($0.0.round ?? Int.max, $0.0.id) < ($1.0.round ?? Int.max, $1.0.id) }.map { $0.1 }
+        noneFunded = funded.isEmpty
+        chart = Self.chart(scope, tallyID: scope.tallyID, catalogs: catalogs, language: language)
+    }
+
+    /// One sentence per project, in the page's language, from the stored decision, round and
+    /// funded flag.
+    static func sentence(_ project: PublishedOutcome.Project, _ catalogs: Catalogs, _ language: Language) -> String {
+        let known = ["funded", "completed", "tooExpensive", "unaffordable", "stopped", "unsupported", "notReached"]
+        var decision = known.contains(project.decision) ? project.decision : (project.funded ? "funded" : "notReached")
+        if project.funded && !["funded", "completed"].contains(decision) { decision = "funded" }
+        if decision == "funded" && project.round == nil { decision = "funded_set" }
+        return catalogs.text(
+            "results_why_\(decision)", language,
+            ["round": project.round.map { catalogs.number($0) } ?? "", "votes": catalogs.number(project.supporters),
+             "cost": catalogs.money(project.cost, language)])
+    }
+
+    static let chartWidth = 640
+    static let labelWidth = 220
+    static let barArea = 340
+    static let rowHeight = 32
+
+    /// A horizontal bar chart in SVG coordinates. On right-to-left pages the labels sit on the
+    /// right and the bars grow leftwards, so bars always start from the inline start.
+    static func chart(_ scope: PublishedOutcome.Scope, tallyID: Int, catalogs: Catalogs, language: Language) -> Chart {
+        let rtl = language.direction == "rtl"
+        let most = max(scope.projects.map(\.supporters).max() ?? 0, 1)
+        let bars = scope.projects.enumerated().map { index, project -> Bar in
+            let length = project.supporters == 0 ? 0 : max(2, project.supporters * barArea / most)
+            let top = index * rowHeight + 6
+            let start = rtl ? chartWidth - labelWidth : labelWidth
+            let label = project.title.count > 30 ? String(project.title.prefix(29)) + "…" : project.title
+            return Bar(
+                rectX: rtl ? start - length : start, rectY: top, rectWidth: length, rectHeight: rowHeight - 12,
+                labelX: rtl ? chartWidth - 4 : 4, valueX: rtl ? start - length - 6 : start + length + 6, textY: top + rowHeight / 2 + 1,
+                // `start` follows the inherited direction: the right edge on right-to-left pages.
+                labelAnchor: "start", valueAnchor: "start",
+                label: label, value: catalogs.number(project.supporters), funded: project.funded)
+        }
+        let summary = scope.projects.map {
+            catalogs.text("results_chart_item", language, ["title": $0.title, "votes": catalogs.number($0.supporters)])
+        }.joined(separator: catalogs.text("results_list_separator", language))
+        let height = max(scope.projects.count, 1) * rowHeight + 8
+        return Chart(
+            titleID: "chart-title-\(tallyID)", label: catalogs.text("results_chart_label", language, ["summary": summary]),
+            viewBox: "0 0 \(chartWidth) \(height)", width: chartWidth, height: height, bars: bars)
+    }
+}
+
+struct ResultsPage: PageModel {
+    let template = "results"
+    let heading: String
+    let cycleTitle: String
+    let cycleID: Int
+    let communeCode: String
+    let communeName: PlaceName
+    let results: [ResultsView]
+
+    init(cycle: Cycle, outcome: PublishedOutcome, catalogs: Catalogs, language: Language) {
+        heading = catalogs.text("results_heading", language)
+        cycleTitle = cycle.title
+        cycleID = cycle.id
+        communeCode = cycle.communeCode
+        communeName = PlaceName(cycle.communeName, language)
+        results = outcome.scopes.map { ResultsView(scope: $0, cycle: cycle, catalogs: catalogs, language: language) }
+    }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(heading) — \(cycleTitle)" }
+}

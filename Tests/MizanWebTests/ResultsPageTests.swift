@@ -1,0 +1,141 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MizanCore
+import MizanPostgres
+import PBEngine
+import Testing
+
+extension Site {
+    /// `count` ballots for `projects`, written as `cast_ballot` would, numbered from `first` so
+    /// every voter is different.
+    func cast(_ count: Int, for projects: [Int], cycle: Int, first: Int) throws {
+        try transaction { connection in
+            try connection.query("""
+                SELECT cast_ballot(y.id, y.commune_id, sha256(('voter-' || g)::bytea), 'web', NULL, sha256(('pseudonym-' || g)::bytea),
+                                   upper(substr(md5('r' || g), 1, 4) || '-' || substr(md5('r' || g), 5, 4) || '-' || substr(md5('r' || g), 9, 4) || '-' || substr(md5('r' || g), 13, 4)),
+                                   \(projects)::int[], array_fill(1, ARRAY[\(projects.count)::int]))
+                FROM cycles y, generate_series(\(first)::int, \(first + count - 1)::int) g WHERE y.id = \(cycle)
+                """)
+        }
+    }
+
+    /// Closes voting and stores the outcome as `mizan tally` does.
+    func tally(_ cycle: Int) throws {
+        try transaction { connection in
+            _ = try CycleStore.advance(cycle, actor: "test", on: connection)
+            let info = try TallyStore.lockCycle(cycle, on: connection)
+            let rule = EngineSettings.rule(for: info.rule, ballot: info.ballot)
+            for scope in try TallyScope.all(for: info, on: connection) {
+                let prepared = try TallyStore.prepare(cycle: info, scope: scope, on: connection)
+                let instance = TallyComputation.instance(projects: prepared.projects, budget: scope.budget)
+                let profile = TallyComputation.profile(
+                    groups: prepared.groups, instance: instance, voteType: EngineSettings.voteType(for: info.ballot), maxLength: nil)
+                let tieBreaking = EngineSettings.tieBreaking(info.tieBreak, projectIDs: instance.projects.map(\.id))
+                let result = TallyComputation.run(rule: rule, tieBreaking: tieBreaking, instance: instance, profile: profile)
+                try TallyStore.store(cycle: info, prepared: prepared, result: result, actor: "test", on: connection)
+            }
+        }
+    }
+}
+
+@Suite("The public results page")
+struct ResultsPageTests {
+    func get(_ client: any TestClientProtocol, _ uri: String) async throws -> (HTTPResponse.Status, String) {
+        let response = try await client.execute(uri: uri, method: .get)
+        return (response.status, String(buffer: response.body))
+    }
+
+    @Test func resultsAppearOnlyOncePublished() async throws {
+        try await Site.with { client, site in
+            let (cycle, projects, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
+            // Éclairage 200k: 5 votes; Terrain 300k: 6 votes; Bibliothèque 600k: 4 votes.
+            try site.cast(5, for: [projects[0], projects[1]], cycle: cycle, first: 1)
+            try site.cast(3, for: [projects[2]], cycle: cycle, first: 100)
+            try site.cast(1, for: [projects[1], projects[2]], cycle: cycle, first: 200)
+
+            var (status, html) = try await get(client, "/fr/cycles/\(cycle)/results")
+            #expect(status == .notFound)
+            #expect(html.contains("Résultats pas encore publiés"))
+            (status, html) = try await get(client, "/fr/cycles/\(cycle)")
+            #expect(status == .ok)
+            #expect(!html.contains("Voix par projet"))
+            #expect(!html.contains("<svg"))
+
+            // Tallied but not yet published: still nothing.
+            try site.tally(cycle)
+            (status, html) = try await get(client, "/fr/cycles/\(cycle)/results")
+            #expect(status == .notFound)
+            #expect(!html.contains("Terrain de proximité"))
+            (status, html) = try await get(client, "/en/cycles/\(cycle)")
+            #expect(status == .ok)
+            #expect(!html.contains("Votes per project"))
+            #expect(!html.contains("Funded projects"))
+
+            _ = try site.transaction { try TallyStore.publish(cycleID: cycle, actor: "test", on: $0) }
+            let funded = try site.transaction { connection in
+                try connection.query("""
+                    SELECT tp.proposal_id FROM tally_projects tp JOIN tallies t ON t.id = tp.tally_id
+                    WHERE t.cycle_id = \(cycle) AND tp.funded ORDER BY tp.proposal_id
+                    """).map { try $0.decode(Int.self, 0) }
+            }
+            #expect(funded == [projects[0], projects[1]])
+
+            (status, html) = try await get(client, "/fr/cycles/\(cycle)/results")
+            #expect(status == .ok)
+            #expect(html.contains("Projets financés"))
+            let afterList = try #require(html.range(of: "<ol class=\"funded\">").map { String(html[$0.upperBound...]) })
+            let list = afterList.components(separatedBy: "</ol>")[0]
+            #expect(list.contains("Éclairage de la rue 12 — 200.000,00 MAD"))
+            #expect(list.contains("Terrain de proximité — 300.000,00 MAD"))
+            #expect(list.contains("(6 voix)"))
+            #expect(list.contains("(5 voix)"))
+            #expect(!list.contains("Bibliothèque"))
+            #expect(html.contains("<dt>Budget utilisé</dt><dd>500.000,00 MAD</dd>"))
+            #expect(html.contains("<dt>Budget restant</dt><dd>500.000,00 MAD</dd>"))
+            #expect(html.contains("<dt>Participation</dt><dd>9 bulletins</dd>"), "more ballots than registry entries: no share")
+            #expect(!html.contains("(tour )"))
+            #expect(html.contains("Financé au tour 1, avec"))
+            #expect(html.contains("Non financé"))
+            #expect(html.contains("Méthode des parts égales") || html.contains("parts égales"))
+
+            // The chart and its text alternatives.
+            #expect(html.contains("<svg role=\"img\""))
+            #expect(html.contains("<title id=\"chart-title-"))
+            #expect(html.contains("aria-label=\"Diagramme en barres des voix par projet : Terrain de proximité, 6 voix ; Éclairage de la rue 12, 5 voix ; Bibliothèque, 4 voix\""))
+            #expect(html.contains("<table class=\"results\">"))
+            #expect(html.contains("<th scope=\"row\">Bibliothèque</th><td>600.000,00 MAD</td><td>4</td><td>non financé</td>"))
+            #expect(!html.contains("<script"))
+
+            for (language, direction) in [("ar", "rtl"), ("fr", "ltr"), ("en", "ltr"), ("zgh", "ltr")] {
+                let (status, page) = try await get(client, "/\(language)/cycles/\(cycle)/results")
+                #expect(status == .ok, "\(language)")
+                #expect(page.contains("<html lang=\"\(language)\" dir=\"\(direction)\">"), "\(language)")
+                #expect(page.contains("Terrain de proximité"), "\(language)")
+                #expect(page.contains("<svg role=\"img\""), "\(language)")
+                #expect(!page.contains("results_"), "\(language): a catalog key shows instead of its text")
+            }
+            let arabic = try await get(client, "/ar/cycles/\(cycle)/results").1
+            #expect(arabic.contains("500.000,00 د.م."))
+            #expect(arabic.contains("المشاريع الممولة"))
+            let tamazight = try await get(client, "/zgh/cycles/\(cycle)/results").1
+            #expect(tamazight.contains("ⵉⵙⵏⴼⴰⵔⵏ ⵉⵜⵜⵓⵎⵡⵍⵏ"))
+
+            // The cycle page shows the same outcome and links to the results.
+            (status, html) = try await get(client, "/en/cycles/\(cycle)")
+            #expect(status == .ok)
+            #expect(html.contains("Funded projects"))
+            #expect(html.contains("Votes per project"))
+            #expect(html.contains("href=\"/en/cycles/\(cycle)/results\""))
+        }
+    }
+
+    @Test func anUnknownCycleHasNoResults() async throws {
+        try await Site.with { client, _ in
+            let (status, html) = try await get(client, "/fr/cycles/9999/results")
+            #expect(status == .notFound)
+            #expect(html.contains("<h1>"))
+            #expect(!html.contains("pas encore publiés"), "no cycle, so nothing is pending")
+        }
+    }
+}
