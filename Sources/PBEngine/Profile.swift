@@ -39,6 +39,7 @@ public struct Profile: Sendable {
 
     public init(voteType: VoteType, ballots: [Ballot], maxLength: Int? = nil) {
         var index: [Ballot: Int] = [:]
+        index.reserveCapacity(ballots.count)
         var groups: [(ballot: Ballot, count: Int)] = []
         for ballot in ballots {
             if let position = index[ballot] {
