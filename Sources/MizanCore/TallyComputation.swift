@@ -129,6 +129,20 @@ public enum TallyComputation {
         return Profile(voteType: voteType, ballots: ballots, maxLength: maxLength)
     }
 
+    /// One scope's outcome under the cycle's own rule (or `rule`), ballot kind and tie-break: what
+    /// `mizan tally` stores and `mizan verify` recomputes.
+    public static func compute(
+        cycle: Cycle, projects: [TallyProjectInput], groups: [TallyVoteGroup], budget: Money, rule: Rule? = nil
+    ) -> TallyResult {
+        let instance = instance(projects: projects, budget: budget)
+        let maxLength: Int? = if case .ranked(let depth) = cycle.ballot { depth } else { nil }
+        let profile = profile(groups: groups, instance: instance, voteType: EngineSettings.voteType(for: cycle.ballot), maxLength: maxLength)
+        let tieBreaking = EngineSettings.tieBreaking(cycle.tieBreak, projectIDs: instance.projects.map(\.id))
+        return run(
+            rule: rule ?? EngineSettings.rule(for: cycle.rule, ballot: cycle.ballot), tieBreaking: tieBreaking, instance: instance,
+            profile: profile)
+    }
+
     /// Runs `rule` and explains the result.
     public static func run(rule: Rule, tieBreaking: TieBreaking, instance: Instance, profile: Profile) -> TallyResult {
         summarize(rule.apply(to: instance, profile: profile, tieBreaking: tieBreaking), instance: instance, profile: profile)

@@ -97,3 +97,137 @@ public enum DemoSeed {
         return Result(cycleID: cycle.id, created: true, codes: codes)
     }
 }
+
+/// Demo data for what comes after the vote: Oujda (HCP 02.411.01.23) with a published cycle —
+/// twelve accepted projects, a registry, a few thousand generated ballots with skewed popularity,
+/// tallied with the cycle's rule exactly as `mizan tally` does, then published.
+extension DemoSeed {
+    public static let oujda = "02.411.01.23"
+    public static let publishedCycleTitle = "Budget participatif 2025 (démo, résultats publiés)"
+    public static let publishedBallots = 3_200
+    public static let publishedRegistered = 4_800
+
+    public struct PublishedResult: Sendable {
+        public let cycleID: Int
+        public let created: Bool
+        /// One receipt code of the generated ballots, to try "check my ballot" with.
+        public let sampleReceipt: String?
+    }
+
+    /// (title, description, category, cost in dirhams, language, popularity weight).
+    static let publishedProjects: [(title: String, description: String, category: String, cost: Int64, language: String, weight: Int)] = [
+        ("Réhabilitation du parc Lalla Aïcha", "Allées, bancs, éclairage et jeux pour enfants dans le parc Lalla Aïcha.", "green", 1_600_000, "fr", 90),
+        ("تهيئة ساحة باب سيدي عبد الوهاب", "تبليط الساحة وتجديد الإنارة ووضع مقاعد عمومية أمام باب سيدي عبد الوهاب.", "roads", 1_250_000, "ar", 70),
+        ("Bus de ramassage scolaire pour les douars", "Deux minibus pour les élèves des quartiers périphériques.", "education", 980_000, "fr", 65),
+        ("ملاعب القرب بحي لازاري", "ملعبان متعددا الرياضات مع إنارة ليلية لشباب حي لازاري.", "sport", 1_400_000, "ar", 55),
+        ("Piste cyclable du boulevard Mohammed VI", "Trois kilomètres de piste protégée entre l'université et le centre.", "mobility", 1_150_000, "fr", 40),
+        ("مكتبة وسائطية بحي الأندلس", "قاعة مطالعة وحواسيب مفتوحة مساء للتلاميذ والطلبة.", "culture", 850_000, "ar", 45),
+        ("Toilettes publiques au marché Souk El Fellah", "Sanitaires accessibles et entretenus au marché couvert.", "water", 420_000, "fr", 35),
+        ("إنارة عمومية بالطاقة الشمسية بحي سيدي يحيى", "تركيب 150 عمودا للإنارة الشمسية في الأزقة المظلمة.", "lighting", 760_000, "ar", 50),
+        ("Centre d'accueil de jour pour personnes âgées", "Un lieu d'accueil avec activités et suivi médical léger.", "social", 1_300_000, "fr", 25),
+        ("تشجير طريق الجامعة", "غرس 400 شجرة مع نظام سقي بالتنقيط على طريق الجامعة.", "green", 380_000, "ar", 30),
+        ("Ralentisseurs et passages piétons devant les écoles", "Passages surélevés et signalisation devant cinq écoles primaires.", "mobility", 290_000, "fr", 60),
+        ("حاويات الفرز الانتقائي بالأحياء الشعبية", "توزيع 120 حاوية للفرز مع حملة تحسيسية.", "other", 340_000, "ar", 15),
+    ]
+
+    /// Creates Oujda's published demo cycle unless it exists. Ballots, receipts and the registry
+    /// are generated in SQL from fixed seeds, so every fresh database gets the same outcome.
+    public static func seedPublished(on connection: PostgresConnection) throws -> PublishedResult {
+        if let existing = try connection.query("SELECT id FROM cycles WHERE title = \(publishedCycleTitle)").first {
+            let id = try existing.decode(Int.self, 0)
+            return PublishedResult(cycleID: id, created: false, sampleReceipt: try sampleReceipt(cycleID: id, on: connection))
+        }
+        let actor = "demo"
+        let created = try CycleStore.create(
+            NewCycle(
+                communeCode: GeoCode(parsing: oujda), year: 2025, title: publishedCycleTitle, budget: .dirhams(6_500_000),
+                ballot: .approval(minimum: 1, maximum: 4), rule: .mes, tieBreak: .lexicographic),
+            actor: actor, on: connection)
+        let cycleID = created.id
+        _ = try CycleStore.advance(cycleID, actor: actor, on: connection)
+        var ids: [Int] = []
+        for project in publishedProjects {
+            ids.append(try ProposalStore.submit(
+                NewProposal(
+                    title: project.title, description: project.description, category: project.category, district: nil,
+                    location: nil, estimatedCost: String(project.cost), language: project.language),
+                cycleID: cycleID, trackingTokenHash: nil, actor: actor, on: connection).id)
+        }
+        _ = try CycleStore.advance(cycleID, actor: actor, on: connection)
+        for (index, id) in ids.enumerated() {
+            _ = try ProposalStore.review(
+                id, .accept(cost: .dirhams(publishedProjects[index].cost), answer: "Faisable ; coût vérifié par les services techniques."),
+                actor: actor, on: connection)
+        }
+        // Registry entries that stand for no one: only their number matters (turnout).
+        try connection.query("""
+            INSERT INTO registry_entries (commune_id, cycle_id, national_id_hmac, birth_date)
+            SELECT \(created.communeID), \(cycleID), sha256(convert_to('mizan-demo-oujda-registry:' || i, 'UTF8')),
+                   DATE '1950-01-01' + (i * 37) % 20000
+            FROM generate_series(1, \(publishedRegistered)) i
+            """)
+        _ = try CycleStore.advance(cycleID, actor: actor, on: connection)
+        try generateBallots(cycleID: cycleID, communeID: created.communeID, projectIDs: ids, on: connection)
+        _ = try CycleStore.advance(cycleID, actor: actor, on: connection)
+
+        // The tally, as `mizan tally --cycle ID` stores it, then `mizan publish --cycle ID`.
+        let cycle = try TallyStore.lockCycle(cycleID, on: connection)
+        var stored: [String] = []
+        for scope in try TallyScope.all(for: cycle, on: connection) {
+            let prepared = try TallyStore.prepare(cycle: cycle, scope: scope, on: connection)
+            let result = TallyComputation.compute(cycle: cycle, projects: prepared.projects, groups: prepared.groups, budget: scope.budget)
+            let id = try TallyStore.store(cycle: cycle, prepared: prepared, result: result, actor: actor, on: connection)
+            stored.append(
+                "tally=\(id) district=\(scope.district.map(String.init) ?? "-") rule=\(result.ruleKey) voters=\(result.voters) spent=\(result.spentCentimes) pb_sha256=\(prepared.sha256)")
+        }
+        try AuditLogStore.append(
+            actor: actor, action: "tally.store", object: "cycle:\(cycleID)", details: stored.joined(separator: " "), on: connection)
+        _ = try TallyStore.publish(cycleID: cycleID, actor: actor, on: connection)
+        return PublishedResult(cycleID: cycleID, created: true, sampleReceipt: try sampleReceipt(cycleID: cycleID, on: connection))
+    }
+
+    static func sampleReceipt(cycleID: Int, on connection: PostgresConnection) throws -> String? {
+        try connection.query("SELECT receipt_code FROM ballots WHERE cycle_id = \(cycleID) ORDER BY receipt_code LIMIT 1")
+            .first?.decode(String.self, 0)
+    }
+
+    /// Voter i's ballot approves 1 to 4 projects drawn without replacement with probability
+    /// proportional to each project's popularity weight (Efraimidis–Spirakis keys from md5 of
+    /// fixed strings); receipts use the receipt alphabet; channels are mostly web.
+    static func generateBallots(cycleID: Int, communeID: Int, projectIDs: [Int], on connection: PostgresConnection) throws {
+        let count = publishedBallots
+        try connection.query("""
+            INSERT INTO participation (cycle_id, commune_id, voter_key, channel)
+            SELECT \(cycleID), \(communeID), sha256(convert_to('mizan-demo-oujda-voter:' || i, 'UTF8')),
+                   (ARRAY['web', 'web', 'web', 'web', 'web', 'web', 'paper', 'paper', 'code', 'code'])[
+                       1 + get_byte(decode(md5('mizan-demo-oujda-channel:' || i), 'hex'), 0) % 10]
+            FROM generate_series(1, \(count)) i
+            """)
+        try connection.query("""
+            INSERT INTO ballots (commune_id, cycle_id, pseudonym, receipt_code, channel)
+            SELECT \(communeID), \(cycleID), sha256(convert_to('mizan-demo-oujda-pseudonym:' || i, 'UTF8')),
+                   (SELECT string_agg(substr('23456789ABCDEFGHJKLMNPQRSTUVWXYZ', 1 + get_byte(h, k) % 32, 1)
+                                      || CASE WHEN k IN (3, 7, 11) THEN '-' ELSE '' END, '' ORDER BY k)
+                    FROM generate_series(0, 15) k),
+                   (ARRAY['web', 'web', 'web', 'web', 'web', 'web', 'paper', 'paper', 'code', 'code'])[
+                       1 + get_byte(decode(md5('mizan-demo-oujda-channel:' || i), 'hex'), 0) % 10]
+            FROM generate_series(1, \(count)) i
+            CROSS JOIN LATERAL (SELECT decode(md5('mizan-demo-oujda-receipt:' || i), 'hex') AS h) r
+            """)
+        try connection.query("""
+            INSERT INTO ballot_choices (ballot_id, cycle_id, proposal_id, weight)
+            SELECT b.id, \(cycleID), pick.proposal, 1
+            FROM generate_series(1, \(count)) i
+            JOIN ballots b ON b.cycle_id = \(cycleID) AND b.pseudonym = sha256(convert_to('mizan-demo-oujda-pseudonym:' || i, 'UTF8'))
+            CROSS JOIN LATERAL (
+                SELECT ranked.proposal FROM (
+                    SELECT p.proposal, row_number() OVER (
+                        ORDER BY -ln((('x' || substr(md5('mizan-demo-oujda-choice:' || i || ':' || p.n), 1, 7))::bit(28)::int + 0.5)::float8
+                                     / 268435456.0) / p.popularity) AS position
+                    FROM unnest(\(projectIDs)::int[], \(publishedProjects.map(\.weight))::int[]) WITH ORDINALITY AS p (proposal, popularity, n)
+                ) ranked
+                WHERE ranked.position <= 1 + get_byte(decode(md5('mizan-demo-oujda-size:' || i), 'hex'), 0) % 4
+            ) pick
+            """)
+    }
+}

@@ -27,7 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Database connections in the pool (default: twice the number of cores).")
     var poolSize: Int?
 
-    @Flag(help: "Seed a demo commune (Berkane) with a cycle open for voting, and print demo voters and codes.")
+    @Flag(help: "Seed two demo communes: Berkane with a cycle open for voting (demo voters and codes are printed) and Oujda with published results.")
     var demo = false
 
     @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served over HTTPS, directly or behind a proxy).")
@@ -74,11 +74,16 @@ extension ServeCommand {
         let connection = try session.connect()
         defer { connection.close() }
         let result = try connection.transaction { try DemoSeed.seed(secrets: secrets, on: $0) }
+        let published = try connection.transaction { try DemoSeed.seedPublished(on: $0) }
         let voters = DemoSeed.voters.prefix(3).map { "\($0.0) born \($0.1)" }.joined(separator: ", ")
         logger.info("demo: Berkane's cycle is at http://\(host):\(port)/fr/cycles/\(result.cycleID)")
         logger.info("demo: vote with a demo voter (national ID and birth date): \(voters) … (50 in all, DM000001 to DM000050)")
         if !result.codes.isEmpty {
             logger.info("demo: or with a printed code: \(result.codes.map(\.printed).joined(separator: ", "))")
+        }
+        logger.info("demo: Oujda's published results are at http://\(host):\(port)/fr/cycles/\(published.cycleID)/results")
+        if let receipt = published.sampleReceipt {
+            logger.info("demo: check one of its ballots at http://\(host):\(port)/fr/receipts/\(receipt)")
         }
     }
 }

@@ -124,12 +124,7 @@ struct TallyCommand: AsyncParsableCommand {
 
     /// The engine run of one scope; `mizan verify` does the same from the exported file.
     static func compute(cycle: Cycle, prepared: TallyStore.Prepared, rule: Rule, budget: Money) -> TallyResult {
-        let instance = TallyComputation.instance(projects: prepared.projects, budget: budget)
-        let maxLength: Int? = if case .ranked(let depth) = cycle.ballot { depth } else { nil }
-        let profile = TallyComputation.profile(
-            groups: prepared.groups, instance: instance, voteType: EngineSettings.voteType(for: cycle.ballot), maxLength: maxLength)
-        let tieBreaking = EngineSettings.tieBreaking(cycle.tieBreak, projectIDs: instance.projects.map(\.id))
-        return TallyComputation.run(rule: rule, tieBreaking: tieBreaking, instance: instance, profile: profile)
+        TallyComputation.compute(cycle: cycle, projects: prepared.projects, groups: prepared.groups, budget: budget, rule: rule)
     }
 
     /// Funded projects in funding order, then the others by support.
