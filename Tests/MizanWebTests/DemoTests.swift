@@ -58,4 +58,44 @@ struct DemoTests {
             #expect(first.sampleReceipt != nil)
         }
     }
+
+    @Test func checkMyBallotShowsThePublishedLineOnceResultsArePublished() async throws {
+        try await Site.with { client, site in
+            let demo = try site.transaction { try DemoSeed.seedPublished(on: $0) }
+            // The published anonymised set, as `mizan export --format pb` writes it.
+            let (file, receipt, titles) = try site.transaction { connection -> (String, String, [Int: String]) in
+                let cycle = try CycleStore.require(demo.cycleID, on: connection)
+                var bytes: [UInt8] = []
+                try CanonicalBallots.write(cycle: cycle, scope: TallyScope.all(for: cycle, on: connection)[0], on: connection) {
+                    bytes.append(contentsOf: $0)
+                }
+                let receipt = try connection.query("""
+                    SELECT receipt_code FROM ballots WHERE cycle_id = \(demo.cycleID) ORDER BY receipt_code OFFSET 41 LIMIT 1
+                    """).single().decode(String.self, 0)
+                let titles = Dictionary(uniqueKeysWithValues: try connection.query("SELECT id, title FROM proposals WHERE cycle_id = \(demo.cycleID)")
+                    .map { (try $0.decode(Int.self, 0), try $0.decode(String.self, 1)) })
+                return (String(decoding: bytes, as: UTF8.self), receipt, titles)
+            }
+            let line = try #require(file.split(separator: "\n").first { $0.contains(";\(receipt);") })
+            #expect(line.hasPrefix("42;"))
+            let response = try await client.execute(uri: "/fr/receipts/\(receipt)", method: .get)
+            #expect(response.status == .ok)
+            let page = String(buffer: response.body)
+            #expect(page.contains("Ce bulletin est le n° 42 du fichier publié ballots.pb."))
+            #expect(page.contains("<code>\(line)</code>"))
+            for id in line.split(separator: ";")[1].split(separator: ",") {
+                let title = try #require(titles[Int(id)!])
+                #expect(page.contains("projet \(id)</span> \(title.replacingOccurrences(of: "'", with: "&#39;"))"), "\(title)")
+            }
+            let published = try site.transaction {
+                try $0.query("SELECT pb_sha256 FROM tallies WHERE cycle_id = \(demo.cycleID) AND published_at IS NOT NULL").single().decode(String.self, 0)
+            }
+            #expect(page.contains(published))
+            #expect(page.contains("/fr/cycles/\(demo.cycleID)/results"))
+            #expect(!page.contains("Ce bulletin est enregistré et sera compté."))
+
+            let arabic = String(buffer: try await client.execute(uri: "/ar/receipts/\(receipt)", method: .get).body)
+            #expect(arabic.contains("هذه الورقة تحمل الرقم 42 في الملف المنشور ballots.pb."))
+        }
+    }
 }

@@ -53,6 +53,7 @@ struct VoteFlowTests {
             let check = String(buffer: try await client.execute(uri: "/fr/receipts/\(receipt)", method: .get).body)
             #expect(check.contains("Ce bulletin est enregistré et sera compté."))
             #expect(!check.contains("Terrain de proximité"))
+            #expect(!check.contains("fichier publié"))
 
             // Voting again (a fresh check) replaces the ballot.
             var same = Browser()

@@ -225,24 +225,20 @@ struct VoteController {
 
     func receipt(_ text: String, isNew: Bool, language: Language) async throws -> Response {
         let code = try? ReceiptCode(parsing: text)
-        let found = try await pool.withConnection { connection -> (Int, Bool, [String])? in
+        let found = try await pool.withConnection { connection -> (Int, Bool, PublishedBallotView?)? in
             guard let code, let row = try connection.query("""
-                SELECT b.id, b.cycle_id, y.phase FROM ballots b JOIN cycles y ON y.id = b.cycle_id WHERE b.receipt_code = \(code.value)
+                SELECT b.id, b.cycle_id FROM ballots b WHERE b.receipt_code = \(code.value)
                 """).first else { return nil }
-            let published = Phase(rawValue: try row.decode(String.self, 2)).map { $0 >= .published } ?? false
-            var choices: [String] = []
-            if published {
-                choices = try connection.query("""
-                    SELECT p.title, c.weight FROM ballot_choices c JOIN proposals p ON p.id = c.proposal_id
-                    WHERE c.ballot_id = \(try row.decode(Int64.self, 0)) ORDER BY c.weight, p.id
-                    """).map { try $0.decode(String.self, 0) }
-            }
-            return (try row.decode(Int.self, 1), published, choices)
+            let cycleID = try row.decode(Int.self, 1)
+            let cycle = try CycleStore.require(cycleID, on: connection)
+            guard cycle.phase >= .published else { return (cycleID, false, nil) }
+            let ballot = try PublishedBallot.load(ballotID: try row.decode(Int64.self, 0), cycle: cycle, on: connection)
+            return (cycleID, true, ballot.map { PublishedBallotView($0, cycleID: cycleID, catalogs: catalogs, language: language) })
         }
         return try pages.render(
             ReceiptPage(
-                code: code?.value ?? text, found: found != nil, isNew: isNew, published: found?.1 ?? false,
-                choices: found?.2 ?? [], cycleID: found?.0),
+                code: code?.value ?? text, found: found != nil, isNew: isNew, published: found?.1 ?? false, cycleID: found?.0,
+                publishedBallot: found?.2.map { [$0] } ?? []),
             language: language, path: "/receipts/\(text)", status: found == nil && code != nil ? .notFound : .ok)
     }
 
