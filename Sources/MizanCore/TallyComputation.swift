@@ -217,7 +217,7 @@ public enum TallyComputation {
             TallyTraceRecord(
                 round: event.round, project: event.project.map { instance.projects[$0].id }, kind: event.kind.rawValue,
                 supporters: event.supporters, remainingCentimes: centimes(event.remaining), share: event.share?.description,
-                shareCentimes: event.share.map { ($0.approximation * pow(10, Double(2 - instance.scale)) * 100).rounded() / 100 })
+                shareCentimes: event.approximateShare.map { ($0 * pow(10, Double(2 - instance.scale)) * 100).rounded() / 100 })
         }
         return TallyResult(
             ruleKey: outcome.rule.key, tieBreak: outcome.tieBreaking.name, budgetCentimes: centimes(instance.budget),
