@@ -183,6 +183,16 @@ extension DemoSeed {
         try AuditLogStore.append(
             actor: actor, action: "tally.store", object: "cycle:\(cycleID)", details: stored.joined(separator: " "), on: connection)
         _ = try TallyStore.publish(cycleID: cycleID, actor: actor, on: connection)
+        // Where the works stand: the first funded project well under way, the second out to tender.
+        try connection.query("""
+            INSERT INTO implementation_updates (commune_id, proposal_id, status, progress_percent, spent_centimes, note, recorded_by)
+            SELECT \(created.communeID), f.proposal_id, s.status, s.percent, f.cost_centimes * s.percent / 100, s.note, \(actor)
+            FROM (SELECT tp.proposal_id, tp.cost_centimes, row_number() OVER (ORDER BY tp.round) AS n
+                  FROM tally_projects tp JOIN tallies t ON t.id = tp.tally_id
+                  WHERE t.cycle_id = \(cycleID) AND t.published_at IS NOT NULL AND tp.funded) f
+            JOIN (VALUES (1, 'in_progress', 60, 'Gros œuvre terminé.'), (2, 'tendering', 0, 'Appel d''offres publié.'))
+                AS s (n, status, percent, note) ON s.n = f.n
+            """)
         return PublishedResult(cycleID: cycleID, created: true, sampleReceipt: try sampleReceipt(cycleID: cycleID, on: connection))
     }
 

@@ -55,6 +55,8 @@ struct DemoTests {
             let funded = page.components(separatedBy: "<ol class=\"funded\">").dropFirst().first?.components(separatedBy: "</ol>").first ?? ""
             #expect(funded.contains("Réhabilitation du parc Lalla Aïcha"))
             #expect(funded.components(separatedBy: "<li>").count - 1 >= 3)
+            #expect(funded.contains("Travaux en cours : 60 % réalisé"))
+            #expect(funded.contains("Appel d&#39;offres en cours") || funded.contains("Appel d&#x27;offres en cours"))
             #expect(first.sampleReceipt != nil)
         }
     }

@@ -138,4 +138,47 @@ struct ResultsPageTests {
             #expect(!html.contains("pas encore publiés"), "no cycle, so nothing is pending")
         }
     }
+
+    @Test func fundedProjectsShowTheirLatestImplementationUpdate() async throws {
+        try await Site.with { client, site in
+            let (cycle, projects, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
+            try site.cast(5, for: [projects[0], projects[1]], cycle: cycle, first: 1)
+            try site.cast(3, for: [projects[2]], cycle: cycle, first: 100)
+            try site.tally(cycle)
+            _ = try site.transaction { try TallyStore.publish(cycleID: cycle, actor: "test", on: $0) }
+            try site.transaction { connection in
+                // Two updates of the lighting project (the later one counts), none of the pitch,
+                // and one of the unfunded library, which the page must not show.
+                try connection.query("""
+                    INSERT INTO implementation_updates (commune_id, proposal_id, status, progress_percent, spent_centimes, recorded_at, recorded_by)
+                    SELECT p.commune_id, p.id, u.status, u.percent, u.spent, u.at, 'test'
+                    FROM proposals p JOIN (VALUES
+                        (\(projects[0])::int, 'tendering', 0, 0::bigint, TIMESTAMPTZ '2026-02-01 10:00Z'),
+                        (\(projects[0])::int, 'in_progress', 40, 8000000::bigint, TIMESTAMPTZ '2026-03-12 10:00Z'),
+                        (\(projects[2])::int, 'planned', 5, 100::bigint, TIMESTAMPTZ '2026-03-12 10:00Z')
+                    ) AS u (proposal, status, percent, spent, at) ON u.proposal = p.id
+                    """)
+            }
+            var (status, html) = try await get(client, "/fr/cycles/\(cycle)/results")
+            #expect(status == .ok)
+            let list = try #require(html.range(of: "<ol class=\"funded\">").map { String(html[$0.upperBound...]) })
+                .components(separatedBy: "</ol>")[0]
+            let lighting = try #require(list.components(separatedBy: "<li>").first { $0.contains("Éclairage de la rue 12") })
+            #expect(lighting.contains("Travaux en cours : 40 % réalisé, 80.000,00 MAD dépensés"))
+            #expect(lighting.contains("<progress max=\"100\" value=\"40\" aria-label=\"Avancement : 40 %\">"))
+            #expect(!lighting.contains("Appel d&#39;offres") && !lighting.contains("Appel d'offres"), "only the latest update")
+            let pitch = try #require(list.components(separatedBy: "<li>").first { $0.contains("Terrain de proximité") })
+            #expect(!pitch.contains("<progress"))
+            #expect(html.components(separatedBy: "<progress").count == 2, "the unfunded project's update is not shown")
+            for language in ["ar", "en", "zgh"] {
+                (status, html) = try await get(client, "/\(language)/cycles/\(cycle)/results")
+                #expect(status == .ok)
+                #expect(html.contains("<progress max=\"100\" value=\"40\""), "\(language)")
+                #expect(!html.contains("impl_status_") && !html.contains("results_progress"), "\(language)")
+            }
+            #expect(html.contains("ⵉⵙⵓⵡⵓⵔⵏ ⵜⵜⵉⴷⴷⵓⵏ"))
+            (status, html) = try await get(client, "/en/cycles/\(cycle)/results")
+            #expect(html.contains("Works under way: 40 % done, 80,000.00 MAD spent") || html.contains("Works under way: 40 % done"))
+        }
+    }
 }

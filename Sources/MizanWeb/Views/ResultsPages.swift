@@ -25,6 +25,15 @@ struct PublishedOutcome {
         let funded: Bool
         let round: Int?
         let decision: String
+        /// The latest `implementation_updates` row, if any.
+        let progress: Progress?
+    }
+
+    struct Progress {
+        let status: String
+        let percent: Int
+        let spent: Money
+        let recordedAt: Date
     }
 
     let scopes: [Scope]
@@ -47,8 +56,14 @@ struct PublishedOutcome {
         for tally in tallies {
             let projects = try connection.query("""
                 SELECT tp.proposal_id, p.title, tp.cost_centimes, tp.supporters, tp.funded, tp.round,
-                       coalesce(tp.explanation->>'decision', CASE WHEN tp.funded THEN 'funded' ELSE 'notReached' END)
+                       coalesce(tp.explanation->>'decision', CASE WHEN tp.funded THEN 'funded' ELSE 'notReached' END),
+                       u.status, u.progress_percent, u.spent_centimes, u.recorded_at
                 FROM tally_projects tp JOIN proposals p ON p.id = tp.proposal_id
+                LEFT JOIN LATERAL (
+                    SELECT i.status, i.progress_percent::int AS progress_percent, i.spent_centimes, i.recorded_at
+                    FROM implementation_updates i WHERE i.proposal_id = tp.proposal_id AND tp.funded
+                    ORDER BY i.recorded_at DESC, i.id DESC LIMIT 1
+                ) u ON true
                 WHERE tp.tally_id = \(tally.id)
                 ORDER BY tp.supporters DESC, tp.proposal_id
                 """).map { row in
@@ -56,7 +71,12 @@ struct PublishedOutcome {
                         id: try row.decode(Int.self, 0), title: try row.decode(String.self, 1),
                         cost: Money(centimes: try row.decode(Int64.self, 2)), supporters: try row.decode(Int.self, 3),
                         funded: try row.decode(Bool.self, 4), round: try row.decodeIfPresent(Int.self, 5),
-                        decision: try row.decode(String.self, 6))
+                        decision: try row.decode(String.self, 6),
+                        progress: try row.decodeIfPresent(String.self, 7).map { status in
+                            Progress(
+                                status: status, percent: try row.decode(Int.self, 8), spent: Money(centimes: try row.decode(Int64.self, 9)),
+                                recordedAt: try row.decode(Date.self, 10))
+                        })
                 }
             let registered = try connection.query("""
                 SELECT count(*) FROM registry_entries
@@ -97,6 +117,15 @@ struct ResultsView {
         let funded: Bool
         let outcome: String
         let sentence: String
+        /// For a funded project with an implementation update: the latest one in words (none or
+        /// one; a list, since the templates look into lists).
+        let progress: [ProgressView]
+    }
+
+    struct ProgressView {
+        let text: String
+        let percent: Int
+        let label: String
     }
 
     struct Chart {
@@ -149,7 +178,8 @@ struct ResultsView {
                 id: project.id, title: project.title, cost: catalogs.money(project.cost, language),
                 votes: catalogs.number(project.supporters), funded: project.funded,
                 outcome: catalogs.text(project.funded ? "results_funded_yes" : "results_funded_no", language),
-                sentence: Self.sentence(project, catalogs, language))
+                sentence: Self.sentence(project, catalogs, language),
+                progress: project.progress.map { [Self.progress($0, catalogs, language)] } ?? [])
         }
         self.rows = rows
         funded = zip(scope.projects, rows).filter { $0.0.funded }
@@ -169,6 +199,17 @@ struct ResultsView {
             "results_why_\(decision)", language,
             ["round": project.round.map { catalogs.number($0) } ?? "", "votes": catalogs.number(project.supporters),
              "cost": catalogs.money(project.cost, language)])
+    }
+
+    /// "In progress: 40 % done, 520.000,00 MAD spent (12 March 2026)".
+    static func progress(_ progress: PublishedOutcome.Progress, _ catalogs: Catalogs, _ language: Language) -> ProgressView {
+        let values = [
+            "status": catalogs.text("impl_status_\(progress.status)", language), "percent": catalogs.number(progress.percent),
+            "spent": catalogs.money(progress.spent, language), "date": catalogs.date(progress.recordedAt, language),
+        ]
+        return ProgressView(
+            text: catalogs.text("results_progress", language, values), percent: progress.percent,
+            label: catalogs.text("results_progress_label", language, values))
     }
 
     static let chartWidth = 640
