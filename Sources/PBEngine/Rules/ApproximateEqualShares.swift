@@ -126,16 +126,13 @@ struct ApproximateAffordability {
 struct ApproximateLedger {
     private var values: [Double]
     private var slopes: [Double]
-    private var classOf: [Int32]
-    private var slot: [Int32]
+    private var classes: WalletClasses
     private let tracking: Bool
-    private static let empty: Int32 = 1
 
     init(start: Double, groups: Int, tracking: Bool) {
         values = [start, 0]
         slopes = [1, 0]
-        classOf = Array(repeating: 0, count: groups)
-        slot = [0, 0]
+        classes = WalletClasses(groups: groups)
         self.tracking = tracking
     }
 
@@ -151,37 +148,7 @@ struct ApproximateLedger {
 
     /// The supporters' wallets that are not empty, merged by class and satisfaction.
     mutating func holdings(of supporters: [EqualSharesProblem.Support], uniform: Int?, counts: [Int]) -> [Holding] {
-        var holdings: [Holding] = []
-        if uniform != nil {
-            for supporter in supporters {
-                let wallet = classOf[Int(supporter.group)]
-                if wallet == Self.empty { continue }
-                let count = counts[Int(supporter.group)]
-                let position = slot[Int(wallet)]
-                if position == 0 {
-                    holdings.append(Holding(wallet: wallet, satisfaction: supporter.satisfaction, voters: count))
-                    slot[Int(wallet)] = Int32(holdings.count)
-                } else {
-                    holdings[Int(position) - 1].voters += count
-                }
-            }
-            for holding in holdings { slot[Int(holding.wallet)] = 0 }
-        } else {
-            var index: [Int64: Int] = [:]
-            for supporter in supporters {
-                let wallet = classOf[Int(supporter.group)]
-                if wallet == Self.empty { continue }
-                let key = Int64(wallet) << 32 | Int64(supporter.satisfaction)
-                let count = counts[Int(supporter.group)]
-                if let position = index[key] {
-                    holdings[position].voters += count
-                } else {
-                    index[key] = holdings.count
-                    holdings.append(Holding(wallet: wallet, satisfaction: supporter.satisfaction, voters: count))
-                }
-            }
-        }
-        return holdings
+        classes.holdings(of: supporters, uniform: uniform, counts: counts)
     }
 
     /// The project's ρ; its supporters can pay for it (checked by the caller).
@@ -238,38 +205,39 @@ struct ApproximateLedger {
 
     /// Charges the supporters: ρ × satisfaction, or all they have when that is less.
     mutating func pay(_ affordability: ApproximateAffordability, supporters: [EqualSharesProblem.Support], uniform: Int?) {
+        // With one satisfaction for all, a class's successor sits in the scratch slot (no hashing).
         var successor: [Int64: Int32] = [:]
         var created: [Int32] = []
-        defer { for wallet in created { slot[Int(wallet)] = 0 } }
+        defer { for wallet in created { classes.slot[Int(wallet)] = 0 } }
         for supporter in supporters {
             let group = Int(supporter.group)
-            let wallet = classOf[group]
-            if wallet == Self.empty { continue }
+            let wallet = classes.classOf[group]
+            if wallet == WalletClasses.empty { continue }
             let satisfaction = Double(supporter.satisfaction)
             if values[Int(wallet)] < affordability.rho * satisfaction {
-                classOf[group] = Self.empty
+                classes.classOf[group] = WalletClasses.empty
                 continue
             }
-            if uniform != nil, slot[Int(wallet)] != 0 {
-                classOf[group] = slot[Int(wallet)]
+            let key = WalletClasses.key(wallet, supporter.satisfaction)
+            if uniform != nil, classes.slot[Int(wallet)] != 0 {
+                classes.classOf[group] = classes.slot[Int(wallet)]
                 continue
             }
-            let key = Int64(wallet) << 32 | Int64(supporter.satisfaction)
             if uniform == nil, let next = successor[key] {
-                classOf[group] = next
+                classes.classOf[group] = next
                 continue
             }
             values.append(values[Int(wallet)] - affordability.rho * satisfaction)
             slopes.append(slopes[Int(wallet)] - affordability.rhoSlope * satisfaction)
-            slot.append(0)
+            classes.addClass()
             let next = Int32(values.count - 1)
             if uniform != nil {
-                slot[Int(wallet)] = next
+                classes.slot[Int(wallet)] = next
                 created.append(wallet)
             } else {
                 successor[key] = next
             }
-            classOf[group] = next
+            classes.classOf[group] = next
         }
     }
 }

@@ -208,7 +208,7 @@ struct EqualSharesProblem {
                 guard
                     let affordability = ledger.affordability(
                         of: project, cost: instance.projects[project].cost, supporters: supporters[project],
-                        uniform: uniformSatisfaction[project], profile: profile, horizon: &horizon,
+                        uniform: uniformSatisfaction[project], counts: groupCounts, horizon: &horizon,
                         unlessAbove: best.map { (bound[project]!.value, $0.affordability.approximate) })
                 else {
                     if ledger.lastWasUnaffordable {
@@ -295,13 +295,6 @@ struct Affordability {
     }
 }
 
-/// Voters of one wallet class who support a project with the same satisfaction.
-struct Holding {
-    let wallet: Int32
-    let satisfaction: Int
-    var voters: Int
-}
-
 /// What every voter group has left, exactly.
 ///
 /// Groups that paid the same prices for the same projects hold the same amount, so amounts are
@@ -316,12 +309,9 @@ struct Ledger {
     private var slopes: [BigInt]
     /// Amounts as Doubles, for ordering only.
     private var approximations: [Double]
-    private var classOf: [Int32]
-    /// Scratch: for each class, 1 + its position in the holdings being gathered.
-    private var slot: [Int32]
+    private var classes: WalletClasses
     private let tracking: Bool
     private(set) var lastWasUnaffordable = false
-    private static let empty: Int32 = 1
 
     init(start: BigInt, denominator: BigInt, groups: Int, tracking: Bool) {
         self.denominator = denominator
@@ -329,54 +319,18 @@ struct Ledger {
         values = [start, 0]
         slopes = tracking ? [denominator, 0] : []
         approximations = [approximateRatio(start, denominator), 0]
-        classOf = Array(repeating: 0, count: groups)
-        slot = [0, 0]
-    }
-
-    /// The supporters' wallets, merged by class and satisfaction.
-    private mutating func holdings(of supporters: [EqualSharesProblem.Support], uniform: Int?, profile: Profile) -> [Holding] {
-        var holdings: [Holding] = []
-        if uniform != nil {
-            for supporter in supporters {
-                let wallet = classOf[Int(supporter.group)]
-                if wallet == Self.empty { continue }
-                let count = profile.groups[Int(supporter.group)].count
-                let position = slot[Int(wallet)]
-                if position == 0 {
-                    holdings.append(Holding(wallet: wallet, satisfaction: supporter.satisfaction, voters: count))
-                    slot[Int(wallet)] = Int32(holdings.count)
-                } else {
-                    holdings[Int(position) - 1].voters += count
-                }
-            }
-            for holding in holdings { slot[Int(holding.wallet)] = 0 }
-        } else {
-            var index: [Int64: Int] = [:]
-            for supporter in supporters {
-                let wallet = classOf[Int(supporter.group)]
-                if wallet == Self.empty { continue }
-                let count = profile.groups[Int(supporter.group)].count
-                let key = Int64(wallet) << 32 | Int64(supporter.satisfaction)
-                if let position = index[key] {
-                    holdings[position].voters += count
-                } else {
-                    index[key] = holdings.count
-                    holdings.append(Holding(wallet: wallet, satisfaction: supporter.satisfaction, voters: count))
-                }
-            }
-        }
-        return holdings
+        classes = WalletClasses(groups: groups)
     }
 
     /// The project's affordability, or nil when its supporters cannot pay for it
     /// (`lastWasUnaffordable`) or when `unlessAbove` (its lower bound, the best so far) shows
     /// clearly that it cannot beat the best.
     mutating func affordability(
-        of project: Int, cost: Int, supporters: [EqualSharesProblem.Support], uniform: Int?, profile: Profile,
+        of project: Int, cost: Int, supporters: [EqualSharesProblem.Support], uniform: Int?, counts: [Int],
         horizon: inout ChangeHorizon, unlessAbove: (bound: Double, best: Double)?
     ) -> Affordability? {
         lastWasUnaffordable = false
-        var holdings = holdings(of: supporters, uniform: uniform, profile: profile)
+        var holdings = classes.holdings(of: supporters, uniform: uniform, counts: counts)
         var money = BigInt(0), moneySlope = BigInt(0)
         for holding in holdings {
             money += values[Int(holding.wallet)] * BigInt(holding.voters)
@@ -453,23 +407,23 @@ struct Ledger {
         }
         var successor: [Int64: Int32] = [:]
         for holding in paying {
-            let key = Int64(holding.wallet) << 32 | Int64(holding.satisfaction)
+            let key = WalletClasses.key(holding.wallet, holding.satisfaction)
             let share = BigInt(holding.satisfaction / common)
             values.append(values[Int(holding.wallet)] - affordability.numerator * share)
             if tracking { slopes.append(slopes[Int(holding.wallet)] - affordability.numeratorSlope * share) }
             approximations.append(approximateRatio(values[values.count - 1], denominator))
-            slot.append(0)
+            classes.addClass()
             successor[key] = Int32(values.count - 1)
         }
-        let exhausted = Set(affordability.holdings[..<affordability.firstPaying].map { Int64($0.wallet) << 32 | Int64($0.satisfaction) })
+        let exhausted = Set(affordability.holdings[..<affordability.firstPaying].map { WalletClasses.key($0.wallet, $0.satisfaction) })
         for supporter in supporters {
-            let wallet = classOf[Int(supporter.group)]
-            if wallet == Self.empty { continue }
-            let key = Int64(wallet) << 32 | Int64(supporter.satisfaction)
+            let wallet = classes.classOf[Int(supporter.group)]
+            if wallet == WalletClasses.empty { continue }
+            let key = WalletClasses.key(wallet, supporter.satisfaction)
             if exhausted.contains(key) {
-                classOf[Int(supporter.group)] = Self.empty
+                classes.classOf[Int(supporter.group)] = WalletClasses.empty
             } else if let next = successor[key] {
-                classOf[Int(supporter.group)] = next
+                classes.classOf[Int(supporter.group)] = next
             }
         }
     }
@@ -479,8 +433,8 @@ struct Ledger {
         var position: [Int32: Int32] = [:]
         var amounts: [BigInt] = []
         var groupIndex: [Int32] = []
-        groupIndex.reserveCapacity(classOf.count)
-        for wallet in classOf {
+        groupIndex.reserveCapacity(classes.classOf.count)
+        for wallet in classes.classOf {
             if let known = position[wallet] {
                 groupIndex.append(known)
             } else {

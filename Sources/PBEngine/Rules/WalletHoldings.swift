@@ -1,0 +1,61 @@
+/// Voters of one wallet class who support a project with the same satisfaction.
+struct Holding {
+    let wallet: Int32
+    let satisfaction: Int
+    var voters: Int
+}
+
+/// Which wallet class each voter group is in, shared by the exact and the floating-point ledgers
+/// of equal shares: groups that paid the same prices hold the same amount, so the arithmetic is
+/// done once per class.
+struct WalletClasses {
+    /// Class 0 holds the starting budget; class 1 is the empty wallet.
+    static let empty: Int32 = 1
+
+    var classOf: [Int32]
+    /// Scratch, zero between uses: for each class, 1 + its position in the holdings being
+    /// gathered, or its successor while a payment is being made.
+    var slot: [Int32] = [0, 0]
+
+    init(groups: Int) { classOf = Array(repeating: 0, count: groups) }
+
+    /// Registers a new class (its amount is kept by the ledger at the same index).
+    mutating func addClass() { slot.append(0) }
+
+    /// The supporters' wallets that are not empty, merged by class and satisfaction. With a
+    /// satisfaction common to all supporters, merging is by class alone, through `slot`.
+    mutating func holdings(of supporters: [EqualSharesProblem.Support], uniform: Int?, counts: [Int]) -> [Holding] {
+        var holdings: [Holding] = []
+        if uniform != nil {
+            for supporter in supporters {
+                let wallet = classOf[Int(supporter.group)]
+                if wallet == Self.empty { continue }
+                let count = counts[Int(supporter.group)]
+                let position = slot[Int(wallet)]
+                if position == 0 {
+                    holdings.append(Holding(wallet: wallet, satisfaction: supporter.satisfaction, voters: count))
+                    slot[Int(wallet)] = Int32(holdings.count)
+                } else {
+                    holdings[Int(position) - 1].voters += count
+                }
+            }
+            for holding in holdings { slot[Int(holding.wallet)] = 0 }
+        } else {
+            var index: [Int64: Int] = [:]
+            for supporter in supporters {
+                let wallet = classOf[Int(supporter.group)]
+                if wallet == Self.empty { continue }
+                let key = Self.key(wallet, supporter.satisfaction)
+                if let position = index[key] {
+                    holdings[position].voters += counts[Int(supporter.group)]
+                } else {
+                    index[key] = holdings.count
+                    holdings.append(Holding(wallet: wallet, satisfaction: supporter.satisfaction, voters: counts[Int(supporter.group)]))
+                }
+            }
+        }
+        return holdings
+    }
+
+    static func key(_ wallet: Int32, _ satisfaction: Int) -> Int64 { Int64(wallet) << 32 | Int64(satisfaction) }
+}
