@@ -27,6 +27,9 @@ public enum RegistryStore {
         guard cycle.phase <= .voting else {
             throw ProposalError.notAllowed("the registry is closed: cycle \(cycleID) is in \(cycle.phase.rawValue)")
         }
+        // A whole commune's registry (a million lines) merges in one statement that takes longer
+        // than the session's 30 s statement timeout meant for interactive work.
+        try connection.execute(script: "SET LOCAL statement_timeout = '15min'")
         try connection.execute(script: """
             CREATE TEMPORARY TABLE registry_import (
                 line integer PRIMARY KEY, national_id_hmac bytea NOT NULL, birth_date date NOT NULL,

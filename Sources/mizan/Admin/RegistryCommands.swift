@@ -46,18 +46,19 @@ struct RegistryCommand: AsyncParsableCommand {
                             var reader: RegistryFileReader?
                             var progress = ProgressBar(total: size, label: "reading \(URL(fileURLWithPath: file).lastPathComponent)")
                             try LineReader(path: file).forEachLine(progress: { progress.update($0) }) { bytes, line in
-                                guard var current = reader else {
+                                // The reader is mutated in place: a copy would copy its table of
+                                // IDs seen so far on every line.
+                                guard reader != nil else {
                                     do { reader = try RegistryFileReader(header: Array(bytes), currentYear: year) } catch let problem as LineProblem {
                                         throw RegistryStore.Rejected(problems: [problem])
                                     }
                                     return
                                 }
                                 if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { return }
-                                switch current.read(bytes, line: line) {
+                                switch reader!.read(bytes, line: line) {
                                 case .success(let record): try accept(record)
                                 case .failure(let found): problems += found.problems
                                 }
-                                reader = current
                             }
                             progress.finish()
                             if reader == nil { throw RegistryStore.Rejected(problems: [LineProblem(line: 1, field: "header", reason: "the file is empty")]) }
