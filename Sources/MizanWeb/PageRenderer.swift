@@ -85,11 +85,13 @@ public protocol PageModel {
 enum PageError: Error, CustomStringConvertible {
     case missingResources
     case missingTemplate(String)
+    case duplicateKey(String)
 
     var description: String {
         switch self {
         case .missingResources: return "the web templates, catalogs or stylesheet were not found in the MizanWeb bundle"
         case .missingTemplate(let name): return "no template named \(name)"
+        case .duplicateKey(let file): return "the catalog \(file) repeats a key another catalog file defines"
         }
     }
 }

@@ -1,18 +1,26 @@
 import Foundation
 import MizanCore
 
-/// Every user-facing string, per language, from `Catalogs/<language>.json`. French is the
-/// reference: a test fails when another catalog lacks one of its keys.
+/// Every user-facing string, per language, from `Catalogs/<language>.json` and any
+/// `Catalogs/<area>.<language>.json` beside it (one file per part of the site, so each part's text
+/// stays together). French is the reference: a test fails when another catalog lacks one of its keys,
+/// and loading fails when two files define the same key.
 public struct Catalogs: Sendable {
     let strings: [Language: [String: String]]
 
     public init() throws {
+        guard let folder = Bundle.module.url(forResource: "Catalogs", withExtension: nil) else { throw PageError.missingResources }
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
         var strings: [Language: [String: String]] = [:]
         for language in Language.allCases {
-            guard let url = Bundle.module.url(forResource: "Catalogs/\(language.rawValue)", withExtension: "json") else {
-                throw PageError.missingResources
+            let mine = files.filter { $0 == "\(language.rawValue).json" || $0.hasSuffix(".\(language.rawValue).json") }
+            guard mine.contains("\(language.rawValue).json") else { throw PageError.missingResources }
+            var table: [String: String] = [:]
+            for file in mine {
+                let part = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: folder.appendingPathComponent(file)))
+                try table.merge(part) { _, _ in throw PageError.duplicateKey(file) }
             }
-            strings[language] = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))
+            strings[language] = table
         }
         self.strings = strings
     }
