@@ -37,6 +37,7 @@ public func buildApplication(
         cycles.addRoutes(to: group, language: language)
         proposals.addRoutes(to: group, language: language)
         votes.addRoutes(to: group, language: language)
+        DashboardController(pool: pool, pages: pages).addRoutes(to: group, language: language)
     }
     router.get("/") { request, _ in LanguageRouting.redirect(request) }
     for legacy in ["search", "regions/:code", "provinces/:code", "communes/:code", "cycles/:id"] {
