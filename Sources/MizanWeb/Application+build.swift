@@ -40,6 +40,7 @@ public func buildApplication(
         proposals.addRoutes(to: group, language: language)
         votes.addRoutes(to: group, language: language)
         staff.addRoutes(to: group, language: language)
+        DashboardController(pool: pool, pages: pages).addRoutes(to: group, language: language)
     }
     router.get("/") { request, _ in LanguageRouting.redirect(request) }
     for legacy in ["search", "regions/:code", "provinces/:code", "communes/:code", "cycles/:id"] {
