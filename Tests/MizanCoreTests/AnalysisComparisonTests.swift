@@ -69,6 +69,8 @@ struct AnalysisComparisonTests {
         let four = try #require(comparison.disagreements.first { $0.project == 4 })
         #expect(four.fundedBy == [.optimal])
         #expect(four.verdicts.first { $0.rule == .greedy }?.decision == "tooExpensive")
+        #expect(four.verdicts.first { $0.rule == .optimal }?.explanation.hasPrefix("funded: part of the feasible set with the most total satisfaction") == true)
+        #expect(two.verdicts.first { $0.rule == .optimal }?.explanation.contains("leaves it out") == true)
     }
 
     @Test func phragmenDoesNotApplyToPointsBallots() throws {

@@ -130,12 +130,23 @@ public enum RuleComparisonAnalysis {
         return scope.projects.compactMap { project in
             let verdicts = computed.compactMap { rule, result -> RuleDisagreement.Verdict? in
                 guard let outcome = result.project(project.id) else { return nil }
-                return .init(rule: rule, funded: outcome.funded, round: outcome.round, decision: outcome.decision, explanation: outcome.explanation)
+                return .init(
+                    rule: rule, funded: outcome.funded, round: outcome.round, decision: outcome.decision,
+                    explanation: rule == .optimal ? optimalReason(outcome, result: result) : outcome.explanation)
             }
             let funded = verdicts.filter(\.funded).count
             guard funded > 0, funded < verdicts.count else { return nil }
             let supporters = computed.first?.1.project(project.id)?.supporters ?? 0
             return RuleDisagreement(project: project.id, title: project.title, cost: project.cost, supporters: supporters, verdicts: verdicts)
         }
+    }
+
+    /// The optimal knapsack has no rounds: a project is in or out of the one best set, and its
+    /// trace only lists the set. Say that instead of a round-by-round reason.
+    static func optimalReason(_ project: TallyProjectResult, result: TallyResult) -> String {
+        let spent = Money(centimes: result.spentCentimes), budget = Money(centimes: result.budgetCentimes)
+        return project.funded
+            ? "funded: part of the feasible set with the most total satisfaction, which spends \(spent) of \(budget) (\(project.supporters) supporter(s))"
+            : "not funded: the feasible set with the most total satisfaction (spending \(spent) of \(budget)) leaves it out; \(project.supporters) supporter(s), costs \(Money(centimes: project.costCentimes))"
     }
 }

@@ -341,8 +341,8 @@ struct AnalyseCommand: AsyncParsableCommand {
             })),
             ("disagreements", .array(comparison.disagreements.map { project in
                 .object([
-                    ("project", .string(String(project.project))), ("cost_centimes", .number(project.cost.centimes)),
-                    ("supporters", .number(Int64(project.supporters))),
+                    ("project", .string(String(project.project))), ("title", .string(project.title)),
+                    ("cost_centimes", .number(project.cost.centimes)), ("supporters", .number(Int64(project.supporters))),
                     ("verdicts", .array(project.verdicts.map { verdict in
                         .object([
                             ("rule", .string(verdict.rule.rawValue)), ("funded", .bool(verdict.funded)),
@@ -378,7 +378,8 @@ struct AnalyseCommand: AsyncParsableCommand {
             ("not_examined", .number(Int64(marginal.notExamined))),
             ("projects", .array(marginal.projects.map { project in
                 .object([
-                    ("project", .string(String(project.project))), ("cost_centimes", .number(project.cost.centimes)),
+                    ("project", .string(String(project.project))), ("title", .string(project.title)),
+                    ("cost_centimes", .number(project.cost.centimes)),
                     ("supporters", .number(Int64(project.supporters))), ("score", .number(Int64(project.score))),
                     ("more_supporters", reachJSON(project.supportersNeeded)),
                     ("cost_reduction_percent", reachJSON(project.costReductionNeeded)),
