@@ -31,6 +31,7 @@ public func buildApplication(
     let proposals = ProposalController(pool: pool, pages: pages, csrf: csrf)
     let staff = StaffController(pool: pool, pages: pages, csrf: csrf, secureCookies: configuration.secureCookies, policy: .standard)
     let committer = BallotCommitter(pool: pool, logger: logger)
+    let analysis = AnalysisController(pool: pool, pages: pages, csrf: csrf, cache: AnalysisCache(), wait: .seconds(10))
     let votes = VoteController(
         pool: pool, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies, committer: committer)
     for language in Language.allCases {
@@ -41,6 +42,7 @@ public func buildApplication(
         votes.addRoutes(to: group, language: language)
         staff.addRoutes(to: group, language: language)
         DashboardController(pool: pool, pages: pages).addRoutes(to: group, language: language)
+        analysis.addRoutes(to: group, language: language)
     }
     router.get("/") { request, _ in LanguageRouting.redirect(request) }
     for legacy in ["search", "regions/:code", "provinces/:code", "communes/:code", "cycles/:id"] {

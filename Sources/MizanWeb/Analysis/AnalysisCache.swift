@@ -1,0 +1,79 @@
+import Foundation
+import Synchronization
+
+/// Keeps computed analyses, and the ones being computed, so a page that takes seconds to compute
+/// is computed once: the first visitor starts it, everyone after (including that visitor on
+/// reload) gets it from here. Entries are keyed by everything that determines them, including the
+/// ballot count, so a stale one is never served.
+actor AnalysisCache {
+    enum Status: Sendable {
+        case ready(CycleAnalysis)
+        case computing
+        case failed(any Error)
+    }
+
+    private var entries: [CycleAnalysis.Request: Task<CycleAnalysis, any Error>] = [:]
+    private var order: [CycleAnalysis.Request] = []
+    private let capacity: Int
+
+    init(capacity: Int = 16) {
+        self.capacity = capacity
+    }
+
+    /// The analysis for `request`, waiting at most `wait` for it; starts `compute` when nothing
+    /// is known yet. A failed computation is forgotten so the next visit tries again.
+    func analysis(
+        for request: CycleAnalysis.Request, wait: Duration,
+        compute: @escaping @Sendable () async throws -> CycleAnalysis
+    ) async -> Status {
+        let task: Task<CycleAnalysis, any Error>
+        if let existing = entries[request] {
+            task = existing
+        } else {
+            task = Task.detached { try await compute() }
+            entries[request] = task
+            order.append(request)
+            if order.count > capacity { entries[order.removeFirst()] = nil }
+        }
+        let outcome = await Self.first(of: task, within: wait)
+        switch outcome {
+        case .some(.success(let analysis)): return .ready(analysis)
+        case .some(.failure(let error)):
+            forget(request)
+            return .failed(error)
+        case .none: return .computing
+        }
+    }
+
+    private func forget(_ request: CycleAnalysis.Request) {
+        entries[request] = nil
+        order.removeAll { $0 == request }
+    }
+
+    /// The task's result if it ends within `wait`; the task itself goes on either way.
+    private static func first(of task: Task<CycleAnalysis, any Error>, within wait: Duration) async -> Result<CycleAnalysis, any Error>? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Result<CycleAnalysis, any Error>?, Never>) in
+            let once = Once()
+            Task {
+                let result = await task.result
+                if once.claim() { continuation.resume(returning: result) }
+            }
+            Task {
+                try? await Task.sleep(for: wait)
+                if once.claim() { continuation.resume(returning: nil) }
+            }
+        }
+    }
+}
+
+/// True for the first caller only: whichever of the result and the timer comes first answers.
+private final class Once: Sendable {
+    private let done = Mutex(false)
+
+    func claim() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
+}
