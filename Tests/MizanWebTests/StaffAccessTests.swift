@@ -218,6 +218,26 @@ struct StaffAccessTests {
         }
     }
 
+    /// Attempts are counted before their password is checked, so a burst of parallel guesses gets
+    /// no more tries than one at a time would.
+    @Test func parallelGuessesStillStopAtTheLimit() async throws {
+        try await Site.with { client, site in
+            try site.staffAccount("amina")
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for attempt in 1...10 {
+                    group.addTask {
+                        var browser = Browser()
+                        return try await browser.signIn(client, username: "amina", password: "parallel guess \(attempt)").status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .unauthorized }.count == 5, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 5, "\(statuses)")
+            #expect(try count(site, "SELECT count(*) FROM staff_login_failures") == 5)
+        }
+    }
+
     @Test func failedLoginsFromOneAddressLockItAcrossUsernames() async throws {
         try await Site.with { client, site in
             try site.staffAccount("amina")
