@@ -50,12 +50,9 @@ public enum StaffLogin {
             if byUsername >= policy.maximumFailuresPerUsername, let wait = try counts.decodeIfPresent(Double.self, 2) { waits.append(wait) }
             if byAddress >= policy.maximumFailuresPerAddress, let wait = try counts.decodeIfPresent(Double.self, 3) { waits.append(wait) }
             if let longest = waits.max() {
-                let seconds = max(1, Int(longest.rounded(.up)))
-                try AuditLogStore.append(
-                    actor: "web", action: "staff.login_locked", object: username,
-                    details: "address=\(address ?? "unknown") failures_username=\(byUsername) failures_address=\(byAddress) retry_after=\(seconds)s",
-                    on: connection)
-                return .locked(seconds)
+                // Not written to the audit log: the lockout itself was, when it began, and an
+                // attacker hammering a locked door must not be able to grow the log at will.
+                return .locked(max(1, Int(longest.rounded(.up))))
             }
             let id = try connection.query("""
                 INSERT INTO staff_login_failures (username_key, client_address) VALUES (\(username), \(address)) RETURNING id
@@ -81,6 +78,20 @@ public enum StaffLogin {
             guard let member else {
                 try AuditLogStore.append(
                     actor: "web", action: "staff.login_failed", object: username, details: "address=\(address ?? "unknown")", on: connection)
+                // The failure that reaches a limit starts a lockout: that is logged once.
+                let counts = try connection.query("""
+                    SELECT count(*) FILTER (WHERE username_key = \(username)), count(*) FILTER (WHERE client_address = \(address))
+                    FROM staff_login_failures
+                    WHERE at > now() - make_interval(secs => \(window)) AND (username_key = \(username) OR client_address = \(address))
+                    """).single()
+                let byUsername = try counts.decode(Int.self, 0)
+                let byAddress = try counts.decode(Int.self, 1)
+                if byUsername == policy.maximumFailuresPerUsername || byAddress == policy.maximumFailuresPerAddress {
+                    try AuditLogStore.append(
+                        actor: "web", action: "staff.login_locked", object: username,
+                        details: "address=\(address ?? "unknown") failures_username=\(byUsername) failures_address=\(byAddress) for=\(window)s",
+                        on: connection)
+                }
                 return .rejected
             }
             // A right password clears the username's earlier failures; the address's stay counted.
