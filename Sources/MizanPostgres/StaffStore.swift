@@ -82,14 +82,19 @@ public enum StaffStore {
             actor: actor, action: "staff.password", object: "staff:\(username.key)", details: "sessions_ended=\(ended)", on: connection)
     }
 
+    struct Credentials: Sendable {
+        let member: StaffMember
+        let hash: String
+    }
+
     /// The active account and its stored hash, for a login. Disabled accounts are not returned.
-    static func credentials(usernameKey: String, on connection: PostgresConnection) throws -> (StaffMember, String)? {
+    static func credentials(usernameKey: String, on connection: PostgresConnection) throws -> Credentials? {
         guard let row = try connection.query("""
             SELECT id, username, display_name, role, password_hash FROM staff_accounts
             WHERE lower(username) = \(usernameKey) AND disabled_at IS NULL
             """).first
         else { return nil }
-        return (try member(row), try row.decode(String.self, 4))
+        return Credentials(member: try member(row), hash: try row.decode(String.self, 4))
     }
 
     static func member(_ row: Row) throws -> StaffMember {

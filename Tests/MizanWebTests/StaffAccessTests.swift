@@ -208,13 +208,37 @@ struct StaffAccessTests {
 
             let audit = try auditActions(site)
             #expect(audit.filter { $0.action == "staff.login_failed" && $0.object == "amina" }.count == 5)
-            let lockout = try #require(audit.last { $0.action == "staff.login_locked" })
-            #expect(lockout.object == "amina")
-            #expect(lockout.details.hasPrefix("address=127.0.0.1 failures_username=5"))
+            // The lockout is logged once, when it begins; refused attempts do not grow the log.
+            #expect(try await browser.signIn(client, username: "amina", password: Self.password).status == .tooManyRequests)
+            let lockouts = try auditActions(site).filter { $0.action == "staff.login_locked" }
+            #expect(lockouts.count == 1)
+            #expect(lockouts.first?.object == "amina")
+            #expect(lockouts.first?.details.hasPrefix("address=127.0.0.1 failures_username=5") == true)
+            #expect(audit.last?.action == "staff.login_locked")
 
             // Once the failures are older than the window, the right password works again.
             _ = try site.transaction { try $0.query("UPDATE staff_login_failures SET at = at - interval '16 minutes'") }
             #expect(try await browser.signIn(client, username: "amina", password: Self.password).status == .seeOther)
+        }
+    }
+
+    /// Attempts are counted before their password is checked, so a burst of parallel guesses gets
+    /// no more tries than one at a time would.
+    @Test func parallelGuessesStillStopAtTheLimit() async throws {
+        try await Site.with { client, site in
+            try site.staffAccount("amina")
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for attempt in 1...10 {
+                    group.addTask {
+                        var browser = Browser()
+                        return try await browser.signIn(client, username: "amina", password: "parallel guess \(attempt)").status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .unauthorized }.count == 5, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count == 5, "\(statuses)")
+            #expect(try count(site, "SELECT count(*) FROM staff_login_failures") == 5)
         }
     }
 

@@ -10,7 +10,8 @@ public struct ScryptParameters: Sendable, Hashable, CustomStringConvertible {
     public let blockSize: Int
     public let parallelism: Int
 
-    /// N = 2^15, r = 8, p = 1: 32 MiB of memory per derivation (the cost OWASP recommends for scrypt).
+    /// N = 2^15, r = 8, p = 1: 32 MiB of memory and a few tenths of a second per derivation on a
+    /// small server; raise it (the stored hashes keep their own) when hardware gets faster.
     public static let standard = ScryptParameters(uncheckedLogN: 15, blockSize: 8, parallelism: 1)
 
     /// Bounds on what a stored hash may ask for, so a damaged row cannot make one login take minutes

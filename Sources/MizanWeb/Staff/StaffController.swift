@@ -56,11 +56,15 @@ struct StaffController {
         let next = form.next.flatMap(Self.localTarget)
         let previous = request.cookies[StaffSessionCookie.name]?.value
         let address = context.remoteAddress
-        let outcome = try await pool.withConnection { [policy] connection -> StaffLogin.Outcome in
-            // A new login never reuses a session the browser already had (no session fixation).
-            if let previous, !previous.isEmpty { try StaffSessionStore.end(token: previous, on: connection) }
-            guard !username.isEmpty, !password.isEmpty else { return .rejected }
-            return try StaffLogin.attempt(username: username, password: password, clientAddress: address, policy: policy, on: connection)
+        // A new login never reuses a session the browser already had (no session fixation).
+        if let previous, !previous.isEmpty {
+            try await pool.withConnection { try StaffSessionStore.end(token: previous, on: $0) }
+        }
+        let outcome: StaffLogin.Outcome
+        if username.isEmpty || password.isEmpty {
+            outcome = .rejected
+        } else {
+            outcome = try await StaffLogin.attempt(username: username, password: password, clientAddress: address, policy: policy, pool: pool)
         }
         switch outcome {
         case .signedIn(_, let token):

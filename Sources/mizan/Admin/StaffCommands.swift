@@ -14,6 +14,12 @@ struct StaffCommand: AsyncParsableCommand {
             Roles: admin (everything), reviewer (reviews and changes cycles' data), auditor (reads \
             only). Usernames ignore case. Passwords are at least 12 characters, are never printed \
             or logged, and are stored as a salted scrypt hash.
+
+            Examples:
+              mizan staff add amina --role admin --name "Amina El Idrissi"
+              mizan staff list
+              mizan staff disable y.benali
+              mizan staff password amina
             """,
         subcommands: [Add.self, List.self, Disable.self, Password.self])
 
