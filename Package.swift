@@ -29,6 +29,7 @@ let package = Package(
             dependencies: [
                 "PBEngine",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .systemLibrary(

@@ -17,6 +17,7 @@ public func buildApplication(
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(pages: pages, retryAfterSeconds: configuration.retryAfterSeconds, logger: logger))
     router.add(middleware: LanguageCookieMiddleware(secureCookies: configuration.secureCookies))
+    router.add(middleware: StaffAccessMiddleware(pool: pool, pages: pages, policy: .standard))
 
     router.get("health") { _, _ -> Response in
         _ = try await pool.query("SELECT 1")
@@ -30,6 +31,7 @@ public func buildApplication(
     let overview = OverviewController(repository: PostgresGeographyRepository(pool: pool), pool: pool, pages: pages)
     let csrf = CSRF(secrets: secrets, secureCookies: configuration.secureCookies)
     let proposals = ProposalController(pool: pool, pages: pages, csrf: csrf)
+    let staff = StaffController(pool: pool, pages: pages, csrf: csrf, secureCookies: configuration.secureCookies, policy: .standard)
     let committer = BallotCommitter(pool: pool, logger: logger)
     let votes = VoteController(
         pool: pool, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies, committer: committer)
@@ -40,6 +42,8 @@ public func buildApplication(
         cycles.addRoutes(to: group, language: language)
         proposals.addRoutes(to: group, language: language)
         votes.addRoutes(to: group, language: language)
+        staff.addRoutes(to: group, language: language)
+        DashboardController(pool: pool, pages: pages).addRoutes(to: group, language: language)
     }
     router.get("/") { request, _ in LanguageRouting.redirect(request) }
     for legacy in ["search", "regions/:code", "provinces/:code", "communes/:code", "cycles/:id"] {

@@ -1,0 +1,67 @@
+import Foundation
+import MizanCore
+
+/// The staff login form, refilled with the username after a failure.
+struct StaffLoginPage: PageModel {
+    let template = "staff_login"
+    let username: String
+    /// Lists of zero or one item: templates see an absent optional as a value, not as nothing.
+    let next: [String]
+    let message: [String]
+    let csrf: String
+
+    init(username: String, next: String?, message: String?, csrf: String) {
+        self.username = username
+        self.next = next.map { [$0] } ?? []
+        self.message = message.map { [$0] } ?? []
+        self.csrf = csrf
+    }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { catalogs.text("staff_login_title", language) }
+}
+
+struct StaffCycleItem {
+    let id: Int
+    let commune: String
+    let year: Int
+    let title: String
+    let phase: String
+}
+
+/// The staff home: who is signed in, and every commune's cycles.
+struct StaffHomePage: PageModel {
+    let template = "staff_home"
+    let signedInAs: String
+    let csrf: String
+    let cycles: [StaffCycleItem]
+    let hasCycles: Bool
+
+    init(member: StaffMember, cycles: [Cycle], csrf: String, catalogs: Catalogs, language: Language) {
+        signedInAs = catalogs.text(
+            "staff_signed_in_as", language,
+            ["name": member.displayName, "role": catalogs.text("staff_role_\(member.role.rawValue)", language)])
+        self.csrf = csrf
+        self.cycles = cycles.map {
+            StaffCycleItem(
+                id: $0.id, commune: PlaceName($0.communeName, language).primary, year: $0.year, title: $0.title,
+                phase: catalogs.text("phase_\($0.phase.rawValue)", language))
+        }
+        hasCycles = !cycles.isEmpty
+    }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { catalogs.text("staff_home_title", language) }
+}
+
+/// A refusal inside the staff area, from the keys `staff_<kind>_title` and `staff_<kind>`.
+struct StaffNoticePage: PageModel {
+    let template = "staff_notice"
+    let heading: String
+    let message: String
+
+    init(kind: String, catalogs: Catalogs, language: Language) {
+        heading = catalogs.text("staff_\(kind)_title", language)
+        message = catalogs.text("staff_\(kind)", language)
+    }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { heading }
+}
