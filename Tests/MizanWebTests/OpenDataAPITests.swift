@@ -288,6 +288,17 @@ struct OpenDataAPITests {
             #expect(turnout["ballots"]?.int == 17)
             #expect(turnout["registry_size"]?.int == 40)
             #expect(turnout["turnout"] == .number(0.425))
+            // The participation breakdowns, under the small-cell rule.
+            #expect(statistics.json["voters"] == .object(["voters": .integer(17), "withheld": .null]))
+            #expect(statistics.json["registry_size"]?.int == 40)
+            let channels = statistics.json["by_channel"]?["cells"]?.array ?? []
+            #expect(channels.map { $0["channel"] } == [.string("web"), .string("paper"), .string("code")])
+            #expect(channels.first?["voters"]?.int == 17)
+            #expect(channels.dropFirst().allSatisfy { $0["voters"] == .null && $0["withheld"] == .string("fewer_than_10") })
+            let days = statistics.json["by_day"]?.array ?? []
+            #expect(days.last?["running_total"] == .object(["voters": .integer(17), "withheld": .null]))
+            let statuses = statistics.json["proposals_by_status"]?.array ?? []
+            #expect(statuses.compactMap { $0["status"]?.string } == ["accepted", "rejected"], "hidden and submitted are not counted")
             let published = try await api.all("/api/v1/cycles/\(cycle)/projects", path: "/api/v1/cycles/{id}/projects")
             #expect(published.map { $0["funded"] } == [.bool(true), .bool(true), .null])
             let shown = try await api.get("/api/v1/cycles/\(cycle)/implementation-updates", path: "/api/v1/cycles/{id}/implementation-updates")

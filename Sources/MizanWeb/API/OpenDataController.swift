@@ -173,14 +173,20 @@ struct OpenDataController {
         return try list(records, limit: paging.limit, key: { String($0.id) }, json: \.json)
     }
 
+    /// Turnout and participation breakdowns, once the outcome is published (the counts are final
+    /// then); read in one snapshot so every breakdown adds up to the same total.
     func statistics(_ text: String) async throws -> Response {
         let id = try cycleID(text)
-        let scopes = try await pool.withConnection { connection in
-            _ = try requireCycle(id, on: connection)
-            return try OpenDataStore.publishedTurnout(cycleID: id, on: connection)
+        let loaded = try await pool.withTransaction { connection -> ([OpenDataStore.TurnoutRecord], ParticipationStatistics?)? in
+            try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            guard let cycle = try CycleStore.find(id, on: connection) else { return nil }
+            let scopes = try OpenDataStore.publishedTurnout(cycleID: id, on: connection)
+            guard cycle.phase >= .published, !scopes.isEmpty else { return ([], nil) }
+            return (scopes, try ParticipationStatistics.load(cycle: cycle, on: connection))
         }
-        guard !scopes.isEmpty else { throw Self.notPublished(id) }
-        return try JSONValue.object(["cycle_id": .int(id), "scopes": .array(scopes.map(\.json))]).response()
+        guard let (scopes, statistics) = loaded else { throw APIError.notFound("No cycle has the id \(id).") }
+        guard let statistics else { throw Self.notPublished(id) }
+        return try statistics.json(scopes: scopes.map(\.json)).response()
     }
 
     static func notPublished(_ id: Int) -> APIError {

@@ -54,7 +54,8 @@ enum OverviewColumn: String, CaseIterable {
     /// The value a line sorts by; nil sorts last in either order (no cycle, nothing published).
     func key(_ figures: OverviewFigures, _ language: Language) -> Key? {
         switch self {
-        case .commune: .text(PlaceName(figures.line.communeName, language).primary)
+        // Accents and case aside, so « Éclairage » sorts with the E and « aïn » with « Aïn ».
+        case .commune: .text(PlaceName(figures.line.communeName, language).primary.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil))
         case .population: .number(Double(figures.line.population))
         case .cycle: figures.cycle.map { .number(Double($0.year)) }
         case .phase: figures.cycle.flatMap { cycle in Phase(rawValue: cycle.phase).flatMap { Phase.allCases.firstIndex(of: $0) } }.map { .number(Double($0)) }
