@@ -250,6 +250,25 @@ struct RegionalOverviewTests {
                 #expect((column("funded_projects", line).isEmpty ? "—" : column("funded_projects", line)) == row[Column.funded.rawValue])
             }
 
+            // The category table sorts on its own, and each table's links keep the other's order.
+            (status, html) = try await get(client, "/fr/provinces/02.113/overview?sort=population&order=desc&csort=funded_cost&corder=desc")
+            #expect(status == .ok)
+            #expect(html.contains(
+                "aria-sort=\"descending\"><a href=\"/fr/provinces/02.113/overview?sort=population&amp;order=desc&amp;csort=funded_cost&amp;corder=asc#categories\">"))
+            #expect(html.contains("href=\"/fr/provinces/02.113/overview?sort=turnout&amp;order=asc&amp;csort=funded_cost&amp;corder=desc\""))
+            let categoryRows = HTMLTable.rows(of: "results categories", in: html)
+            func centimes(_ text: String) -> Int64 {
+                Int64(text.replacingOccurrences(of: " MAD", with: "").replacingOccurrences(of: ".", with: "").replacingOccurrences(of: ",", with: "")) ?? -1
+            }
+            let costs = categoryRows.map { centimes($0[4]) }
+            #expect(costs.count == 4)
+            #expect(costs == costs.sorted(by: >))
+            let sortedCSV = try await client.execute(
+                uri: "/fr/provinces/02.113/overview.csv?table=categories&sort=population&order=desc&csort=funded_cost&corder=desc", method: .get)
+            let sortedCategoryLines = parseCSV(String(buffer: sortedCSV.body)).dropFirst()
+            #expect(sortedCategoryLines.map { Int64($0[6].replacingOccurrences(of: ".", with: "")) ?? -2 } == costs)
+            #expect(html.contains("href=\"/fr/provinces/02.113/overview.csv?table=categories&amp;sort=population&amp;order=desc&amp;csort=funded_cost&amp;corder=desc\""))
+
             let categories = try await client.execute(uri: "/fr/provinces/02.113/overview.csv?table=categories", method: .get)
             let categoryLines = parseCSV(String(buffer: categories.body))
             #expect(categoryLines.first == ["commune_code", "commune_fr", "cycle_id", "year", "category", "funded_projects", "funded_cost_mad"])

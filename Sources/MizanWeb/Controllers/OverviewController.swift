@@ -55,34 +55,42 @@ struct OverviewController {
         }
     }
 
-    /// The lines in the requested order; an unknown column or order falls back to the default
-    /// (commune name, ascending) rather than failing.
+    /// Both tables' lines in the requested orders; an unknown column or order falls back to the
+    /// default (commune name ascending; the category table in the store's order) rather than failing.
     func sortedLines(_ request: Request, _ area: RegionalOverviewStore.Area, _ language: Language) async throws
-        -> (lines: [OverviewFigures], sort: OverviewColumn, ascending: Bool)
+        -> (lines: [OverviewFigures], categories: [OverviewCategoryLine], sort: OverviewSort)
     {
-        let sort = request.uri.queryParameters["sort"].flatMap { OverviewColumn(rawValue: String($0)) } ?? .commune
-        let ascending = request.uri.queryParameters["order"].map { $0 != "desc" } ?? true
+        let parameters = request.uri.queryParameters
+        var sort = OverviewSort()
+        sort.column = parameters["sort"].flatMap { OverviewColumn(rawValue: String($0)) } ?? .commune
+        sort.ascending = parameters["order"].map { $0 != "desc" } ?? true
+        sort.categoryColumn = parameters["csort"].flatMap { OverviewCategoryColumn(rawValue: String($0)) }
+        sort.categoryAscending = parameters["corder"].map { $0 != "desc" } ?? true
         let loaded = try await pool.withConnection { try RegionalOverviewStore.load(area, on: $0) }
         let figures = loaded.enumerated().map { OverviewFigures(line: $1, index: $0) }
-        return (sort.sorted(figures, ascending: ascending, language), sort, ascending)
+        var categories = OverviewCategoryLine.all(figures)
+        if let column = sort.categoryColumn {
+            categories = column.sorted(categories, ascending: sort.categoryAscending, catalogs, language)
+        }
+        return (sort.column.sorted(figures, ascending: sort.ascending, language), categories, sort)
     }
 
     func page(_ request: Request, area: RegionalOverviewStore.Area, _ language: Language) async throws -> Response {
         let resolved = try await resolve(area, language)
-        let (lines, sort, ascending) = try await sortedLines(request, resolved.area, language)
+        let (lines, categories, sort) = try await sortedLines(request, resolved.area, language)
         return try pages.render(
             OverviewPage(
-                kind: resolved.kind, name: resolved.name, areaPath: resolved.path, region: resolved.region, lines: lines, sort: sort,
-                ascending: ascending, catalogs: catalogs, language: language),
+                kind: resolved.kind, name: resolved.name, areaPath: resolved.path, region: resolved.region, lines: lines,
+                categoryLines: categories, sort: sort, catalogs: catalogs, language: language),
             language: language, path: "\(resolved.path)/overview")
     }
 
     /// `?table=categories` for funded projects by category, the main table otherwise.
     func csv(_ request: Request, area: RegionalOverviewStore.Area, _ language: Language) async throws -> Response {
         let resolved = try await resolve(area, language)
-        let (lines, _, _) = try await sortedLines(request, resolved.area, language)
+        let (lines, categoryLines, _) = try await sortedLines(request, resolved.area, language)
         let categories = request.uri.queryParameters["table"] == "categories"
-        let text = categories ? OverviewCSV.categories(lines) : OverviewCSV.cycles(lines)
+        let text = categories ? OverviewCSV.categories(categoryLines) : OverviewCSV.cycles(lines)
         let name = "overview-\(resolved.code)\(categories ? "-categories" : "").csv"
         return Response(
             status: .ok,

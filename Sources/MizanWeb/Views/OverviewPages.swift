@@ -54,8 +54,7 @@ enum OverviewColumn: String, CaseIterable {
     /// The value a line sorts by; nil sorts last in either order (no cycle, nothing published).
     func key(_ figures: OverviewFigures, _ language: Language) -> Key? {
         switch self {
-        // Accents and case aside, so « Éclairage » sorts with the E and « aïn » with « Aïn ».
-        case .commune: .text(PlaceName(figures.line.communeName, language).primary.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil))
+        case .commune: .text(sortingText(PlaceName(figures.line.communeName, language).primary))
         case .population: .number(Double(figures.line.population))
         case .cycle: figures.cycle.map { .number(Double($0.year)) }
         case .phase: figures.cycle.flatMap { cycle in Phase(rawValue: cycle.phase).flatMap { Phase.allCases.firstIndex(of: $0) } }.map { .number(Double($0)) }
@@ -84,6 +83,74 @@ enum OverviewColumn: String, CaseIterable {
     }
 }
 
+/// Text compared without regard to accents or case, so « Éclairage » sorts with the E.
+func sortingText(_ text: String) -> String {
+    text.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+}
+
+/// One line of the funded-projects-by-category table.
+struct OverviewCategoryLine {
+    let figures: OverviewFigures
+    let cycle: RegionalOverviewStore.CycleFacts
+    let facts: RegionalOverviewStore.CategoryFacts
+    /// Position in the store's order (commune code, newest cycle first, category): the last tie-break.
+    let position: Int
+
+    static func all(_ lines: [OverviewFigures]) -> [OverviewCategoryLine] {
+        var result: [OverviewCategoryLine] = []
+        for figures in lines.sorted(by: { $0.index < $1.index }) {
+            guard let cycle = figures.cycle, let published = figures.published else { continue }
+            for facts in published.categories {
+                result.append(OverviewCategoryLine(figures: figures, cycle: cycle, facts: facts, position: result.count))
+            }
+        }
+        return result
+    }
+
+    func label(_ catalogs: Catalogs, _ language: Language) -> String {
+        let key = "category_\(facts.category)"
+        return catalogs.table(language)[key] != nil ? catalogs.text(key, language) : facts.category
+    }
+}
+
+/// The sortable columns of the category table, as named in `?csort=`.
+enum OverviewCategoryColumn: String, CaseIterable {
+    case commune, cycle, category, funded
+    case fundedCost = "funded_cost"
+
+    func key(_ line: OverviewCategoryLine, _ catalogs: Catalogs, _ language: Language) -> OverviewColumn.Key {
+        switch self {
+        case .commune: .text(sortingText(PlaceName(line.figures.line.communeName, language).primary))
+        case .cycle: .number(Double(line.cycle.year))
+        case .category: .text(sortingText(line.label(catalogs, language)))
+        case .funded: .number(Double(line.facts.projects))
+        case .fundedCost: .number(Double(line.facts.cost.centimes))
+        }
+    }
+
+    func sorted(_ lines: [OverviewCategoryLine], ascending: Bool, _ catalogs: Catalogs, _ language: Language) -> [OverviewCategoryLine] {
+        lines.map { ($0, key($0, catalogs, language)) }.sorted { left, right in
+            if left.1 == right.1 { return left.0.position < right.0.position }
+            return ascending ? left.1 < right.1 : right.1 < left.1
+        }.map { $0.0 }
+    }
+}
+
+/// The sort a visitor asked for: the main table's column and order, and the category table's
+/// (nil keeps the store's order).
+struct OverviewSort {
+    var column: OverviewColumn = .commune
+    var ascending = true
+    var categoryColumn: OverviewCategoryColumn? = nil
+    var categoryAscending = true
+
+    var query: String {
+        var text = "sort=\(column.rawValue)&order=\(ascending ? "asc" : "desc")"
+        if let categoryColumn { text += "&csort=\(categoryColumn.rawValue)&corder=\(categoryAscending ? "asc" : "desc")" }
+        return text
+    }
+}
+
 /// A percentage with one decimal and a decimal comma, as the results pages write it.
 func percentText(_ ratio: Double) -> String {
     String(format: "%.1f", ratio * 100).replacingOccurrences(of: ".", with: ",") + " %"
@@ -102,6 +169,7 @@ struct OverviewPage: PageModel {
     let summary: String
     let columns: [Header]
     let rows: [RowView]
+    let categoryColumns: [Header]
     let categories: [CategoryRow]
     let hasCategories: Bool
     let csvHref: String
@@ -168,7 +236,7 @@ struct OverviewPage: PageModel {
     /// `areaPath` is the area's address without the language, e.g. `/regions/02`.
     init(
         kind: String, name: BilingualName, areaPath: String, region: (code: String, name: BilingualName)?,
-        lines: [OverviewFigures], sort: OverviewColumn, ascending: Bool, catalogs: Catalogs, language: Language
+        lines: [OverviewFigures], categoryLines: [OverviewCategoryLine], sort: OverviewSort, catalogs: Catalogs, language: Language
     ) {
         let lang = language.rawValue
         let base = "/\(lang)\(areaPath)/overview"
@@ -183,15 +251,27 @@ struct OverviewPage: PageModel {
         summary = catalogs.text(
             "overview_summary", language,
             ["communes": catalogs.number(communes), "cycles": catalogs.number(cycles), "published": catalogs.number(published)])
+        // A click on the sorted column reverses it; any other column starts ascending. Each
+        // table's links keep the other table's order.
         columns = OverviewColumn.allCases.map { column in
-            let current = column == sort
-            // A click on the sorted column reverses it; any other column starts ascending.
-            let nextOrder = current && ascending ? "desc" : "asc"
+            let current = column == sort.column
+            var next = sort
+            next.column = column
+            next.ascending = !(current && sort.ascending)
             return Header(
-                label: catalogs.text("overview_col_\(column.rawValue)", language),
-                href: "\(base)?sort=\(column.rawValue)&order=\(nextOrder)",
-                ariaSort: current ? (ascending ? "ascending" : "descending") : nil,
-                arrow: current ? (ascending ? "▲" : "▼") : nil)
+                label: catalogs.text("overview_col_\(column.rawValue)", language), href: "\(base)?\(next.query)",
+                ariaSort: current ? (sort.ascending ? "ascending" : "descending") : nil,
+                arrow: current ? (sort.ascending ? "▲" : "▼") : nil)
+        }
+        categoryColumns = OverviewCategoryColumn.allCases.map { column in
+            let current = column == sort.categoryColumn
+            var next = sort
+            next.categoryColumn = column
+            next.categoryAscending = !(current && sort.categoryAscending)
+            return Header(
+                label: catalogs.text("overview_col_\(column.rawValue)", language), href: "\(base)?\(next.query)#categories",
+                ariaSort: current ? (sort.categoryAscending ? "ascending" : "descending") : nil,
+                arrow: current ? (sort.categoryAscending ? "▲" : "▼") : nil)
         }
         let dash = "—"
         rows = lines.map { figures in
@@ -224,20 +304,15 @@ struct OverviewPage: PageModel {
                 progress: figures.averageProgress.map { percentText($0 / 100) } ?? dash,
                 spent: published.map { catalogs.money($0.spent, language) } ?? dash)
         }
-        categories = lines.flatMap { figures -> [CategoryRow] in
-            guard let cycle = figures.cycle, let published = figures.published else { return [] }
-            return published.categories.map { facts in
-                let key = "category_\(facts.category)"
-                return CategoryRow(
-                    communeName: PlaceName(figures.line.communeName, language).primary, cycleText: "\(cycle.year) — \(cycle.title)",
-                    category: catalogs.table(language)[key] != nil ? catalogs.text(key, language) : facts.category,
-                    projects: catalogs.number(facts.projects), cost: catalogs.money(facts.cost, language))
-            }
+        categories = categoryLines.map { line in
+            CategoryRow(
+                communeName: PlaceName(line.figures.line.communeName, language).primary, cycleText: "\(line.cycle.year) — \(line.cycle.title)",
+                category: line.label(catalogs, language), projects: catalogs.number(line.facts.projects),
+                cost: catalogs.money(line.facts.cost, language))
         }
         hasCategories = !categories.isEmpty
-        let query = "sort=\(sort.rawValue)&order=\(ascending ? "asc" : "desc")"
-        csvHref = "\(base).csv?\(query)"
-        categoriesCSVHref = "\(base).csv?table=categories"
+        csvHref = "\(base).csv?\(sort.query)"
+        categoriesCSVHref = "\(base).csv?table=categories&\(sort.query)"
         chart = Self.chart(lines, catalogs: catalogs, language: language)
     }
 
@@ -304,17 +379,14 @@ enum OverviewCSV {
         return output
     }
 
-    static func categories(_ lines: [OverviewFigures]) -> String {
+    static func categories(_ lines: [OverviewCategoryLine]) -> String {
         var output = "commune_code,commune_fr,cycle_id,year,category,funded_projects,funded_cost_mad\r\n"
-        for figures in lines {
-            guard let cycle = figures.cycle, let published = figures.published else { continue }
-            for facts in published.categories {
-                let fields = [
-                    figures.line.communeCode, figures.line.communeName.french, "\(cycle.id)", "\(cycle.year)", facts.category,
-                    "\(facts.projects)", decimal(facts.cost),
-                ]
-                output += fields.map(field).joined(separator: ",") + "\r\n"
-            }
+        for line in lines {
+            let fields = [
+                line.figures.line.communeCode, line.figures.line.communeName.french, "\(line.cycle.id)", "\(line.cycle.year)",
+                line.facts.category, "\(line.facts.projects)", decimal(line.facts.cost),
+            ]
+            output += fields.map(field).joined(separator: ",") + "\r\n"
         }
         return output
     }
