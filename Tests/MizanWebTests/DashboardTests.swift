@@ -56,6 +56,12 @@ struct DashboardTests {
         return (response, String(buffer: response.body))
     }
 
+    /// The same with a browser's cookies (a signed-in staff member's session).
+    func get(_ client: any TestClientProtocol, _ uri: String, as browser: inout Browser) async throws -> (TestResponse, String) {
+        let response = try await browser.get(client, uri)
+        return (response, String(buffer: response.body))
+    }
+
     /// The section of the page with the given id, up to its end.
     func section(_ id: String, in html: String) throws -> String {
         let start = try #require(html.range(of: "<section class=\"dashboard\" id=\"\(id)\""))
@@ -80,12 +86,21 @@ struct DashboardTests {
             #expect(response.status == .notFound)
             #expect(!html.contains("Bulletin papier"))
 
-            (response, html) = try await get(client, "/fr/staff/cycles/\(cycle)/participation")
+            // Live figures are for signed-in staff only.
+            (response, _) = try await get(client, "/fr/staff/cycles/\(cycle)/participation")
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location]?.hasPrefix("/fr/staff/login") == true)
+            #expect(try await get(client, "/fr/staff/cycles/\(cycle)/participation/by-channel.csv").0.status == .seeOther)
+            try site.staffAccount("auditeur", role: .auditor)
+            var staff = Browser()
+            #expect(try await staff.signIn(client, username: "auditeur", password: "correct horse battery").status == .seeOther)
+
+            (response, html) = try await get(client, "/fr/staff/cycles/\(cycle)/participation", as: &staff)
             #expect(response.status == .ok)
             #expect(response.headers[.cacheControl] == "no-store")
             #expect(html.contains("Chiffres en direct"))
             #expect(html.contains("<dt>Votants</dt><dd>66</dd>"))
-            (response, html) = try await get(client, "/fr/staff/cycles/\(cycle)/participation/by-channel.csv")
+            (response, html) = try await get(client, "/fr/staff/cycles/\(cycle)/participation/by-channel.csv", as: &staff)
             #expect(response.status == .ok)
             #expect(response.headers[.cacheControl] == "no-store")
             #expect(html.contains("En ligne,45,"))
@@ -98,7 +113,7 @@ struct DashboardTests {
                     FROM cycles y WHERE y.id = \(cycle)
                     """)
             }
-            html = try await get(client, "/fr/staff/cycles/\(cycle)/participation").1
+            html = try await get(client, "/fr/staff/cycles/\(cycle)/participation", as: &staff).1
             #expect(html.contains("<dt>Votants</dt><dd>67</dd>"))
 
             try site.tally(cycle)

@@ -3,6 +3,12 @@
 /// only be too generous (more search), never prune the optimum.
 struct MaxWelfare {
     let utility: Utility
+    /// Search nodes allowed before giving up; nil searches to the end. Branch and bound is fast
+    /// on most elections but exponential when many projects have the same value per cost (every
+    /// project with the same number of supporters, under cost utilities), so callers that cannot
+    /// wait, such as an analysis run on a live server, set one. A count, not a clock, keeps the
+    /// engine deterministic: the same instance always stops at the same place.
+    var nodeLimit: Int? = nil
 
     func value(_ project: Int, _ instance: Instance, _ tallies: Tallies) -> Int {
         switch utility {
@@ -13,6 +19,12 @@ struct MaxWelfare {
     }
 
     func run(_ instance: Instance, _ profile: Profile, _ tieBreaking: TieBreaking) -> Outcome {
+        // Without a limit the search always finishes.
+        MaxWelfare(utility: utility, nodeLimit: nil).limitedRun(instance, profile, tieBreaking)!
+    }
+
+    /// The optimum, or nil when `nodeLimit` search nodes did not suffice to prove one.
+    func limitedRun(_ instance: Instance, _ profile: Profile, _ tieBreaking: TieBreaking) -> Outcome? {
         let tallies = Tallies(instance: instance, profile: profile)
         // Free projects with value are always taken; worthless ones never matter.
         var chosen: [Int] = []
@@ -48,7 +60,15 @@ struct MaxWelfare {
             return total * (1 + 1e-9) + 1
         }
 
+        var nodes = 0
+        var exhausted = false
         func search(_ index: Int, _ capacity: Int, _ value: Int) {
+            if exhausted { return }
+            nodes += 1
+            if let nodeLimit, nodes > nodeLimit {
+                exhausted = true
+                return
+            }
             if value > best {
                 best = value
                 bestSet = current
@@ -63,6 +83,7 @@ struct MaxWelfare {
             search(index + 1, capacity, value)
         }
         search(0, instance.budget, 0)
+        if exhausted { return nil }
 
         let selected = chosen + items.indices.filter { bestSet[$0] }.map { items[$0].project }
         let cost = selected.reduce(0) { $0 + instance.projects[$1].cost }
@@ -71,5 +92,17 @@ struct MaxWelfare {
         }
         let welfare = selected.reduce(0) { $0 + value($1, instance, tallies) }
         return Outcome(selected: selected, cost: cost, rule: .maxWelfare(utility), tieBreaking: tieBreaking, trace: trace, welfare: welfare)
+    }
+}
+
+extension Rule {
+    /// Runs the rule like `apply`, except that the optimal knapsack gives up and returns nil after
+    /// `searchLimit` branch-and-bound nodes instead of searching on; the other rules always finish
+    /// in polynomial time and ignore the limit.
+    public func apply(to instance: Instance, profile: Profile, tieBreaking: TieBreaking = .lexicographic, searchLimit: Int) -> Outcome? {
+        if case .maxWelfare(let utility) = self {
+            return MaxWelfare(utility: utility, nodeLimit: searchLimit).limitedRun(instance, profile, tieBreaking)
+        }
+        return apply(to: instance, profile: profile, tieBreaking: tieBreaking)
     }
 }
