@@ -60,7 +60,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Templates"), .copy("Static"), .copy("Catalogs")]
+            resources: [.copy("Templates"), .copy("Static"), .copy("Catalogs"), .copy("OpenAPI")]
         ),
         .executableTarget(
             name: "mizan",

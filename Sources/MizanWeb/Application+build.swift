@@ -24,9 +24,11 @@ public func buildApplication(
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
     StaticController(pages: pages).addRoutes(to: router)
+    try OpenDataController(pool: pool, logger: logger).addRoutes(to: router)
 
     let geography = GeographyController(repository: PostgresGeographyRepository(pool: pool), pool: pool, pages: pages)
     let cycles = CycleController(pool: pool, pages: pages)
+    let overview = OverviewController(repository: PostgresGeographyRepository(pool: pool), pool: pool, pages: pages)
     let csrf = CSRF(secrets: secrets, secureCookies: configuration.secureCookies)
     let proposals = ProposalController(pool: pool, pages: pages, csrf: csrf)
     let staff = StaffController(pool: pool, pages: pages, csrf: csrf, secureCookies: configuration.secureCookies, policy: .standard)
@@ -37,6 +39,7 @@ public func buildApplication(
     for language in Language.allCases {
         let group = router.group(RouterPath(language.rawValue))
         geography.addRoutes(to: group, language: language)
+        overview.addRoutes(to: group, language: language)
         cycles.addRoutes(to: group, language: language)
         proposals.addRoutes(to: group, language: language)
         votes.addRoutes(to: group, language: language)

@@ -1,0 +1,195 @@
+import Foundation
+import Hummingbird
+import Logging
+import MizanCore
+import MizanPostgres
+
+/// The read-only open-data API under `/api/v1`, described by `/api/v1/openapi.json`.
+///
+/// It publishes what the public pages publish and nothing a running vote could reveal: see
+/// `OpenDataStore` for the filters. Lists are paged with `?limit=` (1–200, default 50) and the
+/// opaque `next_cursor` of the previous page passed back as `?cursor=`.
+struct OpenDataController {
+    let pool: ConnectionPool
+    let openAPIDocument: ByteBuffer
+    let logger: Logger
+
+    static let defaultLimit = 50
+    static let maximumLimit = 200
+
+    init(pool: ConnectionPool, logger: Logger) throws {
+        guard let url = Bundle.module.url(forResource: "OpenAPI/openapi", withExtension: "json") else { throw PageError.missingResources }
+        self.pool = pool
+        self.openAPIDocument = ByteBuffer(bytes: try Data(contentsOf: url))
+        self.logger = logger
+    }
+
+    func addRoutes(to router: Router<WebContext>) {
+        let group = router.group("api/v1").add(middleware: OpenDataMiddleware(logger: logger))
+        group.get("openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: OpenDataMiddleware.contentType], body: .init(byteBuffer: openAPIDocument))
+        }
+        group.get("communes") { request, _ in try await communes(request) }
+        group.get("communes/:code") { _, context in try await commune(context.parameters.require("code")) }
+        group.get("cycles") { request, _ in try await cycles(request) }
+        group.get("cycles/:id") { _, context in try await cycle(context.parameters.require("id")) }
+        group.get("cycles/:id/projects") { request, context in try await projects(request, context.parameters.require("id")) }
+        group.get("cycles/:id/outcome") { _, context in try await outcome(context.parameters.require("id")) }
+        group.get("cycles/:id/implementation-updates") { request, context in
+            try await implementationUpdates(request, context.parameters.require("id"))
+        }
+        group.get("cycles/:id/statistics") { _, context in try await statistics(context.parameters.require("id")) }
+        // Anything else under /api/v1 answers in JSON too, not with the site's HTML 404 page.
+        for unknown in ["**", "communes/:code/**", "cycles/:id/**"] {
+            group.get(RouterPath(unknown)) { _, _ -> Response in
+                throw APIError.notFound("There is nothing at this address; see /api/v1/openapi.json for the paths.")
+            }
+        }
+    }
+
+    // MARK: Parameters
+
+    /// `limit` and `cursor` of a list request.
+    struct Paging {
+        let limit: Int
+        let cursor: String?
+    }
+
+    func paging(_ request: Request) throws -> Paging {
+        var limit = Self.defaultLimit
+        if let text = request.uri.queryParameters["limit"] {
+            guard let value = Int(String(text)), (1...Self.maximumLimit).contains(value) else {
+                throw APIError.badRequest("invalid_limit", "limit must be a whole number from 1 to \(Self.maximumLimit).")
+            }
+            limit = value
+        }
+        let cursor = request.uri.queryParameters["cursor"].map(String.init)
+        return Paging(limit: limit, cursor: cursor?.isEmpty == true ? nil : cursor)
+    }
+
+    /// Cursors of id-ordered lists are the last id seen, written as text.
+    func idCursor(_ paging: Paging) throws -> Int? {
+        guard let cursor = paging.cursor else { return nil }
+        guard let id = Int(cursor), id >= 0 else {
+            throw APIError.badRequest("invalid_cursor", "cursor must be the next_cursor value of a previous page.")
+        }
+        return id
+    }
+
+    func cycleID(_ text: String) throws -> Int {
+        guard let id = Int(text), id > 0, id <= Int(Int32.max) else {
+            throw APIError.badRequest("invalid_id", "a cycle id is a positive whole number, such as /api/v1/cycles/12.")
+        }
+        return id
+    }
+
+    func geoCode(_ text: String?, name: String) throws -> String? {
+        guard let text else { return nil }
+        do {
+            return try GeoCode(parsing: text).value
+        } catch {
+            throw APIError.badRequest("invalid_\(name)", "\(name) must be an HCP code such as 01, 01.511 or 01.511.01.0.")
+        }
+    }
+
+    /// `{"data": [...], "next_cursor": ...}` from a page fetched with one row more than asked.
+    func list<Record>(_ records: [Record], limit: Int, key: (Record) -> String, json: (Record) -> JSONValue) throws -> Response {
+        let page = Array(records.prefix(limit))
+        let next: JSONValue = records.count > limit ? page.last.map { .string(key($0)) } ?? .null : .null
+        return try JSONValue.object(["data": .array(page.map(json)), "next_cursor": next]).response()
+    }
+
+    /// The cycle, or a 404 naming it.
+    func requireCycle(_ id: Int, on connection: PostgresConnection) throws -> OpenDataStore.CycleRecord {
+        guard let cycle = try OpenDataStore.cycle(id: id, on: connection) else { throw APIError.notFound("No cycle has the id \(id).") }
+        return cycle
+    }
+
+    // MARK: Endpoints
+
+    func communes(_ request: Request) async throws -> Response {
+        let paging = try paging(request)
+        let region = try geoCode(request.uri.queryParameters["region"].map(String.init), name: "region")
+        let province = try geoCode(request.uri.queryParameters["province"].map(String.init), name: "province")
+        let after = try geoCode(paging.cursor, name: "cursor")
+        let records = try await pool.withConnection {
+            try OpenDataStore.communes(region: region, province: province, after: after, limit: paging.limit, on: $0)
+        }
+        return try list(records, limit: paging.limit, key: \.code, json: \.json)
+    }
+
+    func commune(_ code: String) async throws -> Response {
+        let valid = try geoCode(code, name: "code")!
+        guard let record = try await pool.withConnection({ try OpenDataStore.commune(code: valid, on: $0) }) else {
+            throw APIError.notFound("No commune has the code \(valid).")
+        }
+        return try record.json.response()
+    }
+
+    func cycles(_ request: Request) async throws -> Response {
+        let paging = try paging(request)
+        let commune = try geoCode(request.uri.queryParameters["commune"].map(String.init), name: "commune")
+        let after = try idCursor(paging)
+        let records = try await pool.withConnection {
+            try OpenDataStore.cycles(commune: commune, after: after, limit: paging.limit, on: $0)
+        }
+        return try list(records, limit: paging.limit, key: { String($0.id) }, json: \.json)
+    }
+
+    func cycle(_ text: String) async throws -> Response {
+        let id = try cycleID(text)
+        return try await pool.withConnection { try requireCycle(id, on: $0) }.json.response()
+    }
+
+    func projects(_ request: Request, _ text: String) async throws -> Response {
+        let id = try cycleID(text)
+        let paging = try paging(request)
+        let after = try idCursor(paging)
+        let records = try await pool.withConnection { connection in
+            _ = try requireCycle(id, on: connection)
+            return try OpenDataStore.projects(cycleID: id, after: after, limit: paging.limit, on: connection)
+        }
+        return try list(records, limit: paging.limit, key: { String($0.id) }, json: \.json)
+    }
+
+    func outcome(_ text: String) async throws -> Response {
+        let id = try cycleID(text)
+        let scopes = try await pool.withConnection { connection in
+            _ = try requireCycle(id, on: connection)
+            return try OpenDataStore.publishedOutcome(cycleID: id, on: connection)
+        }
+        guard !scopes.isEmpty else { throw Self.notPublished(id) }
+        return try JSONValue.object(["cycle_id": .int(id), "scopes": .array(scopes.map(\.json))]).response()
+    }
+
+    func implementationUpdates(_ request: Request, _ text: String) async throws -> Response {
+        let id = try cycleID(text)
+        let paging = try paging(request)
+        let after = try idCursor(paging)
+        let records = try await pool.withConnection { connection in
+            _ = try requireCycle(id, on: connection)
+            return try OpenDataStore.implementationUpdates(cycleID: id, after: after, limit: paging.limit, on: connection)
+        }
+        return try list(records, limit: paging.limit, key: { String($0.id) }, json: \.json)
+    }
+
+    /// Turnout and participation breakdowns, once the outcome is published (the counts are final
+    /// then); read in one snapshot so every breakdown adds up to the same total.
+    func statistics(_ text: String) async throws -> Response {
+        let id = try cycleID(text)
+        let loaded = try await pool.withTransaction { connection -> ([OpenDataStore.TurnoutRecord], ParticipationStatistics?)? in
+            try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            guard let cycle = try CycleStore.find(id, on: connection) else { return nil }
+            let scopes = try OpenDataStore.publishedTurnout(cycleID: id, on: connection)
+            guard cycle.phase >= .published, !scopes.isEmpty else { return ([], nil) }
+            return (scopes, try ParticipationStatistics.load(cycle: cycle, on: connection))
+        }
+        guard let (scopes, statistics) = loaded else { throw APIError.notFound("No cycle has the id \(id).") }
+        guard let statistics else { throw Self.notPublished(id) }
+        return try statistics.json(scopes: scopes.map(\.json)).response()
+    }
+
+    static func notPublished(_ id: Int) -> APIError {
+        APIError(status: .notFound, code: "not_published", message: "The outcome of cycle \(id) is not published yet.")
+    }
+}
