@@ -61,7 +61,9 @@ struct AnalysisTables {
                     [.text("#\(project.id) \(project.title)"), .number(supporters[project.id]), .text(money(project.cost))]
                         + computed.map { run -> DashboardTable.Cell in
                             guard let outcome = run.result?.project(project.id), outcome.funded else { return .text(text("analysis_not_funded")) }
-                            return .text(outcome.round.map { text("analysis_funded_round", ["round": catalogs.number($0)]) } ?? text("analysis_funded"))
+                            // The optimum is a set chosen at once: its rounds are only an order of listing.
+                            let round = run.rule == .optimal ? nil : outcome.round
+                            return .text(round.map { text("analysis_funded_round", ["round": catalogs.number($0)]) } ?? text("analysis_funded"))
                         }
                 }))
 
@@ -154,12 +156,13 @@ struct AnalysisTables {
         }
     }
 
-    /// The results page's sentence for a decision, so staff read the same words citizens do.
+    /// The results page's sentence for a decision, so staff read the same words citizens do. The
+    /// optimum funds a set at once, so it never speaks of rounds.
     static func sentence(_ verdict: RuleDisagreement.Verdict, supporters: Int, cost: Money, _ catalogs: Catalogs, _ language: Language) -> String {
         let known = ["funded", "completed", "tooExpensive", "unaffordable", "stopped", "unsupported", "notReached"]
         var decision = known.contains(verdict.decision) ? verdict.decision : (verdict.funded ? "funded" : "notReached")
         if verdict.funded && !["funded", "completed"].contains(decision) { decision = "funded" }
-        if decision == "funded" && verdict.round == nil { decision = "funded_set" }
+        if decision == "funded" && (verdict.round == nil || verdict.rule == .optimal) { decision = "funded_set" }
         return catalogs.text(
             "results_why_\(decision)", language,
             ["round": verdict.round.map { catalogs.number($0) } ?? "", "votes": catalogs.number(supporters), "cost": catalogs.money(cost, language)])
