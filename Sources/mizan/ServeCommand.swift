@@ -85,5 +85,17 @@ extension ServeCommand {
         if let receipt = published.sampleReceipt {
             logger.info("demo: check one of its ballots at http://\(host):\(port)/fr/receipts/\(receipt)")
         }
+        // A staff account so the dashboards and the rule comparison can be tried at once; its
+        // password is random and shown only here, once.
+        let existing = try StaffStore.list(on: connection).contains { $0.member.username == "demo" }
+        if existing {
+            logger.info("demo: staff pages at http://\(host):\(port)/fr/staff/ — account demo (set its password with `mizan staff password demo`)")
+        } else {
+            let password = RandomToken.make(bytes: 12)
+            _ = try connection.transaction {
+                try StaffStore.create(username: "demo", displayName: "Demo", role: .admin, password: password, actor: "mizan serve --demo", on: $0)
+            }
+            logger.info("demo: staff pages at http://\(host):\(port)/fr/staff/ — username demo, password \(password)")
+        }
     }
 }
