@@ -1,18 +1,19 @@
 import Foundation
 import Synchronization
 
-/// Keeps computed analyses, and the ones being computed, so a page that takes seconds to compute
-/// is computed once: the first visitor starts it, everyone after (including that visitor on
-/// reload) gets it from here. Entries are keyed by everything that determines them, including the
-/// ballot count, so a stale one is never served.
-actor AnalysisCache {
+/// Keeps computed analyses, and the ones being computed, so a page that takes seconds (or, for the
+/// marginal projects of a million ballots, minutes) to compute is computed once: the first visitor
+/// starts it, everyone after (including that visitor on reload) gets it from here. Entries are
+/// keyed by everything that determines them, including the ballot count, so a stale one is never
+/// served.
+actor AnalysisCache<Value: Sendable> {
     enum Status: Sendable {
-        case ready(CycleAnalysis)
+        case ready(Value)
         case computing
         case failed(any Error)
     }
 
-    private var entries: [CycleAnalysis.Request: Task<CycleAnalysis, any Error>] = [:]
+    private var entries: [CycleAnalysis.Request: Task<Value, any Error>] = [:]
     private var order: [CycleAnalysis.Request] = []
     private let capacity: Int
 
@@ -24,9 +25,9 @@ actor AnalysisCache {
     /// is known yet. A failed computation is forgotten so the next visit tries again.
     func analysis(
         for request: CycleAnalysis.Request, wait: Duration,
-        compute: @escaping @Sendable () async throws -> CycleAnalysis
+        compute: @escaping @Sendable () async throws -> Value
     ) async -> Status {
-        let task: Task<CycleAnalysis, any Error>
+        let task: Task<Value, any Error>
         if let existing = entries[request] {
             task = existing
         } else {
@@ -51,8 +52,8 @@ actor AnalysisCache {
     }
 
     /// The task's result if it ends within `wait`; the task itself goes on either way.
-    private static func first(of task: Task<CycleAnalysis, any Error>, within wait: Duration) async -> Result<CycleAnalysis, any Error>? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Result<CycleAnalysis, any Error>?, Never>) in
+    private static func first(of task: Task<Value, any Error>, within wait: Duration) async -> Result<Value, any Error>? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, any Error>?, Never>) in
             let once = Once()
             Task {
                 let result = await task.result

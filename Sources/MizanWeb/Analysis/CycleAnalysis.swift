@@ -2,14 +2,16 @@ import Foundation
 import MizanCore
 import MizanPostgres
 
-/// Everything the staff analysis page shows of one cycle: each scope under every compared rule,
-/// its budget what-ifs and its marginal projects. Computed once per cycle and set of changed
-/// budgets, from ballots that can no longer change (voting is closed), so it can be kept.
+/// What the staff analysis page shows of one cycle: each scope under every compared rule and its
+/// budget what-ifs, plus (computed apart, as it takes far longer) its marginal projects. Computed
+/// once per cycle and set of changed budgets, from ballots that can no longer change (voting is
+/// closed), so it can be kept.
 struct CycleAnalysis: Sendable {
     struct Scope: Sendable {
         let comparison: ScopeComparison
         let whatIf: ScopeWhatIf
-        let marginal: ScopeMarginal
+        /// Nil while the marginal search is still running.
+        var marginal: ScopeMarginal?
         /// Projects of the scope, for titles and districts.
         let projects: [AnalysisProject]
         let districts: [AnalysisDistrict]
@@ -18,8 +20,17 @@ struct CycleAnalysis: Sendable {
     }
 
     let cycleID: Int
-    let scopes: [Scope]
+    var scopes: [Scope]
     let computedAt: Date
+
+    /// With the marginal projects of each scope, once they are known.
+    func with(_ marginals: [ScopeMarginal]) -> CycleAnalysis {
+        var copy = self
+        for index in copy.scopes.indices {
+            copy.scopes[index].marginal = marginals.first { $0.district == copy.scopes[index].comparison.district }
+        }
+        return copy
+    }
 
     /// What a request asks beyond the defaults: another budget for some scopes (nil: the whole
     /// cycle; a district id: that district's envelope).
@@ -30,14 +41,19 @@ struct CycleAnalysis: Sendable {
         let ballots: Int
     }
 
-    /// Reads the scopes in one read-only snapshot, then runs the engine off the request threads:
-    /// a million ballots take seconds of CPU.
-    static func compute(_ request: Request, cycle: Cycle, pool: ConnectionPool) async throws -> CycleAnalysis {
-        let scopes = try await pool.withTransaction { connection -> [AnalysisScope] in
+    /// The scopes in one read-only snapshot.
+    static func scopes(of cycle: Cycle, pool: ConnectionPool) async throws -> [AnalysisScope] {
+        try await pool.withTransaction { connection -> [AnalysisScope] in
             try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             try CanonicalBallots.allowLongWork(on: connection)
             return try AnalysisStore.scopes(cycle: cycle, on: connection)
         }
+    }
+
+    /// The comparison and what-ifs, with the engine run off the request threads: a million
+    /// ballots take seconds of CPU.
+    static func compute(_ request: Request, cycle: Cycle, pool: ConnectionPool) async throws -> CycleAnalysis {
+        let scopes = try await scopes(of: cycle, pool: pool)
         let election = AnalysisElection(cycle: cycle)
         return try await AnalysisWorker.shared.run {
             CycleAnalysis(
@@ -47,10 +63,19 @@ struct CycleAnalysis: Sendable {
                     return Scope(
                         comparison: RuleComparisonAnalysis.compare(election: election, scope: scope),
                         whatIf: WhatIfAnalysis.budgets(election: election, scope: scope, budgets: changed.map { [$0] } ?? []),
-                        marginal: MarginalAnalysis.marginal(election: election, scope: scope),
-                        projects: scope.projects, districts: scope.districts, changedBudget: changed)
+                        marginal: nil, projects: scope.projects, districts: scope.districts, changedBudget: changed)
                 },
                 computedAt: Date())
+        }
+    }
+
+    /// The marginal projects of every scope: hundreds of reruns of the rule, so minutes on a
+    /// million ballots; kept apart so the rest of the page does not wait for it.
+    static func marginals(cycle: Cycle, pool: ConnectionPool) async throws -> [ScopeMarginal] {
+        let scopes = try await scopes(of: cycle, pool: pool)
+        let election = AnalysisElection(cycle: cycle)
+        return try await AnalysisWorker.marginal.run {
+            scopes.map { MarginalAnalysis.marginal(election: election, scope: $0) }
         }
     }
 }

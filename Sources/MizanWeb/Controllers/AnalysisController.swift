@@ -15,7 +15,8 @@ struct AnalysisController {
     let pool: ConnectionPool
     let pages: PageRenderer
     let csrf: CSRF
-    let cache: AnalysisCache
+    let cache: AnalysisCache<CycleAnalysis>
+    let marginalCache: AnalysisCache<[ScopeMarginal]>
     /// How long a request waits for a computation before answering "being computed".
     let wait: Duration
     var catalogs: Catalogs { pages.catalogs }
@@ -78,8 +79,17 @@ struct AnalysisController {
             throw CSRFRejected()
         }
         let key = CycleAnalysis.Request(cycleID: id, changedBudgets: form.parsed, ballots: ballots)
-        switch await cache.analysis(for: key, wait: wait, compute: { [pool] in try await CycleAnalysis.compute(key, cycle: cycle, pool: pool) }) {
-        case .ready(let analysis): return .ready(cycle, analysis)
+        // Another budget does not change the marginal projects, which are of the cycle as voted.
+        let marginalKey = CycleAnalysis.Request(cycleID: id, changedBudgets: [:], ballots: ballots)
+        let marginalWork: @Sendable () async throws -> [ScopeMarginal] = { [pool] in try await CycleAnalysis.marginals(cycle: cycle, pool: pool) }
+        _ = await marginalCache.analysis(for: marginalKey, wait: .zero, compute: marginalWork)
+        let overview = await cache.analysis(for: key, wait: wait) { [pool] in try await CycleAnalysis.compute(key, cycle: cycle, pool: pool) }
+        let marginals = await marginalCache.analysis(for: marginalKey, wait: .seconds(2), compute: marginalWork)
+        switch overview {
+        case .ready(let analysis):
+            if case .ready(let found) = marginals { return .ready(cycle, analysis.with(found)) }
+            if case .failed(let error) = marginals { throw error }
+            return .ready(cycle, analysis)
         case .computing: return .computing(cycle)
         case .failed(let error): throw error
         }

@@ -129,8 +129,7 @@ struct AnalysisTables {
                          text("analysis_col_gained"), text("analysis_col_lost")],
                 rows: variants))
 
-            let marginal = scope.marginal
-            if !marginal.projects.isEmpty {
+            if let marginal = scope.marginal, !marginal.projects.isEmpty {
                 tables.append(DashboardTable(
                     name: "\(key)-marginal", caption: text("analysis_marginal_caption"),
                     header: [text("analysis_col_project"), text("analysis_col_supporters"), text("analysis_col_cost"),
@@ -141,9 +140,10 @@ struct AnalysisTables {
                          .text(Self.reach(project.costReductionNeeded, found: "analysis_lower_cost", catalogs, language))]
                     }))
             }
-            if marginal.notExamined > 0 {
+            if let marginal = scope.marginal, marginal.notExamined > 0 {
                 notes.append(text("analysis_marginal_not_examined", ["count": catalogs.number(marginal.notExamined)]))
             }
+            if scope.marginal == nil { notes.append(text("analysis_marginal_computing")) }
             return ScopeTables(scope: scope, key: key, heading: heading, tables: tables, notes: notes)
         }
     }
