@@ -73,47 +73,21 @@ struct DashboardBarChart {
     let viewBox: String
     let width: Int
     let height: Int
-    let bars: [Bar]
+    let bars: [ChartBar]
 
-    struct Bar {
-        let rectX: Int
-        let rectY: Int
-        let rectWidth: Int
-        let rectHeight: Int
-        let labelX: Int
-        let valueX: Int
-        let textY: Int
-        let label: String
-        let value: String
-    }
-
-    static let chartWidth = 640
-    static let labelWidth = 220
-    static let barArea = 300
-    static let rowHeight = 28
+    static let layout = HorizontalBars(barArea: 300, rowHeight: 28, barTop: 4, barHeight: 18, textOffset: 10)
 
     /// `items`: label, value when it may be drawn, and the value as written.
     init(id: String, summaryKey: String, items: [(label: String, value: Int?, text: String)], catalogs: Catalogs, language: Language) {
-        let rtl = language.direction == "rtl"
-        let chartWidth = Self.chartWidth, labelWidth = Self.labelWidth, rowHeight = Self.rowHeight
-        let most = max(items.compactMap(\.value).max() ?? 0, 1)
-        bars = items.enumerated().map { index, item in
-            let value = item.value ?? 0
-            let length = value == 0 ? 0 : max(2, value * Self.barArea / most)
-            let top = index * rowHeight + 4
-            let start = rtl ? chartWidth - labelWidth : labelWidth
-            let label = item.label.count > 30 ? String(item.label.prefix(29)) + "…" : item.label
-            return Bar(
-                rectX: rtl ? start - length : start, rectY: top, rectWidth: length, rectHeight: rowHeight - 10,
-                labelX: rtl ? chartWidth - 4 : 4, valueX: rtl ? start - length - 6 : start + length + 6,
-                textY: top + (rowHeight - 10) / 2 + 1, label: label, value: item.text)
-        }
+        bars = Self.layout.bars(
+            items.map { HorizontalBars.Item(label: HorizontalBars.fitted($0.label, limit: 30), magnitude: Int64($0.value ?? 0), value: $0.text) },
+            rightToLeft: language.direction == "rtl")
         titleID = "chart-\(id)"
         let summary = items.map { catalogs.text("dashboard_chart_item", language, ["label": $0.label, "value": $0.text]) }.joined(separator: catalogs.text("results_list_separator", language))
         label = catalogs.text(summaryKey, language, ["summary": summary])
-        height = max(items.count, 1) * rowHeight + 8
-        width = chartWidth
-        viewBox = "0 0 \(chartWidth) \(height)"
+        height = Self.layout.height(rows: items.count)
+        width = Self.layout.chartWidth
+        viewBox = "0 0 \(width) \(height)"
     }
 }
 

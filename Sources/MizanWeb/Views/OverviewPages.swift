@@ -218,19 +218,7 @@ struct OverviewPage: PageModel {
         let viewBox: String
         let width: Int
         let height: Int
-        let bars: [Bar]
-    }
-
-    struct Bar {
-        let rectX: Int
-        let rectY: Int
-        let rectWidth: Int
-        let rectHeight: Int
-        let labelX: Int
-        let valueX: Int
-        let textY: Int
-        let label: String
-        let value: String
+        let bars: [ChartBar]
     }
 
     /// `areaPath` is the area's address without the language, e.g. `/regions/02`.
@@ -318,40 +306,31 @@ struct OverviewPage: PageModel {
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(heading) — \(catalogs.text("site_name", language))" }
 
-    static let chartWidth = 640
-    static let labelWidth = 220
-    static let barArea = 300
-    static let rowHeight = 28
+    static let layout = HorizontalBars(barArea: 300, rowHeight: 28, barTop: 4, barHeight: 18, textOffset: 13)
 
     /// Budget per inhabitant of each published cycle, in the table's order. On right-to-left pages
     /// the labels sit on the right and the bars grow leftwards, as on the results pages.
     static func chart(_ lines: [OverviewFigures], catalogs: Catalogs, language: Language) -> [Chart] {
         let shown = lines.compactMap { figures in figures.perInhabitant.map { (figures, $0) } }
         guard !shown.isEmpty else { return [] }
-        let rtl = language.direction == "rtl"
-        let most = max(shown.map { $0.1.centimes }.max() ?? 1, 1)
-        let bars = shown.enumerated().map { index, item -> Bar in
-            let (figures, amount) = item
-            let length = amount.centimes == 0 ? 0 : max(2, Int(amount.centimes * Int64(barArea) / most))
-            let top = index * rowHeight + 4
-            let start = rtl ? chartWidth - labelWidth : labelWidth
-            let name = PlaceName(figures.line.communeName, language).primary
-            let label = "\(name.count > 22 ? String(name.prefix(21)) + "…" : name) \(figures.cycle?.year ?? 0)"
-            return Bar(
-                rectX: rtl ? start - length : start, rectY: top, rectWidth: length, rectHeight: rowHeight - 10,
-                labelX: rtl ? chartWidth - 4 : 4, valueX: rtl ? start - length - 6 : start + length + 6, textY: top + rowHeight / 2 - 1,
-                label: label, value: catalogs.money(amount, language))
-        }
+        let bars = Self.layout.bars(
+            shown.map { figures, amount in
+                let name = PlaceName(figures.line.communeName, language).primary
+                return HorizontalBars.Item(
+                    label: "\(HorizontalBars.fitted(name, limit: 22)) \(figures.cycle?.year ?? 0)", magnitude: amount.centimes,
+                    value: catalogs.money(amount, language))
+            },
+            rightToLeft: language.direction == "rtl")
         let summary = shown.map { figures, amount in
             catalogs.text("overview_chart_item", language, [
                 "commune": PlaceName(figures.line.communeName, language).primary, "year": "\(figures.cycle?.year ?? 0)",
                 "amount": catalogs.money(amount, language),
             ])
         }.joined(separator: catalogs.text("results_list_separator", language))
-        let height = shown.count * rowHeight + 8
+        let height = Self.layout.height(rows: shown.count)
         return [Chart(
             label: catalogs.text("overview_chart_label", language, ["summary": summary]),
-            viewBox: "0 0 \(chartWidth) \(height)", width: chartWidth, height: height, bars: bars)]
+            viewBox: "0 0 \(Self.layout.chartWidth) \(height)", width: Self.layout.chartWidth, height: height, bars: bars)]
     }
 }
 

@@ -134,22 +134,7 @@ struct ResultsView {
         let viewBox: String
         let width: Int
         let height: Int
-        let bars: [Bar]
-    }
-
-    struct Bar {
-        let rectX: Int
-        let rectY: Int
-        let rectWidth: Int
-        let rectHeight: Int
-        let labelX: Int
-        let valueX: Int
-        let textY: Int
-        let labelAnchor: String
-        let valueAnchor: String
-        let label: String
-        let value: String
-        let funded: Bool
+        let bars: [ChartBar]
     }
 
     init(scope: PublishedOutcome.Scope, cycle: Cycle, catalogs: Catalogs, language: Language) {
@@ -212,35 +197,24 @@ struct ResultsView {
             label: catalogs.text("results_progress_label", language, values))
     }
 
-    static let chartWidth = 640
-    static let labelWidth = 220
-    static let barArea = 340
-    static let rowHeight = 32
+    static let layout = HorizontalBars(barArea: 340, rowHeight: 32, barTop: 6, barHeight: 20, textOffset: 17)
 
-    /// A horizontal bar chart in SVG coordinates. On right-to-left pages the labels sit on the
-    /// right and the bars grow leftwards, so bars always start from the inline start.
+    /// A horizontal bar chart of votes per project, funded ones marked.
     static func chart(_ scope: PublishedOutcome.Scope, tallyID: Int, catalogs: Catalogs, language: Language) -> Chart {
-        let rtl = language.direction == "rtl"
-        let most = max(scope.projects.map(\.supporters).max() ?? 0, 1)
-        let bars = scope.projects.enumerated().map { index, project -> Bar in
-            let length = project.supporters == 0 ? 0 : max(2, project.supporters * barArea / most)
-            let top = index * rowHeight + 6
-            let start = rtl ? chartWidth - labelWidth : labelWidth
-            let label = project.title.count > 30 ? String(project.title.prefix(29)) + "…" : project.title
-            return Bar(
-                rectX: rtl ? start - length : start, rectY: top, rectWidth: length, rectHeight: rowHeight - 12,
-                labelX: rtl ? chartWidth - 4 : 4, valueX: rtl ? start - length - 6 : start + length + 6, textY: top + rowHeight / 2 + 1,
-                // `start` follows the inherited direction: the right edge on right-to-left pages.
-                labelAnchor: "start", valueAnchor: "start",
-                label: label, value: catalogs.number(project.supporters), funded: project.funded)
-        }
+        let bars = layout.bars(
+            scope.projects.map {
+                HorizontalBars.Item(
+                    label: HorizontalBars.fitted($0.title, limit: 30), magnitude: Int64($0.supporters),
+                    value: catalogs.number($0.supporters), funded: $0.funded)
+            },
+            rightToLeft: language.direction == "rtl")
         let summary = scope.projects.map {
             catalogs.text("results_chart_item", language, ["title": $0.title, "votes": catalogs.number($0.supporters)])
         }.joined(separator: catalogs.text("results_list_separator", language))
-        let height = max(scope.projects.count, 1) * rowHeight + 8
+        let height = layout.height(rows: scope.projects.count)
         return Chart(
             titleID: "chart-title-\(tallyID)", label: catalogs.text("results_chart_label", language, ["summary": summary]),
-            viewBox: "0 0 \(chartWidth) \(height)", width: chartWidth, height: height, bars: bars)
+            viewBox: "0 0 \(layout.chartWidth) \(height)", width: layout.chartWidth, height: height, bars: bars)
     }
 }
 
