@@ -145,23 +145,7 @@ struct AnalyseCommandTests {
 
     @Test func districtEnvelopesAreAnalysedSeparatelyAndCanBeChanged() async throws {
         let session = try await AdminSession.make()
-        #expect(try session.run("district", "add", "--commune", "02.113.01.09", "--name-fr", "Nord", "--name-ar", "الشمال", "--population", "3000").status == 0)
-        #expect(try session.run("district", "add", "--commune", "02.113.01.09", "--name-fr", "Sud", "--name-ar", "الجنوب").status == 0)
-        #expect(try session.run("cycle", "create", "--commune", "02.113.01.09", "--year", "2026", "--budget", "1000000", "--ballot", "approval", "--rule", "greedy").status == 0)
-        #expect(try session.run("cycle", "advance", "1").status == 0)
-        for (title, district) in [("Parc du nord", "Nord"), ("Fontaine du nord", "Nord"), ("Stade du sud", "Sud")] {
-            #expect(try session.run("proposal", "add", "--cycle", "1", "--title", title, "--category", "Loisirs", "--cost", "300000", "--district", district).status == 0)
-        }
-        #expect(try session.run("cycle", "advance", "1").status == 0)
-        for id in 1...3 { #expect(try session.run("proposal", "accept", "\(id)", "--cost", "300000").status == 0) }
-        try session.query("""
-            INSERT INTO district_envelopes (cycle_id, commune_id, district_id, budget_centimes)
-            SELECT 1, d.commune_id, d.id, CASE d.name_fr WHEN 'Nord' THEN 40000000 ELSE 60000000 END FROM districts d
-            WHERE d.name_fr IN ('Nord', 'Sud')
-            """)
-        let voters = try session.write("voters.csv", "national_id,birth_date\nAB123456,1990-05-12\n")
-        #expect(try session.run("registry", "import", "--cycle", "1", voters).status == 0)
-        #expect(try session.run("cycle", "advance", "1").status == 0)
+        try session.cycleWithDistrictEnvelopes(northPopulation: 3000)
         let north = try session.query("SELECT id FROM districts WHERE name_fr = 'Nord'").single().decode(Int.self, 0)
         let south = try session.query("SELECT id FROM districts WHERE name_fr = 'Sud'").single().decode(Int.self, 0)
         try session.cast(5, for: [1, 2], first: 1)

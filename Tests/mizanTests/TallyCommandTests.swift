@@ -287,23 +287,7 @@ struct ExportVerifyTests {
 
     @Test func districtEnvelopesAreTalliedSeparately() async throws {
         let session = try await AdminSession.make()
-        #expect(try session.run("district", "add", "--commune", "02.113.01.09", "--name-fr", "Nord", "--name-ar", "الشمال").status == 0)
-        #expect(try session.run("district", "add", "--commune", "02.113.01.09", "--name-fr", "Sud", "--name-ar", "الجنوب").status == 0)
-        #expect(try session.run("cycle", "create", "--commune", "02.113.01.09", "--year", "2026", "--budget", "1000000", "--ballot", "approval", "--rule", "greedy").status == 0)
-        #expect(try session.run("cycle", "advance", "1").status == 0)
-        for (title, district) in [("Parc du nord", "Nord"), ("Fontaine du nord", "Nord"), ("Stade du sud", "Sud")] {
-            #expect(try session.run("proposal", "add", "--cycle", "1", "--title", title, "--category", "Loisirs", "--cost", "300000", "--district", district).status == 0)
-        }
-        #expect(try session.run("cycle", "advance", "1").status == 0)
-        for id in 1...3 { #expect(try session.run("proposal", "accept", "\(id)", "--cost", "300000").status == 0) }
-        try session.query("""
-            INSERT INTO district_envelopes (cycle_id, commune_id, district_id, budget_centimes)
-            SELECT 1, d.commune_id, d.id, CASE d.name_fr WHEN 'Nord' THEN 40000000 ELSE 60000000 END FROM districts d
-            WHERE d.name_fr IN ('Nord', 'Sud')
-            """)
-        let voters = try session.write("voters.csv", "national_id,birth_date\nAB123456,1990-05-12\n")
-        #expect(try session.run("registry", "import", "--cycle", "1", voters).status == 0)
-        #expect(try session.run("cycle", "advance", "1").status == 0, "envelopes add up to the budget")
+        try session.cycleWithDistrictEnvelopes()
         let north = try session.query("SELECT id FROM districts WHERE name_fr = 'Nord'").single().decode(Int.self, 0)
         let south = try session.query("SELECT id FROM districts WHERE name_fr = 'Sud'").single().decode(Int.self, 0)
         try session.cast(5, for: [1, 2], first: 1)
@@ -328,5 +312,32 @@ struct ExportVerifyTests {
         let match = try verify(folder, session)
         #expect(match.status == 0, "\(match.output)")
         #expect(match.standardOutput.contains("ballots-district-\(south).pb: MATCH"))
+    }
+}
+
+extension AdminSession {
+    /// Cycle 1 in Berkane, in voting: districts Nord (40 % of the budget, 400,000 MAD; two
+    /// projects) and Sud (600,000 MAD; one project), every project at 300,000 MAD, one registry
+    /// voter. `northPopulation` gives Nord a census figure.
+    func cycleWithDistrictEnvelopes(northPopulation: Int? = nil) throws {
+        var north = ["district", "add", "--commune", "02.113.01.09", "--name-fr", "Nord", "--name-ar", "الشمال"]
+        if let northPopulation { north += ["--population", "\(northPopulation)"] }
+        #expect(try run(north).status == 0)
+        #expect(try run("district", "add", "--commune", "02.113.01.09", "--name-fr", "Sud", "--name-ar", "الجنوب").status == 0)
+        #expect(try run("cycle", "create", "--commune", "02.113.01.09", "--year", "2026", "--budget", "1000000", "--ballot", "approval", "--rule", "greedy").status == 0)
+        #expect(try run("cycle", "advance", "1").status == 0)
+        for (title, district) in [("Parc du nord", "Nord"), ("Fontaine du nord", "Nord"), ("Stade du sud", "Sud")] {
+            #expect(try run("proposal", "add", "--cycle", "1", "--title", title, "--category", "Loisirs", "--cost", "300000", "--district", district).status == 0)
+        }
+        #expect(try run("cycle", "advance", "1").status == 0)
+        for id in 1...3 { #expect(try run("proposal", "accept", "\(id)", "--cost", "300000").status == 0) }
+        try query("""
+            INSERT INTO district_envelopes (cycle_id, commune_id, district_id, budget_centimes)
+            SELECT 1, d.commune_id, d.id, CASE d.name_fr WHEN 'Nord' THEN 40000000 ELSE 60000000 END FROM districts d
+            WHERE d.name_fr IN ('Nord', 'Sud')
+            """)
+        let voters = try write("voters.csv", "national_id,birth_date\nAB123456,1990-05-12\n")
+        #expect(try run("registry", "import", "--cycle", "1", voters).status == 0)
+        #expect(try run("cycle", "advance", "1").status == 0, "envelopes add up to the budget")
     }
 }

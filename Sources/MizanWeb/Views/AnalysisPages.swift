@@ -169,20 +169,6 @@ struct AnalysisTables {
     }
 }
 
-/// A part of the analysis page; the same fields as a dashboard section, so both share the
-/// `dashboard_section` template.
-struct AnalysisSection {
-    let id: String
-    let heading: String
-    let barCharts: [DashboardBarChart]
-    let lineCharts: [DashboardLineChart]
-    let caption: String
-    let header: [String]
-    let rows: [DashboardSection.Row]
-    let csvHref: String
-    let csvLabel: String
-}
-
 struct AnalysisPage: PageModel {
     let template = "analysis"
     let heading: String
@@ -211,7 +197,7 @@ struct AnalysisPage: PageModel {
         let id: String
         let scopeHeading: String?
         let notes: [String]
-        let sections: [AnalysisSection]
+        let sections: [DashboardSection]
     }
 
     init(
@@ -251,12 +237,7 @@ struct AnalysisPage: PageModel {
         hasBudgetFields = !fields.isEmpty
 
         scopes = tables?.all.map { scope in
-            let sections = scope.tables.map { table -> AnalysisSection in
-                let rows = table.rows.map { cells in
-                    DashboardSection.Row(
-                        label: cells.first.map { DashboardTable.html($0, catalogs, language) } ?? "",
-                        cells: cells.dropFirst().map { DashboardTable.html($0, catalogs, language) })
-                }
+            let sections = scope.tables.map { table -> DashboardSection in
                 var charts: [DashboardBarChart] = []
                 if table.name.hasSuffix("-rules") {
                     let items = scope.scope.comparison.runs.compactMap { run -> (label: String, value: Int?, text: String)? in
@@ -265,10 +246,8 @@ struct AnalysisPage: PageModel {
                     }
                     charts = [DashboardBarChart(id: table.name, summaryKey: "analysis_chart_satisfied", items: items, catalogs: catalogs, language: language)]
                 }
-                return AnalysisSection(
-                    id: table.name, heading: table.caption, barCharts: charts, lineCharts: [], caption: table.caption, header: table.header,
-                    rows: rows, csvHref: "\(base)/\(table.name).csv\(suffix)",
-                    csvLabel: text("dashboard_download", ["table": table.caption]))
+                return DashboardSection(
+                    table: table, heading: table.caption, barCharts: charts, basePath: base, query: suffix, catalogs: catalogs, language: language)
             }
             return ScopeView(id: "scope-\(scope.key)", scopeHeading: scope.heading, notes: scope.notes, sections: sections)
         } ?? []

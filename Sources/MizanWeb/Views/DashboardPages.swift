@@ -190,7 +190,7 @@ struct DashboardSection {
 
     init(
         table: DashboardTable, heading: String, barCharts: [DashboardBarChart] = [], lineCharts: [DashboardLineChart] = [],
-        basePath: String, catalogs: Catalogs, language: Language
+        basePath: String, query: String = "", catalogs: Catalogs, language: Language
     ) {
         id = table.name
         self.heading = heading
@@ -202,7 +202,7 @@ struct DashboardSection {
             Row(label: cells.first.map { DashboardTable.html($0, catalogs, language) } ?? "",
                 cells: cells.dropFirst().map { DashboardTable.html($0, catalogs, language) })
         }
-        csvHref = "\(basePath)/\(table.name).csv"
+        csvHref = "\(basePath)/\(table.name).csv\(query)"
         csvLabel = catalogs.text("dashboard_download", language, ["table": table.caption])
     }
 }
