@@ -39,20 +39,26 @@ struct ConnectionPoolTests {
 
     @Test func waitersTimeOutWhenEveryConnectionIsBusy() async throws {
         try await TestPostgres.withPool(size: 1, queueTimeout: .milliseconds(200)) { pool in
-            let released = Tally()
+            // The only connection is held until the test lets it go, however slowly a loaded
+            // machine schedules the waiter's timer: the waiter can only have given up on its own
+            // timeout, never because the connection came back.
+            let gate = DispatchSemaphore(value: 0)
+            let holding = Tally()
             let holder = Task {
-                defer { released.add(1) }
-                return try await pool.query("SELECT pg_sleep(4)")
+                try await pool.withConnection { connection in
+                    _ = try connection.query("SELECT 1")
+                    holding.add(1)
+                    gate.wait()
+                }
             }
-            try await Task.sleep(for: .milliseconds(300))
+            while holding.value == 0 { try await Task.sleep(for: .milliseconds(20)) }
             await #expect {
                 try await pool.query("SELECT 1")
             } throws: { error in
                 (error as? PostgresError)?.kind == .poolTimeout && (error as? PostgresError)?.isUnavailable == true
             }
-            // Gave up on its own timeout, not because the connection came back.
-            #expect(released.value == 0, "the waiter gave up while the only connection was still busy")
-            _ = try await holder.value
+            gate.signal()
+            try await holder.value
             #expect(try await pool.query("SELECT 1").count == 1, "the pool serves again once free")
         }
     }
