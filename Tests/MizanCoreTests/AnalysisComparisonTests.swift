@@ -103,16 +103,12 @@ struct AnalysisComparisonTests {
             district: nil, label: "whole commune", budget: .dirhams(60_001), projects: projects,
             groups: [AnalysisElections.group(Array(1...200), 3)], districts: [])
         let election = AnalysisElection(ballot: .approval(minimum: 1, maximum: nil), rule: .greedy, tieBreak: .lexicographic)
-        let clock = ContinuousClock()
-        let start = clock.now
         let comparison = RuleComparisonAnalysis.compare(election: election, scope: scope, searchLimit: 200_000)
-        let elapsed = clock.now - start
         let optimal = try #require(comparison.run(.optimal))
         guard case .tooLarge(let reason) = optimal.status else { Issue.record("\(optimal.status)"); return }
         #expect(reason.contains("too large"))
         #expect(optimal.result == nil && optimal.metrics == nil)
         #expect(comparison.run(.greedy)?.status == .computed)
-        #expect(elapsed < .seconds(120), "\(elapsed)")
         // Nothing about the optimum is shown, so the disagreements come from the other rules only.
         #expect(comparison.disagreements.allSatisfy { !$0.verdicts.contains { $0.rule == .optimal } })
     }

@@ -310,7 +310,8 @@ struct RegionalOverviewTests {
         }
     }
 
-    @Test func aWholeRegionRendersQuickly() async throws {
+    /// Every commune of the largest region in one page (its speed is in BENCHMARKS.md, not here).
+    @Test func aWholeRegionRendersEveryCommune() async throws {
         try await Site.with { client, site in
             _ = try OverviewSeed.make(site)
             let communes = try site.transaction {
@@ -318,13 +319,8 @@ struct RegionalOverviewTests {
                     SELECT count(*) FROM communes c JOIN provinces p ON p.id = c.province_id JOIN regions r ON r.id = p.region_id WHERE r.code = '06'
                     """).single().decode(Int.self, 0)
             }
-            _ = try await get(client, "/fr/regions/06/overview")
-            let clock = ContinuousClock()
-            var html = ""
-            let elapsed = try await clock.measure { html = try await get(client, "/fr/regions/06/overview").1 }
+            let html = try await get(client, "/fr/regions/06/overview").1
             #expect(HTMLTable.rows(of: "results overview", in: html).count == communes)
-            #expect(elapsed < .seconds(2), "region 06 (\(communes) communes) took \(elapsed)")
-            print("overview of region 06: \(communes) communes in \(elapsed)")
         }
     }
 }
