@@ -10,9 +10,10 @@
 ///    withheld; otherwise it is `.masked`;
 /// 3. the last running total is the published total; if the days since the previous shown
 ///    running total hold exactly one withheld day, earlier running totals are masked until the
-///    stretch holds two or more (by rule 1 the whole series holds none or at least two).
+///    stretch holds two or more (by rule 1 the whole series holds none, at least two, or a single
+///    empty day, which subtraction from the total shows as 0 anyway).
 /// Differences between shown running totals and shown days then only ever give sums of two or
-/// more withheld days.
+/// more withheld days, or a 0.
 public struct DailyTurnout: Sendable {
     public struct Day: Sendable {
         public let date: CalendarDate
