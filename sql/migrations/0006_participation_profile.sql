@@ -8,41 +8,18 @@ ALTER TABLE participation
     ADD COLUMN sex text CHECK (sex IN ('F', 'M')),
     ADD COLUMN birth_year smallint CHECK (birth_year BETWEEN 1900 AND 2100);
 
--- Same signature and behaviour as in 0003, plus the profile copy (codes have no registry entry:
--- both stay NULL, "unknown" in statistics).
-CREATE OR REPLACE FUNCTION cast_ballot(
-    p_cycle integer, p_commune integer, p_voter_key bytea, p_channel text, p_district integer,
-    p_pseudonym bytea, p_receipt text, p_projects integer[], p_weights integer[]
-) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE
-    was_replaced boolean;
-    earlier text;
-    new_ballot bigint;
-    voter_sex text;
-    voter_birth_year smallint;
+-- Every vote recorded (by cast_ballot or any other path into participation) takes the voter's
+-- profile from the registry; codes have no registry entry: both stay NULL, "unknown" in
+-- statistics.
+CREATE FUNCTION participation_profile_fill() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    SELECT r.sex, r.birth_year INTO voter_sex, voter_birth_year
-    FROM registry_entries r WHERE r.cycle_id = p_cycle AND r.national_id_hmac = p_voter_key;
-    INSERT INTO participation (cycle_id, commune_id, voter_key, channel, district_id, sex, birth_year)
-    VALUES (p_cycle, p_commune, p_voter_key, p_channel, p_district, voter_sex, voter_birth_year)
-    ON CONFLICT (cycle_id, voter_key) DO UPDATE SET voted_at = now()
-        WHERE participation.channel = EXCLUDED.channel AND EXCLUDED.channel IN ('web', 'code')
-    RETURNING (xmax <> 0) INTO was_replaced;
-    IF NOT FOUND THEN
-        SELECT channel INTO earlier FROM participation WHERE cycle_id = p_cycle AND voter_key = p_voter_key;
-        RETURN 'already:' || earlier;
-    END IF;
-    IF was_replaced THEN
-        DELETE FROM ballots WHERE cycle_id = p_cycle AND pseudonym = p_pseudonym;
-    END IF;
-    INSERT INTO ballots (commune_id, cycle_id, pseudonym, receipt_code, channel, district_id)
-    VALUES (p_commune, p_cycle, p_pseudonym, p_receipt, p_channel, p_district)
-    RETURNING id INTO new_ballot;
-    INSERT INTO ballot_choices (ballot_id, cycle_id, proposal_id, weight)
-    SELECT new_ballot, p_cycle, c.p, c.w FROM unnest(p_projects, p_weights) AS c (p, w);
-    RETURN CASE WHEN was_replaced THEN 'replaced' ELSE 'stored' END;
+    SELECT r.sex, r.birth_year INTO NEW.sex, NEW.birth_year
+    FROM registry_entries r WHERE r.cycle_id = NEW.cycle_id AND r.national_id_hmac = NEW.voter_key;
+    RETURN NEW;
 END
 $$;
+CREATE TRIGGER participation_profile_fill BEFORE INSERT ON participation FOR EACH ROW
+    EXECUTE FUNCTION participation_profile_fill();
 
 -- A registry corrected while voting is open (the only phase where both tables may change) keeps
 -- the copies of those who already voted in step.
