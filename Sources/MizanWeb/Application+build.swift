@@ -33,7 +33,7 @@ public func buildApplication(
     let proposals = ProposalController(pool: pool, pages: pages, csrf: csrf)
     let staff = StaffController(pool: pool, pages: pages, csrf: csrf, secureCookies: configuration.secureCookies, policy: .standard)
     let committer = BallotCommitter(pool: pool, logger: logger)
-    let analysis = AnalysisController(pool: pool, pages: pages, csrf: csrf, cache: AnalysisCache(), marginalCache: AnalysisCache(), wait: .seconds(10))
+    let analysis = AnalysisController(pool: pool, pages: pages, csrf: csrf, cache: AnalysisCache(), scopeCache: AnalysisCache(), marginalCache: AnalysisCache(), wait: .seconds(10))
     let votes = VoteController(
         pool: pool, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies, committer: committer)
     for language in Language.allCases {

@@ -27,16 +27,7 @@ actor AnalysisCache<Value: Sendable> {
         for request: CycleAnalysis.Request, wait: Duration,
         compute: @escaping @Sendable () async throws -> Value
     ) async -> Status {
-        let task: Task<Value, any Error>
-        if let existing = entries[request] {
-            task = existing
-        } else {
-            task = Task.detached { try await compute() }
-            entries[request] = task
-            order.append(request)
-            if order.count > capacity { entries[order.removeFirst()] = nil }
-        }
-        let outcome = await Self.first(of: task, within: wait)
+        let outcome = await Self.first(of: task(for: request, compute: compute), within: wait)
         switch outcome {
         case .some(.success(let analysis)): return .ready(analysis)
         case .some(.failure(let error)):
@@ -44,6 +35,25 @@ actor AnalysisCache<Value: Sendable> {
             return .failed(error)
         case .none: return .computing
         }
+    }
+
+    /// The value for `request` once it is known, computing it if nobody has yet.
+    func value(for request: CycleAnalysis.Request, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        do {
+            return try await task(for: request, compute: compute).value
+        } catch {
+            forget(request)
+            throw error
+        }
+    }
+
+    private func task(for request: CycleAnalysis.Request, compute: @escaping @Sendable () async throws -> Value) -> Task<Value, any Error> {
+        if let existing = entries[request] { return existing }
+        let task = Task.detached { try await compute() }
+        entries[request] = task
+        order.append(request)
+        if order.count > capacity { entries[order.removeFirst()] = nil }
+        return task
     }
 
     private func forget(_ request: CycleAnalysis.Request) {

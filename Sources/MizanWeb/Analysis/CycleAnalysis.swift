@@ -52,8 +52,7 @@ struct CycleAnalysis: Sendable {
 
     /// The comparison and what-ifs, with the engine run off the request threads: a million
     /// ballots take seconds of CPU.
-    static func compute(_ request: Request, cycle: Cycle, pool: ConnectionPool) async throws -> CycleAnalysis {
-        let scopes = try await scopes(of: cycle, pool: pool)
+    static func compute(_ request: Request, cycle: Cycle, scopes: [AnalysisScope]) async throws -> CycleAnalysis {
         let election = AnalysisElection(cycle: cycle)
         return try await AnalysisWorker.shared.run {
             CycleAnalysis(
@@ -71,8 +70,7 @@ struct CycleAnalysis: Sendable {
 
     /// The marginal projects of every scope: hundreds of reruns of the rule, so minutes on a
     /// million ballots; kept apart so the rest of the page does not wait for it.
-    static func marginals(cycle: Cycle, pool: ConnectionPool) async throws -> [ScopeMarginal] {
-        let scopes = try await scopes(of: cycle, pool: pool)
+    static func marginals(cycle: Cycle, scopes: [AnalysisScope]) async throws -> [ScopeMarginal] {
         let election = AnalysisElection(cycle: cycle)
         return try await AnalysisWorker.marginal.run {
             scopes.map { MarginalAnalysis.marginal(election: election, scope: $0) }

@@ -16,6 +16,9 @@ struct AnalysisController {
     let pages: PageRenderer
     let csrf: CSRF
     let cache: AnalysisCache<CycleAnalysis>
+    /// The ballots and projects read once per cycle, for the overview, every changed budget and
+    /// the marginal search alike.
+    let scopeCache: AnalysisCache<[AnalysisScope]>
     let marginalCache: AnalysisCache<[ScopeMarginal]>
     /// How long a request waits for a computation before answering "being computed".
     let wait: Duration
@@ -81,9 +84,12 @@ struct AnalysisController {
         let key = CycleAnalysis.Request(cycleID: id, changedBudgets: form.parsed, ballots: ballots)
         // Another budget does not change the marginal projects, which are of the cycle as voted.
         let marginalKey = CycleAnalysis.Request(cycleID: id, changedBudgets: [:], ballots: ballots)
-        let marginalWork: @Sendable () async throws -> [ScopeMarginal] = { [pool] in try await CycleAnalysis.marginals(cycle: cycle, pool: pool) }
+        let scopes: @Sendable () async throws -> [AnalysisScope] = { [pool, scopeCache] in
+            try await scopeCache.value(for: marginalKey) { try await CycleAnalysis.scopes(of: cycle, pool: pool) }
+        }
+        let marginalWork: @Sendable () async throws -> [ScopeMarginal] = { try await CycleAnalysis.marginals(cycle: cycle, scopes: scopes()) }
         _ = await marginalCache.analysis(for: marginalKey, wait: .zero, compute: marginalWork)
-        let overview = await cache.analysis(for: key, wait: wait) { [pool] in try await CycleAnalysis.compute(key, cycle: cycle, pool: pool) }
+        let overview = await cache.analysis(for: key, wait: wait) { try await CycleAnalysis.compute(key, cycle: cycle, scopes: scopes()) }
         let marginals = await marginalCache.analysis(for: marginalKey, wait: .seconds(2), compute: marginalWork)
         switch overview {
         case .ready(let analysis):
