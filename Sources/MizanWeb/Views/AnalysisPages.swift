@@ -159,13 +159,9 @@ struct AnalysisTables {
     /// The results page's sentence for a decision, so staff read the same words citizens do. The
     /// optimum funds a set at once, so it never speaks of rounds.
     static func sentence(_ verdict: RuleDisagreement.Verdict, supporters: Int, cost: Money, _ catalogs: Catalogs, _ language: Language) -> String {
-        let known = ["funded", "completed", "tooExpensive", "unaffordable", "stopped", "unsupported", "notReached"]
-        var decision = known.contains(verdict.decision) ? verdict.decision : (verdict.funded ? "funded" : "notReached")
-        if verdict.funded && !["funded", "completed"].contains(decision) { decision = "funded" }
-        if decision == "funded" && (verdict.round == nil || verdict.rule == .optimal) { decision = "funded_set" }
-        return catalogs.text(
-            "results_why_\(decision)", language,
-            ["round": verdict.round.map { catalogs.number($0) } ?? "", "votes": catalogs.number(supporters), "cost": catalogs.money(cost, language)])
+        ResultsView.sentence(
+            decision: verdict.decision, funded: verdict.funded, round: verdict.rule == .optimal ? nil : verdict.round, supporters: supporters,
+            cost: cost, catalogs, language)
     }
 }
 

@@ -176,14 +176,23 @@ struct ResultsView {
     /// One sentence per project, in the page's language, from the stored decision, round and
     /// funded flag.
     static func sentence(_ project: PublishedOutcome.Project, _ catalogs: Catalogs, _ language: Language) -> String {
+        sentence(
+            decision: project.decision, funded: project.funded, round: project.round, supporters: project.supporters, cost: project.cost,
+            catalogs, language)
+    }
+
+    /// The same from the parts of any outcome (a rule comparison's verdicts too); `round` nil for
+    /// a set chosen at once.
+    static func sentence(
+        decision stored: String, funded: Bool, round: Int?, supporters: Int, cost: Money, _ catalogs: Catalogs, _ language: Language
+    ) -> String {
         let known = ["funded", "completed", "tooExpensive", "unaffordable", "stopped", "unsupported", "notReached"]
-        var decision = known.contains(project.decision) ? project.decision : (project.funded ? "funded" : "notReached")
-        if project.funded && !["funded", "completed"].contains(decision) { decision = "funded" }
-        if decision == "funded" && project.round == nil { decision = "funded_set" }
+        var decision = known.contains(stored) ? stored : (funded ? "funded" : "notReached")
+        if funded && !["funded", "completed"].contains(decision) { decision = "funded" }
+        if decision == "funded" && round == nil { decision = "funded_set" }
         return catalogs.text(
             "results_why_\(decision)", language,
-            ["round": project.round.map { catalogs.number($0) } ?? "", "votes": catalogs.number(project.supporters),
-             "cost": catalogs.money(project.cost, language)])
+            ["round": round.map { catalogs.number($0) } ?? "", "votes": catalogs.number(supporters), "cost": catalogs.money(cost, language)])
     }
 
     /// "In progress: 40 % done, 520.000,00 MAD spent (12 March 2026)".
