@@ -37,23 +37,50 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        /// The libpq driver: connection, pool, bound SQL, COPY, pipeline. The only importer of CLibPQ.
         .target(
-            name: "MizanPostgres",
+            name: "PostgresDriver",
             dependencies: [
                 "CLibPQ",
-                "MizanCore",
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        /// The stores behind MizanCore's storage protocols, the migrator and the ballot committer:
+        /// all of Mizan's SQL lives here.
+        .target(
+            name: "MizanPostgres",
+            dependencies: [
+                "PostgresDriver",
+                "MizanCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// A private PostgreSQL cluster for `mizan serve` with nothing configured and for the tests.
+        .target(
+            name: "MizanDevCluster",
+            dependencies: [
+                "PostgresDriver",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// The demo communes `mizan serve --demo` seeds.
+        .target(
+            name: "MizanDemo",
+            dependencies: ["MizanCore", "MizanPostgres", "PostgresDriver"]
+        ),
         .target(
             name: "MizanWeb",
             dependencies: [
                 "MizanCore",
                 "MizanPostgres",
+                "PostgresDriver",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -68,6 +95,9 @@ let package = Package(
                 "PBEngine",
                 "MizanCore",
                 "MizanPostgres",
+                "PostgresDriver",
+                "MizanDevCluster",
+                "MizanDemo",
                 "MizanWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -77,16 +107,16 @@ let package = Package(
         /// Shared test fixtures: the throwaway PostgreSQL cluster and per-suite databases.
         .target(
             name: "MizanTestSupport",
-            dependencies: ["MizanPostgres"],
+            dependencies: ["MizanPostgres", "PostgresDriver", "MizanDevCluster"],
             path: "Tests/Support"
         ),
         .testTarget(name: "PBEngineTests", dependencies: ["PBEngine"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MizanCoreTests", dependencies: ["MizanCore"]),
-        .testTarget(name: "MizanPostgresTests", dependencies: ["MizanPostgres", "MizanTestSupport"]),
+        .testTarget(name: "MizanPostgresTests", dependencies: ["MizanPostgres", "PostgresDriver", "MizanDevCluster", "MizanTestSupport"]),
         .testTarget(
             name: "MizanWebTests",
             dependencies: [
-                "MizanWeb", "MizanTestSupport",
+                "MizanWeb", "MizanDemo", "MizanTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]

@@ -1,4 +1,5 @@
 import MizanCore
+import PostgresDriver
 
 /// Reads what the rule comparison, what-if budgets and marginal projects are computed on: each
 /// scope's projects with their district and category, its merged ballots (the very ones the tally

@@ -1,5 +1,6 @@
 import Foundation
 import MizanCore
+import PostgresDriver
 
 /// Appends to and reads the hash-chained audit log.
 public enum AuditLogStore {

@@ -3,6 +3,7 @@ import Logging
 import MizanCore
 import ServiceLifecycle
 import Synchronization
+import PostgresDriver
 
 /// Group commit for ballots: web requests hand their validated ballot over and wait; a few workers
 /// take whatever has queued up, send it as one pipelined transaction (one round trip, one disk

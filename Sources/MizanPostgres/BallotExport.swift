@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MizanCore
+import PostgresDriver
 
 /// Writes a cycle's anonymised ballots, its projects and the stored outcome for auditors, with a
 /// `SHA256SUMS` file that `sha256sum -c` accepts.

@@ -1,4 +1,5 @@
 import MizanCore
+import PostgresDriver
 
 /// Casting ballots. Who voted goes to `participation`, what was voted to `ballots` under a
 /// pseudonym; both in the caller's transaction, so a vote is either fully stored or not at all, and

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MizanCore
+import PostgresDriver
 
 /// What one outcome is computed on: the whole cycle, or one district envelope with that district's
 /// projects and the ballots of that district's voters.

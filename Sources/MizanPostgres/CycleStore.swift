@@ -1,4 +1,5 @@
 import MizanCore
+import PostgresDriver
 
 /// Cycles: creation, lookup and forward-only phase changes. Each function runs on the caller's
 /// connection so a use case and its audit entry share one transaction.

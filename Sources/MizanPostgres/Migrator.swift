@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PostgresDriver
 
 /// One forward-only schema change: `sql/migrations/NNNN_name.sql`.
 public struct Migration: Sendable, Equatable {

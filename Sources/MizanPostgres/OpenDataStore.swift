@@ -1,4 +1,5 @@
 import MizanCore
+import PostgresDriver
 
 /// What the open-data API publishes, read with filters that keep everything unpublished out:
 /// projects only once review is over and only accepted or rejected ones (never submitted, hidden or

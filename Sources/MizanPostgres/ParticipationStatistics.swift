@@ -1,4 +1,5 @@
 import MizanCore
+import PostgresDriver
 
 extension ParticipationStatistics {
     /// Reads every breakdown of a cycle and protects it: two passes over covering indexes of

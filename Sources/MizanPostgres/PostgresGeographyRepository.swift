@@ -1,4 +1,5 @@
 import MizanCore
+import PostgresDriver
 
 /// The geography tables loaded from the HCP data by the migrations.
 public struct PostgresGeographyRepository: GeographyRepository {

@@ -1,4 +1,5 @@
 import MizanCore
+import PostgresDriver
 
 /// Proposals: submission and staff review, each with its audit entry.
 public enum ProposalStore {

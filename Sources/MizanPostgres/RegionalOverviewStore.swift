@@ -1,4 +1,5 @@
 import MizanCore
+import PostgresDriver
 
 /// Every commune of a region or province with its cycles and, for cycles whose outcome is
 /// published, turnout, funded projects and their implementation. Two set-based statements whatever

@@ -1,4 +1,5 @@
 import MizanCore
+import PostgresDriver
 
 /// Loads a voter registry into a cycle in one transaction: streamed through COPY into a temporary
 /// table, districts checked in SQL, then merged so a re-import updates entries instead of

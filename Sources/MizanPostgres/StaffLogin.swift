@@ -1,6 +1,7 @@
 import Foundation
 import MizanCore
 import NIOPosix
+import PostgresDriver
 
 /// A staff login attempt: rate limiting, password check, session, audit log.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import MizanCore
+import PostgresDriver
 
 /// Staff web sessions. The browser holds a random 32-byte token; the database holds only its
 /// SHA-256, so a copy of the table cannot be replayed. Any web server can resume any session.

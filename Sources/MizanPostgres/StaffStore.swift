@@ -1,5 +1,6 @@
 import Foundation
 import MizanCore
+import PostgresDriver
 
 /// Staff accounts: creation, listing, disabling and password changes, each with its audit entry in
 /// the caller's transaction. Accounts are disabled, never deleted, so the audit log's names keep

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MizanCore
+import PostgresDriver
 
 /// Reading a scope's ballots for the engine, storing outcomes and publishing them. Everything runs
 /// on the caller's connection, so a command's outcome rows and audit entry share one transaction.

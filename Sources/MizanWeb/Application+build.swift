@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// Builds the web application. Used by `mizan serve` and by the tests, which run it on a real
 /// socket against a real database.
@@ -12,6 +13,7 @@ import MizanPostgres
 public func buildApplication(
     configuration: WebConfiguration, pool: ConnectionPool, secrets: ServerSecrets, logger: Logger = Logger(label: "mizan.web")
 ) throws -> some ApplicationProtocol {
+    let storage = PostgresStorage(pool: pool)
     let pages = try PageRenderer()
     let router = Router(context: WebContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
@@ -20,7 +22,7 @@ public func buildApplication(
     router.add(middleware: StaffAccessMiddleware(pool: pool, pages: pages, policy: .standard))
 
     router.get("health") { _, _ -> Response in
-        _ = try await pool.query("SELECT 1")
+        try await storage.ping()
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
     StaticController(pages: pages).addRoutes(to: router)

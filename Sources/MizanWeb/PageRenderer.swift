@@ -24,6 +24,11 @@ public struct PageRenderer: Sendable {
         catalogs = try Catalogs()
     }
 
+    /// A whole HTML page in `language` at one of the site's addresses.
+    func render(_ page: some PageModel, language: Language, url: SiteURL, status: HTTPResponse.Status = .ok) throws -> Response {
+        try render(page, language: language, path: url.path, status: status)
+    }
+
     /// A whole HTML page in `language`; `path` is the page's address without the language prefix,
     /// for the language menu.
     public func render(
@@ -34,7 +39,7 @@ public struct PageRenderer: Sendable {
         guard let body = library.render(scope, withTemplate: page.template) else { throw PageError.missingTemplate(page.template) }
         let layout = Layout(
             title: page.title(catalogs, language), lang: language.rawValue, dir: language.direction, body: body, t: table,
-            home: "/\(language.rawValue)/",
+            home: SiteURL.home.href(language),
             languages: Language.allCases.map {
                 LanguageLink(code: $0.rawValue, name: $0.nativeName, href: "/\($0.rawValue)\(path)", current: $0 == language)
             })
@@ -71,7 +76,17 @@ public struct PageRenderer: Sendable {
 
         func child(named name: String) -> Any? {
             if let value = extras[name] { return value }
-            return Mirror(reflecting: page).children.first { $0.label == name }?.value
+            guard let value = Mirror(reflecting: page).children.first(where: { $0.label == name })?.value else { return nil }
+            return Self.unwrapped(value)
+        }
+
+        /// A property's value with any Optional taken off: reflection hands an optional property
+        /// over boxed as `Any`, which a template would print as "nil" or "Optional(…)".
+        static func unwrapped(_ value: Any) -> Any? {
+            let mirror = Mirror(reflecting: value)
+            guard mirror.displayStyle == .optional else { return value }
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return unwrapped(wrapped)
         }
     }
 }

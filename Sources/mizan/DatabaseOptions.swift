@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import Logging
 import MizanPostgres
+import PostgresDriver
+import MizanDevCluster
 
 /// Where Mizan keeps its private cluster when no database is configured.
 struct DatabaseOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MizanPostgres
+import PostgresDriver
 
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

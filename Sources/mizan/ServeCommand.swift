@@ -4,6 +4,8 @@ import Logging
 import MizanCore
 import MizanPostgres
 import MizanWeb
+import PostgresDriver
+import MizanDemo
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

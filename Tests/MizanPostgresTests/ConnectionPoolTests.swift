@@ -3,6 +3,7 @@ import MizanPostgres
 import MizanTestSupport
 import Synchronization
 import Testing
+import PostgresDriver
 
 @Suite("Connection pool")
 struct ConnectionPoolTests {

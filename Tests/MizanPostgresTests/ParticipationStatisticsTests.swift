@@ -3,6 +3,7 @@ import MizanCore
 import MizanPostgres
 import MizanTestSupport
 import Testing
+import PostgresDriver
 
 /// A Berkane cycle of 2026 in voting, with three districts of its own, five proposals and 87
 /// voters cast through `cast_ballot`:

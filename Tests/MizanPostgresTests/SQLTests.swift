@@ -2,6 +2,7 @@ import Foundation
 import MizanPostgres
 import MizanTestSupport
 import Testing
+import PostgresDriver
 
 @Suite("SQL interpolation")
 struct SQLInterpolationTests {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MizanCore
 import MizanPostgres
 import Testing
+import PostgresDriver
 
 /// The staff analysis page on a cycle small enough to work out by hand: a 1,000,000 MAD budget,
 /// projects A = 200,000, B = 300,000 and C = 600,000 MAD; 30 ballots for C alone and 20 for A and

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MizanCore
 import MizanPostgres
 import Testing
+import PostgresDriver
 
 extension Site {
     /// The voting cycle of `cycleInVoting` plus 60 registry voters who vote: 35 in Hay Al Massira,

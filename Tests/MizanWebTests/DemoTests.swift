@@ -4,6 +4,8 @@ import HummingbirdTesting
 import MizanCore
 import MizanPostgres
 import Testing
+import PostgresDriver
+import MizanDemo
 
 @Suite("Demo data")
 struct DemoTests {

@@ -6,6 +6,7 @@ import MizanPostgres
 import MizanTestSupport
 import MizanWeb
 import Testing
+import PostgresDriver
 
 /// The site served over a real socket (`.live`) against a real PostgreSQL.
 @Suite("Geography pages over HTTP")

@@ -4,6 +4,7 @@ import MizanPostgres
 import MizanTestSupport
 import ServiceLifecycle
 import Testing
+import PostgresDriver
 
 @Suite("Group commit of ballots")
 struct GroupCommitTests {

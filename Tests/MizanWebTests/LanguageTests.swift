@@ -5,6 +5,7 @@ import MizanPostgres
 import MizanTestSupport
 @testable import MizanWeb
 import Testing
+import PostgresDriver
 
 @Suite("Languages")
 struct LanguageTests {

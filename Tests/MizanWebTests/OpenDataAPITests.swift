@@ -5,6 +5,7 @@ import HummingbirdTesting
 import MizanCore
 import MizanPostgres
 import Testing
+import PostgresDriver
 
 /// Fetches API answers and checks each one against the OpenAPI document the site serves.
 struct APIChecker {

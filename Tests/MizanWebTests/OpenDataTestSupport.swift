@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MizanCore
 import MizanPostgres
 import Testing
+import PostgresDriver
 
 /// One API answer: status, headers and the raw body, decoded.
 struct APIAnswer {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MizanCore
 import MizanPostgres
 import Testing
+import PostgresDriver
 
 @Suite("Proposals over HTTP")
 struct ProposalFlowTests {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MizanCore
 import MizanPostgres
 import Testing
+import PostgresDriver
 
 /// Three cycles in the province of Berkane: Berkane's published (three projects, 40 registered,
 /// 9 ballots, two funded with updates), a smaller published one elsewhere with more ballots than

@@ -5,6 +5,7 @@ import MizanCore
 import MizanPostgres
 import PBEngine
 import Testing
+import PostgresDriver
 
 extension Site {
     /// `count` ballots for `projects`, written as `cast_ballot` would, numbered from `first` so

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MizanCore
 import MizanPostgres
 import Testing
+import PostgresDriver
 @testable import MizanWeb
 
 @Suite("Staff login, sessions and roles over HTTP")

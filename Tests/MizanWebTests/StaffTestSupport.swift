@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 @testable import MizanWeb
 
 extension ScryptParameters {

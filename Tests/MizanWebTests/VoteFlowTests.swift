@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MizanCore
 import MizanPostgres
 import Testing
+import PostgresDriver
 
 @Suite("Voting over HTTP")
 struct VoteFlowTests {

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MizanCore
 import MizanPostgres
 import MizanTestSupport
+import PostgresDriver
 @testable import MizanWeb
 
 extension ServerSecrets {

@@ -1,6 +1,8 @@
 import Foundation
 import MizanPostgres
 import Synchronization
+import PostgresDriver
+import MizanDevCluster
 
 /// The throwaway PostgreSQL every test process shares.
 ///

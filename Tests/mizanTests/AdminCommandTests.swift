@@ -3,6 +3,8 @@ import MizanCore
 import MizanPostgres
 import MizanTestSupport
 import Testing
+import PostgresDriver
+import MizanDevCluster
 
 /// A migrated database of its own and the environment that points `mizan` at it.
 struct AdminSession {

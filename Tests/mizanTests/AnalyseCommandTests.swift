@@ -4,6 +4,7 @@ import MizanPostgres
 import MizanTestSupport
 import PBEngine
 import Testing
+import PostgresDriver
 
 @Suite("mizan analyse")
 struct AnalyseCommandTests {

@@ -5,6 +5,8 @@ import FoundationNetworking
 import MizanPostgres
 import MizanTestSupport
 import Testing
+import PostgresDriver
+import MizanDevCluster
 
 /// Runs the real `mizan` executable, as an administrator would.
 enum MizanBinary {

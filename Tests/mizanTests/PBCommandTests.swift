@@ -1,6 +1,8 @@
 import Foundation
 import MizanPostgres
 import Testing
+import PostgresDriver
+import MizanDevCluster
 
 /// Files these tests read: the fixture that is always in the repository, and the reference data
 /// beside it (`<repo>/../shared/pabulib`) when this checkout has it.

@@ -6,6 +6,8 @@ import Testing
 
 #if canImport(Glibc)
 import Glibc
+import PostgresDriver
+import MizanDevCluster
 #endif
 
 extension AdminSession {

@@ -5,6 +5,8 @@ import MizanPostgres
 import MizanTestSupport
 import PBEngine
 import Testing
+import PostgresDriver
+import MizanDevCluster
 
 /// Ballots written straight into the database (as `cast_ballot` would), so a test can have dozens
 /// of voters without a registry entry each.

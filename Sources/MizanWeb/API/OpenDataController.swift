@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// The read-only open-data API under `/api/v1`, described by `/api/v1/openapi.json`.
 ///

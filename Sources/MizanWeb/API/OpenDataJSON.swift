@@ -1,5 +1,6 @@
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// The records of `OpenDataStore` as the JSON objects `openapi.json` describes, field for field.
 

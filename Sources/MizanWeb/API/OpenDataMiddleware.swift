@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// A refusal the API explains to its caller: an HTTP status, a stable machine-readable code and a
 /// sentence saying what to change.

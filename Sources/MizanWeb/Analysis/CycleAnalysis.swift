@@ -1,6 +1,7 @@
 import Foundation
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// What the staff analysis page shows of one cycle: each scope under every compared rule and its
 /// budget what-ifs, plus (computed apart, as it takes far longer) its marginal projects. Computed

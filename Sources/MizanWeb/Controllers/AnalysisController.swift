@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// The staff page that compares winner rules, tries other budgets and finds the projects closest
 /// to being funded, for a cycle whose voting is closed. It lives under `/staff/`, which the staff

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// The public page of a cycle: budget, phase and timeline, and the ballot and winner rules in plain
 /// words before anyone votes.

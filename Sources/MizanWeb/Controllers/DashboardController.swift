@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// Who took part in a cycle, in charts and tables that can be downloaded: public once the results
 /// are published (the counts are final then), live for commune staff under `/staff/`, which the

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// Regions → provinces → communes, and a search by name in French or Arabic.
 struct GeographyController {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// Regional and provincial overviews: every commune's cycles side by side, sortable without
 /// JavaScript (`?sort=<column>&order=asc|desc`), and the same tables as CSV.

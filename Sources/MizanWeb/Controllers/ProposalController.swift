@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// Submitting proposals (with a private tracking link), browsing and searching them, and each
 /// proposal's status and official answer.

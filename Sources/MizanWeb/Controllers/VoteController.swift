@@ -3,6 +3,7 @@ import Hummingbird
 import MizanCore
 import MizanPostgres
 import Synchronization
+import PostgresDriver
 
 /// Eligibility, the ballot of the cycle's kind, the receipt, and checking a ballot by its receipt.
 struct VoteController {

@@ -1,7 +1,6 @@
 import Hummingbird
 import Logging
 import MizanCore
-import MizanPostgres
 
 /// Turns failures into pages a citizen can read, in their language: 404 for what does not exist,
 /// 503 with Retry-After when the database is unreachable or saturated, and a plain 500 otherwise.
@@ -17,7 +16,7 @@ struct ErrorPageMiddleware: RouterMiddleware {
         let path = String(request.uri.path.drop { $0 == "/" }.drop { $0 != "/" })
         do {
             return try await next(request, context)
-        } catch let error as PostgresError where error.isUnavailable {
+        } catch let error as any StorageFailure where error.isUnavailable {
             logger.warning("database unavailable: \(error)", metadata: ["path": "\(request.uri.path)"])
             var response = try pages.render(ErrorPage(kind: "unavailable", catalogs: pages.catalogs, language: language), language: language, path: path, status: .serviceUnavailable)
             response.headers[.retryAfter] = String(retryAfterSeconds)

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// Guards every address under `/{lang}/staff/` except the login page, whichever controller serves
 /// it (or none: an anonymous visitor cannot learn which staff pages exist). Without a valid session

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// The staff login, logout and home page. Everything under `/{lang}/staff/` but the login page is
 /// guarded by `StaffAccessMiddleware`, so these handlers may rely on `context.staff`.

@@ -1,6 +1,7 @@
 import Foundation
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// The figures of one line of a regional overview, computed once and shared by the HTML table, its
 /// sorting and the CSV download, so all three always agree. Only published cycles have figures.

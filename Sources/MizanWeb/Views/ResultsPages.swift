@@ -1,6 +1,7 @@
 import Foundation
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// A published outcome as read from `tallies` and `tally_projects`: only rows whose
 /// `published_at` is set, so nothing computed but not yet published can ever reach a page.

@@ -1,5 +1,6 @@
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 struct EligibilityPage: PageModel {
     let template = "eligibility"

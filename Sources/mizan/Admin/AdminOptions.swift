@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// Options every administration command shares.
 struct AdminOptions: ParsableArguments {
@@ -50,6 +51,48 @@ struct AdminOptions: ParsableArguments {
             throw CommandFailure.user(error.description)
         } catch let error as GeographyError {
             throw CommandFailure.user(error.description)
+        }
+    }
+}
+
+extension AdminOptions {
+    /// Opens the database (the private cluster when nothing is configured), checks its schema is
+    /// current, and hands `body` the storage the use cases run on; closed afterwards. A refused
+    /// rule becomes a user error and an unreachable database a system error, as with `transaction`.
+    func withStorage<T>(_ body: (any Storage) async throws -> T) async throws -> T {
+        var logger = Logger(label: "mizan")
+        logger.logLevel = .warning
+        let migrations = try database.loadMigrations()
+        let session = try database.open(logger: logger)
+        defer { session.close(logger: logger) }
+        do {
+            let connection = try session.connect()
+            let pending = try Migrator(migrations: migrations).status(on: connection).filter { !$0.isApplied }
+            connection.close()
+            guard pending.isEmpty else {
+                throw CommandFailure.user("the database has \(pending.count) pending migration(s); run `mizan migrate` first")
+            }
+        }
+        let pool = ConnectionPool(configuration: session.configuration, maximumConnections: 1, queueTimeout: .seconds(3600), logger: logger)
+        do {
+            let value = try await body(PostgresStorage(pool: pool))
+            await pool.shutdown()
+            return value
+        } catch {
+            await pool.shutdown()
+            throw Self.commandFailure(for: error)
+        }
+    }
+
+    /// A storage or domain error as the exit status the README promises.
+    static func commandFailure(for error: any Error) -> any Error {
+        switch error {
+        case let failure as any StorageFailure where failure.isUnavailable: return CommandFailure.system(failure.description)
+        case let failure as any StorageFailure where failure.isRuleViolation: return CommandFailure.user(failure.message)
+        case let failure as any StorageFailure: return CommandFailure.system(failure.description)
+        case let error as CycleError: return CommandFailure.user(error.description)
+        case let error as GeographyError: return CommandFailure.user(error.description)
+        default: return error
         }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// `mizan analyse`: how a closed cycle's outcome depends on the winner rule and the budget.
 struct AnalyseCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import Foundation
 import ArgumentParser
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 struct CommuneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 struct CycleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 /// `mizan export`: the anonymised ballots, projects and outcome for auditors and the public.
 struct ExportCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MizanCore
 import MizanPostgres
+import PostgresDriver
 
 struct ProposalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

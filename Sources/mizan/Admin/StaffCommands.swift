@@ -5,6 +5,7 @@ import MizanPostgres
 
 #if canImport(Glibc)
 import Glibc
+import PostgresDriver
 #endif
 
 struct StaffCommand: AsyncParsableCommand {

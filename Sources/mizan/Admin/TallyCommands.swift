@@ -3,6 +3,7 @@ import Foundation
 import MizanCore
 import MizanPostgres
 import PBEngine
+import PostgresDriver
 
 /// `mizan tally`: computes the outcome from the stored ballots, explains it, and stores it.
 struct TallyCommand: AsyncParsableCommand {

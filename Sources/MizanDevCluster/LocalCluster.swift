@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import PostgresDriver
 
 /// A private PostgreSQL cluster owned by Mizan: created with `initdb` the first time, started and
 /// stopped with `pg_ctl`, reachable only through a Unix socket in a folder no other user can enter.
@@ -46,7 +47,7 @@ public struct LocalCluster: Sendable {
     public static func findBinaries() throws -> URL {
         let fileManager = FileManager.default
         if let output = try? Self.run(["pg_config", "--bindir"]).output {
-            let directory = URL(fileURLWithPath: output.trimmingWhitespace())
+            let directory = URL(fileURLWithPath: output.trimmingCharacters(in: .whitespacesAndNewlines))
             if fileManager.isExecutableFile(atPath: directory.appendingPathComponent("initdb").path) {
                 return directory
             }
@@ -184,7 +185,7 @@ public struct LocalCluster: Sendable {
             // Name the command itself, not the runuser wrapped around it.
             let command = arguments.firstIndex(of: "--").map { arguments[$0 + 1] } ?? arguments[0]
             let name = URL(fileURLWithPath: command).lastPathComponent
-            throw ClusterError("\(name) failed (exit \(result.status)): \(result.output.trimmingWhitespace())")
+            throw ClusterError("\(name) failed (exit \(result.status)): \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         return (result.output, 0)
     }

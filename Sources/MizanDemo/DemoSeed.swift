@@ -1,5 +1,7 @@
 import Foundation
 import MizanCore
+import MizanPostgres
+import PostgresDriver
 
 /// Demo data for a newcomer: Berkane (HCP 02.113.01.09) with a cycle open for voting, twenty
 /// proposals in Arabic and French, a registry of demo voters and printed codes. Idempotent: a

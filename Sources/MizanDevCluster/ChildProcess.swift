@@ -2,6 +2,7 @@ import Foundation
 
 #if canImport(Glibc)
 import Glibc
+import PostgresDriver
 #endif
 
 /// A helper program (`initdb`, `pg_ctl`, `runuser`, or `mizan` itself in tests) started with

@@ -1,0 +1,46 @@
+/// Where the use cases keep their data, seen through protocols so that MizanCore never names a
+/// database. MizanPostgres implements them; nothing else in Mizan writes SQL.
+///
+/// One call of `transaction` is one database transaction: everything `work` does through the
+/// stores it is given is committed together when it returns, and nothing of it when it throws.
+/// Each use case makes exactly one such call, so an act is either wholly recorded, its audit
+/// entry included, or not at all.
+public protocol Storage: Sendable {
+    func transaction<T: Sendable>(_ work: @escaping @Sendable (any Stores) throws -> T) async throws -> T
+
+    /// One round trip to the database, for health checks; throws when it cannot be reached.
+    func ping() async throws
+}
+
+/// The stores one transaction sees. `work` runs on a thread of the storage's own, so the stores'
+/// methods are plain synchronous calls.
+public protocol Stores {
+    /// The hash-chained audit log: each use case that changes something appends its own entry.
+    var audit: any AuditLogRepository { get }
+    var cycles: any CycleRepository { get }
+    var proposals: any ProposalRepository { get }
+}
+
+/// Appends to and reads the hash-chained audit log.
+public protocol AuditLogRepository {
+    /// Appends an entry in the current transaction, so it exists exactly when the change it
+    /// describes was committed.
+    @discardableResult
+    func append(actor: String, action: String, object: String, details: String) throws -> AuditEntry
+
+    /// Entries in chain order, optionally only the newest `limit`.
+    func entries(limit: Int?) throws -> [AuditEntry]
+}
+
+/// What a storage failure tells the layers above without naming the database: the web answers 503
+/// for an unavailable database and the CLI exits with a user error for a broken rule.
+public protocol StorageFailure: Error, CustomStringConvertible {
+    /// The database could not be reached or refused for now; the same request may work later.
+    var isUnavailable: Bool { get }
+    /// A rule the database enforces refused the change (a constraint or a guard trigger).
+    var isRuleViolation: Bool { get }
+    /// The name of the rule that refused it, when the database gave one.
+    var violatedRule: String? { get }
+    /// The database's own sentence, for administrators (never shown to citizens).
+    var message: String { get }
+}
