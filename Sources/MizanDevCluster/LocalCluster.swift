@@ -132,6 +132,9 @@ public struct LocalCluster: Sendable {
     public func stop() throws {
         guard isRunning else { return }
         try runServerCommand([binDirectory.appendingPathComponent("pg_ctl").path, "stop", "-D", dataDirectory.path, "-m", "fast", "-w", "-t", "60"])
+        // The socket folder is this cluster's alone and empty once the server is gone; the next
+        // start makes it again.
+        try? FileManager.default.removeItem(at: socketDirectory)
     }
 
     /// Creates a database unless it exists, optionally as a copy of a template.

@@ -103,6 +103,7 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Runs `body` between BEGIN and COMMIT, rolling back if it throws.
+    @discardableResult
     public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try execute(script: "BEGIN")
         do {

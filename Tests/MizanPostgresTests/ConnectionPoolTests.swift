@@ -67,50 +67,81 @@ struct ConnectionPoolTests {
     @Test func waitersAreServedInArrivalOrder() async throws {
         try await TestPostgres.withPool(size: 1) { pool in
             let order = Tally()
-            let holder = Task { try await pool.query("SELECT pg_sleep(0.3)") }
-            try await Task.sleep(for: .milliseconds(100))
+            let (holder, gate) = try await Self.holdOnlyConnection(of: pool)
             var tasks: [Task<Void, any Error>] = []
             for index in 0..<5 {
                 tasks.append(Task {
                     try await pool.withConnection { _ in order.record(index) }
                 })
-                // Give each task time to join the queue before the next one.
-                try await Task.sleep(for: .milliseconds(20))
+                // Each task joins the queue before the next one starts, however slow the machine.
+                try await Self.waitUntil { pool.statistics.waiting == index + 1 }
             }
-            _ = try await holder.value
+            gate.signal()
+            try await holder.value
             for task in tasks { try await task.value }
             #expect(order.recorded == [0, 1, 2, 3, 4])
         }
     }
 
     @Test func cancelledWaiterLeavesTheQueue() async throws {
-        try await TestPostgres.withPool(size: 1, queueTimeout: .seconds(30)) { pool in
-            let holder = Task { try await pool.query("SELECT pg_sleep(0.8)") }
-            try await Task.sleep(for: .milliseconds(100))
+        try await TestPostgres.withPool(size: 1) { pool in
+            let (holder, gate) = try await Self.holdOnlyConnection(of: pool)
             let waiter = Task { try await pool.query("SELECT 1") }
-            try await Task.sleep(for: .milliseconds(100))
-            #expect(pool.statistics.waiting == 1)
+            try await Self.waitUntil { pool.statistics.waiting == 1 }
             waiter.cancel()
             await #expect(throws: CancellationError.self) { try await waiter.value }
             #expect(pool.statistics.waiting == 0)
-            _ = try await holder.value
+            gate.signal()
+            try await holder.value
         }
     }
 
     @Test func cancellingATaskCancelsItsStatement() async throws {
-        try await TestPostgres.withPool(size: 1) { pool in
-            let started = ContinuousClock.now
-            let slow = Task { try await pool.query("SELECT pg_sleep(120)") }
-            try await Task.sleep(for: .seconds(1))
-            slow.cancel()
-            await #expect {
-                try await slow.value
-            } throws: { error in
-                (error as? PostgresError)?.sqlState == SQLState.queryCanceled || error is CancellationError
-            }
-            #expect(ContinuousClock.now - started < .seconds(60), "the statement was cancelled, not run to its end")
-            #expect(try await pool.query("SELECT 42").single().decode(Int.self, 0) == 42, "the connection is reused")
+        let configuration = try await TestPostgres.database()
+        let pool = ConnectionPool(configuration: configuration, maximumConnections: 1, queueTimeout: .seconds(600))
+        let observer = try PostgresConnection.connect(configuration)
+        defer { observer.close() }
+        func sleepers() throws -> Int {
+            try observer.query("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND state = 'active' AND query LIKE 'SELECT pg_sleep(600)%'
+                """).single().decode(Int.self, 0)
         }
+        let slow = Task { try await pool.query("SELECT pg_sleep(600)") }
+        try await Self.waitUntil { (try? sleepers()) == 1 }
+        slow.cancel()
+        await #expect {
+            try await slow.value
+        } throws: { error in
+            (error as? PostgresError)?.sqlState == SQLState.queryCanceled || error is CancellationError
+        }
+        #expect(try sleepers() == 0, "the statement was cancelled on the server, not left running")
+        #expect(try await pool.query("SELECT 42").single().decode(Int.self, 0) == 42, "the connection is reused")
+        await pool.shutdown()
+    }
+
+    /// Borrows the pool's only connection until the returned gate is signalled.
+    static func holdOnlyConnection(of pool: ConnectionPool) async throws -> (Task<Void, any Error>, DispatchSemaphore) {
+        let gate = DispatchSemaphore(value: 0)
+        let holding = Tally()
+        let holder = Task {
+            try await pool.withConnection { _ in
+                holding.add(1)
+                gate.wait()
+            }
+        }
+        try await waitUntil { holding.value == 1 }
+        return (holder, gate)
+    }
+
+    /// Waits for something another task does, checking often; it fails only if the condition never
+    /// comes, so no assertion depends on how fast a loaded machine runs.
+    static func waitUntil(_ condition: () -> Bool) async throws {
+        for _ in 0..<60_000 {
+            if condition() { return }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        Issue.record("the awaited condition never became true")
     }
 
     @Test func statementTimeoutIsSet() async throws {
@@ -132,7 +163,7 @@ struct ConnectionPoolTests {
     }
 
     @Test func recoversAfterPostgresRestarts() async throws {
-        let cluster = try TestPostgres.privateCluster(port: 55_433)
+        let cluster = try TestPostgres.privateCluster()
         defer { try? cluster.stop() }
         let pool = ConnectionPool(configuration: cluster.configuration(), maximumConnections: 3)
         // Open every connection, and keep queries running while the server goes away.

@@ -28,8 +28,8 @@ public enum TestPostgres {
 
     /// A new cluster of the test's own (for tests that restart or break the server), in its own
     /// temporary folder, removed at exit like the shared one.
-    public static func privateCluster(port: Int) throws -> LocalCluster {
-        let cluster = try makeCluster(port: port)
+    public static func privateCluster() throws -> LocalCluster {
+        let cluster = try makeCluster(port: try FreePort.pick())
         try cluster.initializeIfNeeded()
         try cluster.start()
         return cluster
@@ -50,7 +50,9 @@ public enum TestPostgres {
     }
 
     private static func startCluster() throws -> LocalCluster {
-        let cluster = try makeCluster(port: 55_432)
+        // The server listens only on a socket in a folder of its own; the port still names that
+        // socket and PostgreSQL's shared-memory key, so it is one nobody else uses.
+        let cluster = try makeCluster(port: try FreePort.pick())
         try cluster.initializeIfNeeded()
         try cluster.start()
         let connection = try PostgresConnection.connect(cluster.configuration(database: "postgres"))
@@ -119,8 +121,10 @@ enum Cleanup {
 
 extension TestPostgres {
     /// Runs `body` with a pool on a fresh database of its own and shuts the pool down afterwards.
+    /// Callers wait for a connection as long as it takes unless a test is about the queue timeout
+    /// itself: a busy machine may run other suites' queries meanwhile.
     public static func withPool<T>(
-        size: Int = 4, queueTimeout: Duration = .seconds(5), label: String = #fileID,
+        size: Int = 4, queueTimeout: Duration = .seconds(600), label: String = #fileID,
         _ body: (ConnectionPool) async throws -> T
     ) async throws -> T {
         let pool = ConnectionPool(

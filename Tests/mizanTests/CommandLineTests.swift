@@ -102,17 +102,16 @@ struct ServeCommandTests {
         try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: home.path)
         defer { try? FileManager.default.removeItem(at: home) }
-        let port = Int.random(in: 20_000...29_999)
+        let port = try FreePort.pick()
 
         for round in 1...2 {
             let server = try ChildProcess.launch(
                 [MizanBinary.path, "serve", "--port", String(port), "--home", home.path],
                 environment: MizanBinary.environment(), in: MizanBinary.projectFolder)
-            var page: String?
-            for _ in 0..<120 where page == nil {
-                try await Task.sleep(for: .milliseconds(250))
-                page = try? await Self.get("http://127.0.0.1:\(port)/")
-            }
+            // Waits for the server to say it serves (or to exit), however long a busy machine takes
+            // to create the cluster and migrate; only then is the page asked for.
+            try await Self.waitForOutput(of: server, containing: "Server started and listening")
+            let page = try? await Self.get("http://127.0.0.1:\(port)/")
             server.send(signal: SIGINT)
             let result = try server.wait()
             #expect(page?.contains("/regions/01") == true, "round \(round): \(result.output)")
@@ -122,6 +121,16 @@ struct ServeCommandTests {
             #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("pgdata/postmaster.pid").path),
                 "round \(round): the cluster is stopped")
         }
+    }
+
+    /// Polls the child's output until it contains `text` or the child has exited; fails only if
+    /// neither happens for ten minutes.
+    static func waitForOutput(of process: ChildProcess, containing text: String) async throws {
+        for _ in 0..<6_000 {
+            if process.outputSoFar().contains(text) || kill(process.pid, 0) != 0 { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("no '\(text)' in the output: \(process.outputSoFar())")
     }
 
     static func get(_ url: String) async throws -> String {
