@@ -156,7 +156,7 @@ public enum TallyComputation {
         for group in profile.groups {
             for entry in group.ballot.entries where entry.project < count {
                 supporters[entry.project] += group.count
-                scores[entry.project] += profile.points(entry) * group.count
+                scores[entry.project] += profile.points(entry, of: group.ballot) * group.count
             }
         }
         func centimes(_ amount: Int) -> Int64 { toCentimes(amount, scale: instance.scale) }

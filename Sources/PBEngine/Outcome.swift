@@ -8,8 +8,9 @@ public struct Outcome: Sendable {
     public let rule: Rule
     public let tieBreaking: TieBreaking
     public let trace: [TraceEvent]
-    /// The total score the welfare-maximising rule reached (nil for other rules).
-    public let welfare: Int?
+    /// The total score the welfare-maximising rule reached (nil for other rules); 128 bits, as a
+    /// sum of costs times supporters.
+    public let welfare: Int128?
     /// Equal shares: the distinct amounts left in voters' wallets (× `leftDenominator`) before any
     /// greedy completion; see `spending(ofGroup:)`.
     var left: [BigInt]?
@@ -18,6 +19,8 @@ public struct Outcome: Sendable {
     var spendingGroup: [Int32]?
     /// Equal shares: the budget per voter the outcome was computed with (raised by completion).
     public internal(set) var budgetPerVoter: Rational?
+    /// equalshares.net's comparison step, when the rule ran it.
+    public internal(set) var comparison: GreedyComparison?
 
     public func isSelected(_ project: Int) -> Bool { selected.contains(project) }
 
@@ -27,6 +30,19 @@ public struct Outcome: Sendable {
         guard let left, let leftDenominator, let spendingGroup, let budgetPerVoter else { return nil }
         return budgetPerVoter - Rational(left[Int(spendingGroup[group])], leftDenominator)
     }
+}
+
+/// equalshares.net's comparison of the equal-shares outcome with the greedy one: how many voters
+/// prefer each, and which was kept (greedy only when more voters prefer it).
+public struct GreedyComparison: Sendable, Equatable {
+    public let measure: EqualSharesNetOptions.Comparison
+    public let prefersEqualShares: Int
+    public let prefersGreedy: Int
+    /// The equal-shares outcome before the comparison, kept or not.
+    public let equalSharesSelection: [Int]
+    /// The greedy outcome it was compared with.
+    public let greedySelection: [Int]
+    public var keptGreedy: Bool { prefersGreedy > prefersEqualShares }
 }
 
 /// One step of a rule's reasoning about one project.
@@ -81,11 +97,15 @@ public enum TieBreaking: Sendable, Equatable {
     case lexicographic
     /// equalshares.net: lower cost, then more votes, then the given order of ids.
     case equalShares(order: [String])
+    /// equalshares.net's compute tool: its criteria in the order given, then the order in which
+    /// the tool lists projects (see `TieCriterion.toolOrder`).
+    case criteria([TieCriterion])
 
     public var name: String {
         switch self {
         case .lexicographic: "lexicographic"
         case .equalShares: "equalshares"
+        case .criteria(let list): list.isEmpty ? "project-order" : list.map(\.rawValue).joined(separator: ",")
         }
     }
 
@@ -103,7 +123,53 @@ public enum TieBreaking: Sendable, Equatable {
                 let ra = rank[pa.id] ?? Int.max, rb = rank[pb.id] ?? Int.max
                 return ra != rb ? ra < rb : idPrecedes(pa.id, pb.id)
             }
+        case .criteria(let list):
+            let position = TieCriterion.toolOrder(instance)
+            return candidates.sorted { a, b in
+                for criterion in list {
+                    switch criterion {
+                    case .maxVotes where supporters[a] != supporters[b]: return supporters[a] > supporters[b]
+                    case .minCost where instance.projects[a].cost != instance.projects[b].cost:
+                        return instance.projects[a].cost < instance.projects[b].cost
+                    case .maxCost where instance.projects[a].cost != instance.projects[b].cost:
+                        return instance.projects[a].cost > instance.projects[b].cost
+                    default: continue
+                    }
+                }
+                return position[a] < position[b]
+            }
         }
+    }
+}
+
+/// A tie-breaking criterion of equalshares.net's compute tool.
+public enum TieCriterion: String, Sendable, CaseIterable, Hashable {
+    /// More supporters first.
+    case maxVotes
+    /// Lower cost first.
+    case minCost
+    /// Higher cost first.
+    case maxCost
+
+    /// Each project's position in the order the compute tool lists projects: it keeps them as the
+    /// keys of a JavaScript object, which lists keys that read as array indices (0, 1, 2… without
+    /// leading zeros) first, in numeric order, and the others in the order of the file.
+    static func toolOrder(_ instance: Instance) -> [Int] {
+        func arrayIndex(_ id: String) -> UInt32? {
+            guard let value = UInt32(id), value < UInt32.max, String(value) == id else { return nil }
+            return value
+        }
+        let order = instance.projects.indices.sorted { a, b in
+            switch (arrayIndex(instance.projects[a].id), arrayIndex(instance.projects[b].id)) {
+            case let (x?, y?): return x < y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            case (nil, nil): return a < b
+            }
+        }
+        var position = Array(repeating: 0, count: instance.projects.count)
+        for (rank, project) in order.enumerated() { position[project] = rank }
+        return position
     }
 }
 
@@ -111,16 +177,16 @@ public enum TieBreaking: Sendable, Equatable {
 struct Tallies {
     /// Voters who put the project on their ballot.
     var supporters: [Int]
-    /// Sum of points (positional scores for ordinal ballots).
-    var points: [Int]
+    /// Sum of points (positional scores for ordinal ballots) times voters: 128 bits.
+    var points: [Int128]
 
     init(instance: Instance, profile: Profile) {
         supporters = Array(repeating: 0, count: instance.projects.count)
-        points = Array(repeating: 0, count: instance.projects.count)
+        points = Array(repeating: Int128(0), count: instance.projects.count)
         for group in profile.groups {
             for entry in group.ballot.entries {
                 supporters[entry.project] += group.count
-                points[entry.project] += profile.points(entry) * group.count
+                points[entry.project] += Int128(profile.points(entry, of: group.ballot)) * Int128(group.count)
             }
         }
     }

@@ -34,8 +34,9 @@ public struct Ballot: Hashable, Sendable {
 public struct Profile: Sendable {
     public let voteType: VoteType
     public let groups: [(ballot: Ballot, count: Int)]
-    /// Longest allowed ranking, for positional scores of ordinal ballots.
-    public let maxLength: Int
+    /// Longest allowed ranking, for positional scores of ordinal ballots; nil scores each ballot
+    /// by its own length, as pabutools does when the file declares none.
+    public let maxLength: Int?
 
     public init(voteType: VoteType, ballots: [Ballot], maxLength: Int? = nil) {
         var index: [Ballot: Int] = [:]
@@ -51,19 +52,20 @@ public struct Profile: Sendable {
         }
         self.voteType = voteType
         self.groups = groups
-        self.maxLength = maxLength ?? ballots.map(\.entries.count).max() ?? 0
+        self.maxLength = maxLength
     }
 
     /// Voters, counting empty ballots: each gets a share of the budget in equal shares.
     public var voterCount: Int { groups.reduce(0) { $0 + $1.count } }
 
-    /// Points a ballot entry carries: points or score as given; for ordinal ballots
-    /// `maxLength − position`; 1 for approval.
-    public func points(_ entry: Ballot.Entry) -> Int {
+    /// Points an entry of `ballot` carries: points or score as given; for ordinal ballots
+    /// `maxLength − position`, or the ballot's own length − position when no maximum is set
+    /// (so a ballot's first choice is worth as many points as it ranks projects); 1 for approval.
+    public func points(_ entry: Ballot.Entry, of ballot: Ballot) -> Int {
         switch voteType {
         case .approval: return 1
         case .cumulative, .scoring: return entry.value
-        case .ordinal: return maxLength - entry.value
+        case .ordinal: return (maxLength ?? ballot.entries.count) - entry.value
         }
     }
 }
@@ -77,11 +79,11 @@ public enum Utility: String, Sendable, CaseIterable {
     /// The points (or positional score) given.
     case points
 
-    func value(of entry: Ballot.Entry, cost: Int, in profile: Profile) -> Int {
+    func value(of entry: Ballot.Entry, of ballot: Ballot, cost: Int, in profile: Profile) -> Int {
         switch self {
         case .cost: return cost
         case .cardinality: return 1
-        case .points: return profile.points(entry)
+        case .points: return profile.points(entry, of: ballot)
         }
     }
 }

@@ -35,7 +35,7 @@ extension HeavyEngineSuites {
                     var unit = 1
                     if case .maxWelfare(.cost) = rule { for _ in 0..<document.instance.scale { unit *= 10 } }
                     let welfare = try #require(expected["welfare"] as? Int)
-                    #expect(outcome.welfare == welfare * unit, "\(name) \(key): welfare")
+                    #expect(outcome.welfare == Int128(welfare * unit), "\(name) \(key): welfare")
                     #expect(outcome.cost <= document.instance.budget, "\(name) \(key): over budget")
                 } else {
                     #expect(Set(ours) == Set(winners), "\(name) \(key): ours \(ours.sorted()) vs pabutools \(winners.sorted())")

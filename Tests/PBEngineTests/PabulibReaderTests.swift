@@ -149,7 +149,7 @@ struct PabulibReaderTests {
                 == [[E(project: 2, value: 5), E(project: 0, value: 2)]])
     }
 
-    @Test("Ordinal points are max_length − position, with META max_length or the longest ballot")
+    @Test("Ordinal points are max_length − position with META max_length, else the ballot's own length − position")
     func ordinalMaxLength() throws {
         func profile(meta: String) throws -> Profile {
             let text = "META\nkey;value\nbudget;10\nvote_type;ordinal\n\(meta)PROJECTS\nproject_id;cost\na;1\nb;2\nc;3\nd;4\nVOTES\nvoter_id;vote\n1;a,b\n2;c\n"
@@ -157,9 +157,16 @@ struct PabulibReaderTests {
         }
         let declared = try profile(meta: "max_length;3\n")
         #expect(declared.maxLength == 3)
-        #expect(declared.points(Ballot.Entry(project: 0, value: 0)) == 3)
-        #expect(declared.points(Ballot.Entry(project: 1, value: 1)) == 2)
-        #expect(try profile(meta: "").maxLength == 2)
+        let first = declared.groups[0].ballot, second = declared.groups[1].ballot
+        #expect(declared.points(Ballot.Entry(project: 0, value: 0), of: first) == 3)
+        #expect(declared.points(Ballot.Entry(project: 1, value: 1), of: first) == 2)
+        #expect(declared.points(Ballot.Entry(project: 2, value: 0), of: second) == 3)
+        // Without max_length, as pabutools: "a,b" gives a 2 and b 1; "c" alone gives c 1.
+        let undeclared = try profile(meta: "")
+        #expect(undeclared.maxLength == nil)
+        #expect(undeclared.points(Ballot.Entry(project: 0, value: 0), of: first) == 2)
+        #expect(undeclared.points(Ballot.Entry(project: 1, value: 1), of: first) == 1)
+        #expect(undeclared.points(Ballot.Entry(project: 2, value: 0), of: second) == 1)
         // A ballot longer than the declared length raises it, so no ranked project is worth 0.
         #expect(try profile(meta: "max_length;1\n").maxLength == 2)
     }
@@ -258,6 +265,12 @@ struct PabulibReaderTests {
         ({ $0.replacingOccurrences(of: "voter_id;vote;points\n1;a,b;1,2\n2;b;3\n", with: "") }, 10, "expected the VOTES header line, found the end of the file"),
         ({ $0.replacingOccurrences(of: "PROJECTS", with: "VOTES") }, 5, "expected the PROJECTS section, found VOTES"),
         ({ $0.replacingOccurrences(of: "Beta", with: "B\u{FFFD}ta") }, 8, "expected UTF-8 text, found byte 0xFF at column 7"),
+        // Numbers past 64 bits are too large, not "not a number".
+        ({ $0.replacingOccurrences(of: "budget;100", with: "budget;9223372036854775808") }, 3, "expected a budget of at most 9223372036854775807"),
+        ({ $0.replacingOccurrences(of: "a;10;Alpha", with: "a;9223372036854775808;Alpha") }, 7, "expected the cost of project \"a\" to be at most 9223372036854775807"),
+        ({ $0.replacingOccurrences(of: "1;a,b;1,2", with: "1;a,b;1,99999999999999999999") }, 11, "expected points of at most 9223372036854775807 at position 2"),
+        // Fits alone, but not once the other amounts' decimals are added to it.
+        ({ $0.replacingOccurrences(of: "a;10;Alpha", with: "a;922337203685477581;Alpha").replacingOccurrences(of: "b;20;Beta", with: "b;20.5;Beta") }, 7, "expected a cost of at most 9223372036854775807 in units of 10^-1"),
     ]
 
     @Test("A malformed file is rejected with its line and what was expected", arguments: malformed.indices)
@@ -313,7 +326,7 @@ struct PabulibReaderTests {
         for ballot in document.ballots {
             for entry in ballot.entries {
                 supporters[entry.project] += 1
-                points[entry.project] += profile.points(entry)
+                points[entry.project] += profile.points(entry, of: ballot)
             }
         }
         var scaleFactor = 1

@@ -16,7 +16,7 @@ enum ReferenceEqualShares {
                 switch utility {
                 case .cost: row[entry.project] = instance.projects[entry.project].cost
                 case .cardinality: row[entry.project] = 1
-                case .points: row[entry.project] = profile.points(entry)
+                case .points: row[entry.project] = profile.points(entry, of: ballot)
                 }
             }
             return row

@@ -12,7 +12,7 @@ extension HeavyEngineSuites {
         func feasible(_ voteType: VoteType) {
             for seed in Self.seeds {
                 let election = GeneratedElection(seed: seed, voteType: voteType)
-                for key in Rule.keys + ["greedy_noskip"] {
+                for key in Rule.keys {
                     let rule = Rule(key: key)!
                     if voteType != .approval, case .phragmen = rule { continue }
                     let outcome = rule.apply(to: election.instance, profile: election.profile)
@@ -114,7 +114,7 @@ extension HeavyEngineSuites {
                     }
                     if cost <= election.instance.budget { best = max(best, welfare) }
                 }
-                #expect(outcome.welfare == best, "seed \(seed)")
+                #expect(outcome.welfare == Int128(best), "seed \(seed)")
             }
         }
     }

@@ -36,6 +36,29 @@ struct DecimalAmount: Equatable {
         self.decimals = decimals
     }
 
+    /// Whether `bytes` is written as an amount (digits, at most one decimal mark, at most
+    /// `maximumDecimals` decimals): when it is and `init` still fails, the amount is too large for
+    /// 64 bits, which deserves its own message rather than "not a number".
+    static func isWrittenAsAmount(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var digits = 0, decimals = 0, seenMark = false
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                if seenMark { decimals += 1 }
+            case UInt8(ascii: "."), UInt8(ascii: ","):
+                if seenMark || digits == 0 { return false }
+                seenMark = true
+            default:
+                return false
+            }
+        }
+        return digits > 0 && (!seenMark || decimals > 0) && decimals <= maximumDecimals
+    }
+
+    /// The largest amount the engine takes, as written in a file: 64-bit signed integer units.
+    static let largest = String(Int.max)
+
     init(mantissa: Int, decimals: Int) {
         self.mantissa = mantissa
         self.decimals = decimals

@@ -39,11 +39,10 @@ public struct PabulibDocument: Sendable {
 
     /// The ballots as a profile.
     ///
-    /// For ordinal ballots a position is worth `maxLength − position`. pabutools itself has no
-    /// such profile-wide length (its Borda satisfaction uses each ballot's own length); the
-    /// reference scores use META `max_length`, so that is taken when present — raised to the
-    /// longest ballot if a ballot breaks it, so no ranked project is worth 0 or less — and the
-    /// longest ballot otherwise.
+    /// For ordinal ballots a position is worth `max_length − position` when META declares
+    /// `max_length` (the reference scores use it), raised to the longest ballot if a ballot breaks
+    /// it so no ranked project is worth 0 or less. Without it each ballot is scored by its own
+    /// length − position, as pabutools' Borda satisfaction and the files' own `score` columns do.
     public var profile: Profile {
         guard voteType == .ordinal else { return Profile(voteType: voteType, ballots: ballots) }
         let longest = ballots.lazy.map(\.entries.count).max() ?? 0

@@ -139,8 +139,13 @@ struct PabulibParser {
         guard let (budgetText, budgetLine) = last("budget") else {
             throw fail("expected a budget in META before PROJECTS")
         }
-        guard let amount = budgetText.utf8.withContiguousStorageIfAvailable({ DecimalAmount(UnsafeRawBufferPointer($0)) }) ?? nil
-        else {
+        let budgetBytes = Array(budgetText.utf8)
+        guard let amount = budgetBytes.withUnsafeBytes({ DecimalAmount($0) }) else {
+            if budgetBytes.withUnsafeBytes({ DecimalAmount.isWrittenAsAmount($0) }) {
+                throw PabulibError(
+                    line: budgetLine,
+                    message: "expected a budget of at most \(DecimalAmount.largest) in the file's smallest unit (the largest amount the engine takes), found \"\(budgetText)\"")
+            }
             throw PabulibError(line: budgetLine, message: "expected the budget as a non-negative decimal number, found \"\(budgetText)\"")
         }
         budget = amount
@@ -205,6 +210,9 @@ struct PabulibParser {
             throw fail("expected each project once, found \(Self.quote(bytes, idRange)) again (first on line \(projectLines[earlier]))")
         }
         guard let cost = DecimalAmount(UnsafeRawBufferPointer(rebasing: bytes[fields[costField]])) else {
+            if DecimalAmount.isWrittenAsAmount(UnsafeRawBufferPointer(rebasing: bytes[fields[costField]])) {
+                throw fail("expected the cost of project \(Self.quote(bytes, idRange)) to be at most \(DecimalAmount.largest) in the file's smallest unit (the largest amount the engine takes), found \(Self.quote(bytes, fields[costField]))")
+            }
             throw fail("expected the cost of project \(Self.quote(bytes, idRange)) as a non-negative decimal number, found \(Self.quote(bytes, fields[costField]))")
         }
         projectIDs.append(Self.string(bytes, idRange))
@@ -328,6 +336,9 @@ struct PabulibParser {
             guard !name.isEmpty else { throw fail("expected a project id at position \(position) of the vote") }
             let project = try projectIndex(bytes, name)
             guard let value = Self.wholeNumber(bytes, given, allowNegative: voteType == .scoring) else {
+                if Self.wholeNumber(bytes, given, allowNegative: voteType == .scoring, saturating: true) != nil {
+                    throw fail("expected points of at most \(Int.max) at position \(position), found \(Self.quote(bytes, given))")
+                }
                 let kind = voteType == .scoring ? "a whole number" : "a non-negative whole number"
                 throw fail("expected \(kind) of points at position \(position), found \(Self.quote(bytes, given))")
             }
@@ -366,7 +377,11 @@ struct PabulibParser {
 
     /// Points are whole numbers; `10.0` is accepted as 10 since exact fractions of a point have no
     /// place in an integer engine, while a zero fraction is just how some exports print integers.
-    private static func wholeNumber(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, allowNegative: Bool) -> Int? {
+    /// A whole number, or nil. With `saturating`, a number too large for 64 bits gives the largest
+    /// value instead of nil (to tell "too large" apart from "not a number").
+    private static func wholeNumber(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, allowNegative: Bool, saturating: Bool = false
+    ) -> Int? {
         var i = range.lowerBound
         var negative = false
         if allowNegative, i < range.upperBound, bytes[i] == UInt8(ascii: "-") {
@@ -377,8 +392,12 @@ struct PabulibParser {
         while i < range.upperBound, bytes[i] >= UInt8(ascii: "0"), bytes[i] <= UInt8(ascii: "9") {
             let (times10, o1) = value.multipliedReportingOverflow(by: 10)
             let (sum, o2) = times10.addingReportingOverflow(Int(bytes[i] - UInt8(ascii: "0")))
-            if o1 || o2 { return nil }
-            value = sum
+            if o1 || o2 {
+                guard saturating else { return nil }
+                value = Int.max
+            } else {
+                value = sum
+            }
             digits += 1
             i += 1
         }
@@ -410,14 +429,18 @@ struct PabulibParser {
         projects.reserveCapacity(projectIDs.count)
         for index in projectIDs.indices {
             guard let cost = costs[index].scaled(to: scale) else {
-                throw PabulibError(line: projectLines[index], message: "expected a cost that fits in 64 bits at \(scale) decimals")
+                throw PabulibError(
+                    line: projectLines[index],
+                    message: "expected a cost of at most \(DecimalAmount.largest) in units of 10^-\(scale) (the largest amount the engine takes)")
             }
             projects.append(Project(
                 id: projectIDs[index], cost: cost, name: names[index],
                 categories: categories[index], district: districts[index]))
         }
         guard let scaledBudget = budget.scaled(to: scale) else {
-            throw PabulibError(line: metaLines["budget"] ?? 1, message: "expected a budget that fits in 64 bits at \(scale) decimals")
+            throw PabulibError(
+                line: metaLines["budget"] ?? 1,
+                message: "expected a budget of at most \(DecimalAmount.largest) in units of 10^-\(scale) (the largest amount the engine takes)")
         }
         return PabulibDocument(
             instance: Instance(projects: projects, budget: scaledBudget, scale: scale, meta: meta),

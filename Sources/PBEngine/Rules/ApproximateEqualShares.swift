@@ -26,7 +26,8 @@ extension EqualSharesProblem {
         }
         var open = candidates
         var trace: [TraceEvent] = []
-        var spent = free.reduce(0) { $0 + instance.projects[$1].cost }
+        // Wide: a run at a raised budget may overspend before the caller discards it.
+        var spent = free.reduce(Int128(0)) { $0 + Int128(instance.projects[$1].cost) }
         var round = 0
         while !open.isEmpty {
             round += 1
@@ -53,7 +54,7 @@ extension EqualSharesProblem {
                     unaffordable.insert(project)
                     trace.append(TraceEvent(
                         round: round, project: project, kind: .unaffordable, supporters: tallies.supporters[project],
-                        remaining: instance.budget - spent))
+                        remaining: Int(clamping: Int128(instance.budget) - spent)))
                     continue
                 }
                 let affordability = ledger.affordability(
@@ -86,9 +87,9 @@ extension EqualSharesProblem {
             }
             trace.append(TraceEvent(
                 round: round, project: winner.project, kind: .funded, supporters: tallies.supporters[winner.project],
-                remaining: instance.budget - spent, approximateShare: winner.rho * Double(uniformSatisfaction[winner.project] ?? 1)))
+                remaining: Int(clamping: Int128(instance.budget) - spent), approximateShare: winner.rho * Double(uniformSatisfaction[winner.project] ?? 1)))
             ledger.pay(winner, supporters: supporters[winner.project], uniform: uniformSatisfaction[winner.project])
-            spent += instance.projects[winner.project].cost
+            spent += Int128(instance.projects[winner.project].cost)
             selected.append(winner.project)
             unaffordable.insert(winner.project)
             open.removeAll { unaffordable.contains($0) }
@@ -109,7 +110,7 @@ struct ApproximateAffordability {
     let scale: Double
     /// When every supporter clearly pays ρ × satisfaction, ρ is exactly cost / weight, whatever
     /// the wallets hold: then ties can be decided exactly.
-    let exact: (cost: Int, weight: Int)?
+    let exact: (cost: Int, weight: Int128)?
 
     enum Order { case less, greater, equal, unsure }
 
@@ -160,7 +161,7 @@ struct ApproximateLedger {
         of project: Int, cost exactCost: Int, holdings: [Holding], horizon: inout ChangeHorizon
     ) -> ApproximateAffordability {
         let cost = Double(exactCost)
-        let fullWeight = Double(holdings.reduce(0) { $0 + $1.voters * $1.satisfaction })
+        let fullWeight = holdings.reduce(0.0) { $0 + Double($1.voters) * Double($1.satisfaction) }
         var rho = cost / fullWeight
         var paid = 0.0, paidSlope = 0.0, weight = fullWeight
         for _ in 0..<holdings.count + 1 {
@@ -168,7 +169,7 @@ struct ApproximateLedger {
             for holding in holdings where values[Int(holding.wallet)] < rho * Double(holding.satisfaction) {
                 nextPaid += values[Int(holding.wallet)] * Double(holding.voters)
                 nextSlope += slopes[Int(holding.wallet)] * Double(holding.voters)
-                nextWeight -= Double(holding.voters * holding.satisfaction)
+                nextWeight -= Double(holding.voters) * Double(holding.satisfaction)
             }
             let next = (cost - nextPaid) / nextWeight
             (paid, paidSlope, weight) = (nextPaid, nextSlope, nextWeight)
@@ -200,13 +201,13 @@ struct ApproximateLedger {
         }
         return ApproximateAffordability(
             project: project, rho: rho, rhoSlope: clearlyAllPay ? 0 : rhoSlope, scale: (cost + paid) / weight,
-            exact: clearlyAllPay ? (exactCost, holdings.reduce(0) { $0 + $1.voters * $1.satisfaction }) : nil)
+            exact: clearlyAllPay ? (exactCost, holdings.reduce(Int128(0)) { $0 + Int128($1.voters) * Int128($1.satisfaction) }) : nil)
     }
 
     /// Charges the supporters: ρ × satisfaction, or all they have when that is less.
     mutating func pay(_ affordability: ApproximateAffordability, supporters: [EqualSharesProblem.Support], uniform: Int?) {
         // With one satisfaction for all, a class's successor sits in the scratch slot (no hashing).
-        var successor: [Int64: Int32] = [:]
+        var successor: [WalletClasses.Key: Int32] = [:]
         var created: [Int32] = []
         defer { for wallet in created { classes.slot[Int(wallet)] = 0 } }
         for supporter in supporters {

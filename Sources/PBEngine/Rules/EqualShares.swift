@@ -51,16 +51,18 @@ struct EqualShares {
                 horizon = ChangeHorizon(enabled: true)
                 run = problem.solve(startingBudget: numerator, voters: voters, tieBreaking: tieBreaking, tallies: tallies, horizon: &horizon)
             }
-            let cost = run.selected.reduce(0) { $0 + instance.projects[$1].cost }
-            if cost > instance.budget {
+            // Wide: a raised budget may select more than any 64-bit amount can hold.
+            let wideCost = run.selected.reduce(Int128(0)) { $0 + Int128(instance.projects[$1].cost) }
+            if wideCost > Int128(instance.budget) {
                 // This budget overspends: the outcome of the last budget that did not stands.
                 guard let kept = previous else {
                     return finish(EqualSharesProblem.Run(selected: problem.free, trace: []), instance: instance, tallies: tallies, tieBreaking: tieBreaking, rule: rule)
                 }
                 return exactly(kept.numerator, kept.run, voters: voters, problem: problem, start: start, instance: instance, tallies: tallies, tieBreaking: tieBreaking, rule: rule)
             }
+            let cost = Int(wideCost)
             let chosen = Set(run.selected)
-            let exhaustive = problem.candidates.allSatisfy { chosen.contains($0) || cost + instance.projects[$0].cost > instance.budget }
+            let exhaustive = problem.candidates.allSatisfy { chosen.contains($0) || instance.projects[$0].cost > instance.budget - cost }
             // Exhaustive, or no comparison can ever flip: the outcome is final.
             guard !exhaustive, let next = horizon.nextStep(unit: unit) else {
                 return exactly(numerator, run, voters: voters, problem: problem, start: start, instance: instance, tallies: tallies, tieBreaking: tieBreaking, rule: rule)
@@ -148,8 +150,8 @@ struct EqualSharesProblem {
     /// The satisfaction every supporter of the project has, when it is the same for all (always
     /// with cost and cardinality utilities): their wallets then merge by class alone.
     let uniformSatisfaction: [Int?]
-    /// Σ count × satisfaction over supporters.
-    let totalSatisfaction: [Int]
+    /// Σ count × satisfaction over supporters (a cost times a count: 128 bits).
+    let totalSatisfaction: [Int128]
     /// Voters of each profile group.
     let groupCounts: [Int]
     /// Projects the rule considers: supported and not free.
@@ -157,14 +159,16 @@ struct EqualSharesProblem {
     /// Supported projects that cost nothing: funded before anything else.
     let free: [Int]
 
-    init(instance: Instance, profile: Profile, utility: Utility) {
+    /// `fundsFreeProjects`: whether supported projects that cost nothing are funded first
+    /// (pabutools) or left to a completion (equalshares.net).
+    init(instance: Instance, profile: Profile, utility: Utility, fundsFreeProjects: Bool = true) {
         self.instance = instance
         self.profile = profile
         var supporters = Array(repeating: [Support](), count: instance.projects.count)
         for (group, item) in profile.groups.enumerated() {
             var seen = Set<Int>()
             for entry in item.ballot.entries where seen.insert(entry.project).inserted {
-                let satisfaction = utility.value(of: entry, cost: instance.projects[entry.project].cost, in: profile)
+                let satisfaction = utility.value(of: entry, of: item.ballot, cost: instance.projects[entry.project].cost, in: profile)
                 if satisfaction > 0 { supporters[entry.project].append(Support(group: Int32(group), satisfaction: satisfaction)) }
             }
         }
@@ -174,10 +178,12 @@ struct EqualSharesProblem {
             guard let first = list.first?.satisfaction, list.allSatisfy({ $0.satisfaction == first }) else { return nil }
             return first
         }
-        let totals = supporters.map { list in list.reduce(0) { $0 + profile.groups[Int($1.group)].count * $1.satisfaction } }
+        let totals = supporters.map { list in
+            list.reduce(Int128(0)) { $0 + Int128(profile.groups[Int($1.group)].count) * Int128($1.satisfaction) }
+        }
         totalSatisfaction = totals
         candidates = instance.projects.indices.filter { totals[$0] > 0 && instance.projects[$0].cost > 0 }
-        free = instance.projects.indices.filter { totals[$0] > 0 && instance.projects[$0].cost == 0 }
+        free = fundsFreeProjects ? instance.projects.indices.filter { totals[$0] > 0 && instance.projects[$0].cost == 0 } : []
     }
 
     /// One run of equal shares with `startingBudget / voters` per voter. Comparisons are recorded
@@ -187,7 +193,8 @@ struct EqualSharesProblem {
             start: startingBudget, denominator: BigInt(voters), groups: profile.groups.count, tracking: horizon.enabled)
         var selected = free
         var trace: [TraceEvent] = []
-        var spent = free.reduce(0) { $0 + instance.projects[$1].cost }
+        // Wide: a run at a raised budget may overspend before the caller discards it.
+        var spent = free.reduce(Int128(0)) { $0 + Int128(instance.projects[$1].cost) }
         // Last computed affordability (value and slope, approximately): a lower bound of the
         // current one, since budgets only shrink.
         var bound: [Int: (value: Double, slope: Double)] = [:]
@@ -215,7 +222,7 @@ struct EqualSharesProblem {
                         bound[project] = nil
                         trace.append(TraceEvent(
                             round: round, project: project, kind: .unaffordable, supporters: tallies.supporters[project],
-                            remaining: instance.budget - spent))
+                            remaining: Int(clamping: Int128(instance.budget) - spent)))
                         continue
                     }
                     // This project's lower bound is clearly above the best, and so are those of
@@ -250,10 +257,10 @@ struct EqualSharesProblem {
             let payment = computed.first { $0.project == winner }!
             trace.append(TraceEvent(
                 round: round, project: winner, kind: .funded, supporters: tallies.supporters[winner],
-                remaining: instance.budget - spent, share: ledger.price(of: payment)))
+                remaining: Int(clamping: Int128(instance.budget) - spent), share: ledger.price(of: payment)))
             ledger.pay(payment, supporters: supporters[winner])
             selected.append(winner)
-            spent += instance.projects[winner].cost
+            spent += Int128(instance.projects[winner].cost)
             bound[winner] = nil
         }
         let left = ledger.amounts()
@@ -271,8 +278,9 @@ struct Affordability {
     let numerator: BigInt
     /// d(numerator)/dx; zero when not tracking.
     let numeratorSlope: BigInt
-    /// Σ voters × satisfaction over the supporters who pay ρ × satisfaction.
-    let weight: Int
+    /// Σ voters × satisfaction over the supporters who pay ρ × satisfaction (128 bits: a cost
+    /// times a number of voters).
+    let weight: Int128
     /// Supporters' wallets, poorest first relative to satisfaction.
     let holdings: [Holding]
     /// Holdings before this index pay everything they have.
@@ -353,7 +361,7 @@ struct Ledger {
             return (a.wallet, a.satisfaction) < (b.wallet, b.satisfaction)
         }
         var paid = BigInt(0), paidSlope = BigInt(0)
-        var weight = holdings.reduce(0) { $0 + $1.voters * $1.satisfaction }
+        var weight = holdings.reduce(Int128(0)) { $0 + Int128($1.voters) * Int128($1.satisfaction) }
         var firstPaying = holdings.count
         for (index, holding) in holdings.enumerated() {
             // Can this holding pay ρ × satisfaction, with ρ = (price − paid) / (D × weight)?
@@ -363,7 +371,7 @@ struct Ledger {
             }
             paid += values[Int(holding.wallet)] * BigInt(holding.voters)
             if tracking { paidSlope += slopes[Int(holding.wallet)] * BigInt(holding.voters) }
-            weight -= holding.voters * holding.satisfaction
+            weight -= Int128(holding.voters) * Int128(holding.satisfaction)
         }
         let numerator = price - paid
         if tracking {
@@ -397,7 +405,7 @@ struct Ledger {
         // ρ × satisfaction = numerator × (satisfaction / g) / (D × weight / g): the new denominator
         // only needs weight / g, g dividing the weight and every paying satisfaction.
         var common = affordability.weight
-        for holding in paying { common = greatestCommonDivisor(common, holding.satisfaction) }
+        for holding in paying { common = greatestCommonDivisor(common, Int128(holding.satisfaction)) }
         let factor = affordability.weight / common
         if factor != 1 {
             let multiplier = BigInt(factor)
@@ -405,10 +413,10 @@ struct Ledger {
             if tracking { for index in slopes.indices { slopes[index] *= multiplier } }
             denominator *= multiplier
         }
-        var successor: [Int64: Int32] = [:]
+        var successor: [WalletClasses.Key: Int32] = [:]
         for holding in paying {
             let key = WalletClasses.key(holding.wallet, holding.satisfaction)
-            let share = BigInt(holding.satisfaction / common)
+            let share = BigInt(Int128(holding.satisfaction) / common)
             values.append(values[Int(holding.wallet)] - affordability.numerator * share)
             if tracking { slopes.append(slopes[Int(holding.wallet)] - affordability.numeratorSlope * share) }
             approximations.append(approximateRatio(values[values.count - 1], denominator))
@@ -447,7 +455,7 @@ struct Ledger {
     }
 }
 
-private func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
+private func greatestCommonDivisor(_ a: Int128, _ b: Int128) -> Int128 {
     var (x, y) = (abs(a), abs(b))
     while y != 0 { (x, y) = (y, x % y) }
     return x

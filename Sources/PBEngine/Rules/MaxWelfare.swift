@@ -10,10 +10,11 @@ struct MaxWelfare {
     /// engine deterministic: the same instance always stops at the same place.
     var nodeLimit: Int? = nil
 
-    func value(_ project: Int, _ instance: Instance, _ tallies: Tallies) -> Int {
+    /// A project's total satisfaction: 128 bits, since a cost times its supporters can exceed 64.
+    func value(_ project: Int, _ instance: Instance, _ tallies: Tallies) -> Int128 {
         switch utility {
-        case .cost: return instance.projects[project].cost * tallies.supporters[project]
-        case .cardinality: return tallies.supporters[project]
+        case .cost: return Int128(instance.projects[project].cost) * Int128(tallies.supporters[project])
+        case .cardinality: return Int128(tallies.supporters[project])
         case .points: return tallies.points[project]
         }
     }
@@ -28,7 +29,7 @@ struct MaxWelfare {
         let tallies = Tallies(instance: instance, profile: profile)
         // Free projects with value are always taken; worthless ones never matter.
         var chosen: [Int] = []
-        var items: [(project: Int, cost: Int, value: Int)] = []
+        var items: [(project: Int, cost: Int, value: Int128)] = []
         for project in instance.projects.indices {
             let item = (project, instance.projects[project].cost, value(project, instance, tallies))
             if item.1 == 0 { if item.2 > 0 { chosen.append(project) } } else if item.2 > 0, item.1 <= instance.budget { items.append(item) }
@@ -39,11 +40,11 @@ struct MaxWelfare {
             if left != right { return left > right }
             return idPrecedes(instance.projects[a.project].id, instance.projects[b.project].id)
         }
-        var best = 0
+        var best: Int128 = 0
         var bestSet: [Bool] = Array(repeating: false, count: items.count)
         var current: [Bool] = Array(repeating: false, count: items.count)
 
-        func bound(_ index: Int, _ capacity: Int, _ value: Int) -> Double {
+        func bound(_ index: Int, _ capacity: Int, _ value: Int128) -> Double {
             var total = Double(value), room = Double(capacity)
             var i = index
             while i < items.count {
@@ -62,7 +63,7 @@ struct MaxWelfare {
 
         var nodes = 0
         var exhausted = false
-        func search(_ index: Int, _ capacity: Int, _ value: Int) {
+        func search(_ index: Int, _ capacity: Int, _ value: Int128) {
             if exhausted { return }
             nodes += 1
             if let nodeLimit, nodes > nodeLimit {
@@ -90,7 +91,7 @@ struct MaxWelfare {
         let trace = selected.enumerated().map { round, project in
             TraceEvent(round: round + 1, project: project, kind: .funded, supporters: tallies.supporters[project], remaining: instance.budget)
         }
-        let welfare = selected.reduce(0) { $0 + value($1, instance, tallies) }
+        let welfare = selected.reduce(Int128(0)) { $0 + value($1, instance, tallies) }
         return Outcome(selected: selected, cost: cost, rule: .maxWelfare(utility), tieBreaking: tieBreaking, trace: trace, welfare: welfare)
     }
 }

@@ -62,7 +62,7 @@ struct SequentialPhragmen {
             let minimal: Rational? =
                 supportersOfLeader == 0 ? nil : Rational(numerator(leader), denominator * BigInt(supportersOfLeader))
             let round = selected.count + 1
-            if let blocking = tied.first(where: { spent + instance.projects[$0].cost > instance.budget }) {
+            if let blocking = tied.first(where: { instance.projects[$0].cost > instance.budget - spent }) {
                 trace.append(TraceEvent(
                     round: round, project: blocking, kind: .stopped, supporters: tallies.supporters[blocking],
                     remaining: instance.budget - spent, share: minimal))

@@ -41,7 +41,7 @@ struct WalletClasses {
             }
             for holding in holdings { slot[Int(holding.wallet)] = 0 }
         } else {
-            var index: [Int64: Int] = [:]
+            var index: [WalletClasses.Key: Int] = [:]
             for supporter in supporters {
                 let wallet = classOf[Int(supporter.group)]
                 if wallet == Self.empty { continue }
@@ -57,5 +57,12 @@ struct WalletClasses {
         return holdings
     }
 
-    static func key(_ wallet: Int32, _ satisfaction: Int) -> Int64 { Int64(wallet) << 32 | Int64(satisfaction) }
+    /// A wallet class with one satisfaction. Kept as a pair: a satisfaction can be a cost of up to
+    /// 63 bits, which packing both into one 64-bit key would let collide with another class.
+    struct Key: Hashable {
+        let wallet: Int32
+        let satisfaction: Int
+    }
+
+    static func key(_ wallet: Int32, _ satisfaction: Int) -> Key { Key(wallet: wallet, satisfaction: satisfaction) }
 }
