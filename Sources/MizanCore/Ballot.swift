@@ -1,3 +1,5 @@
+import Foundation
+
 /// One mark on a ballot: a project and its weight (points for cumulative ballots, 1-based rank for
 /// ranked ones, 1 otherwise).
 public struct BallotChoice: Hashable, Sendable {
@@ -50,6 +52,15 @@ public struct BallotValidator: Sendable {
         self.rules = rules
         self.projects = projects
         self.budget = budget
+    }
+
+    /// The rules of `cycle` over its accepted projects at their official cost.
+    public init(cycle: Cycle, acceptedProjects: [Proposal]) {
+        var projects: [Int: Money] = [:]
+        for project in acceptedProjects where project.status == .accepted {
+            projects[project.id] = project.officialCost ?? project.estimatedCost
+        }
+        self.init(rules: cycle.ballot, projects: projects, budget: cycle.budget)
     }
 
     public func validate(_ choices: [BallotChoice]) throws(BallotError) -> [BallotChoice] {
@@ -108,9 +119,14 @@ public enum VoteChannel: String, Sendable, CaseIterable {
     case web, paper, code
 }
 
-/// Who is voting: a registry entry (by national ID) or a printed code.
-public enum VoterCredential: Sendable {
+/// What a voter shows to be identified.
+public enum VoterCredential: Sendable, Equatable {
+    /// A national ID number a clerk has checked against the card: the number alone finds the entry.
     case nationalID(NationalID)
+    /// A national ID number and the birth date the registry holds, as a citizen types them on the
+    /// web: both must match.
+    case registryDetails(NationalID, birthDate: String)
+    /// A printed one-time code.
     case code(VotingCode)
 
     /// Reads a clerk's entry: a voting code (12 characters with dashes) or a national ID number.
@@ -120,6 +136,75 @@ public enum VoterCredential: Sendable {
         } else {
             self = .nationalID(try NationalID(parsing: text))
         }
+    }
+
+    /// Reads what a citizen typed: a code when one is given, else an ID number and a birth date
+    /// (`YYYY-MM-DD` or `DD/MM/YYYY`). Nil when it is neither, which still counts as an attempt.
+    public static func typed(nationalID: String, birthDate: String, code: String) -> VoterCredential? {
+        let code = code.trimmingCharacters(in: .whitespaces)
+        if !code.isEmpty { return (try? VotingCode(parsing: code)).map(VoterCredential.code) }
+        guard let id = try? NationalID(parsing: nationalID),
+            let date = RegistryFileReader.parseDate(birthDate.trimmingCharacters(in: .whitespaces))
+        else { return nil }
+        return .registryDetails(id, birthDate: String(format: "%04d-%02d-%02d", date.year, date.month, date.day))
+    }
+}
+
+/// Who a voter is to the database: the HMAC of their national ID number or of their printed code
+/// (`ServerSecrets.digest`), never the number or the code itself. One key, one vote per cycle.
+public struct VoterKey: Hashable, Sendable {
+    public let bytes: [UInt8]
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+}
+
+/// A voter the cycle knows: their key and, when the registry or the code gives one, their district.
+public struct EligibleVoter: Hashable, Sendable {
+    public let key: VoterKey
+    public let district: DistrictID?
+    public init(key: VoterKey, district: DistrictID?) {
+        self.key = key
+        self.district = district
+    }
+}
+
+/// A validated ballot, sealed and ready to be written: who voted (`voter`, for participation) and
+/// what (`choices` under `pseudonym`, for the ballot table), kept apart by the store.
+public struct PendingBallot: Sendable, Equatable {
+    public let cycle: CycleID
+    public let commune: CommuneID
+    public let voter: VoterKey
+    /// The voter's stable pseudonym in this cycle (`ServerSecrets.pseudonym`): a new web ballot
+    /// replaces the one stored under it.
+    public let pseudonym: [UInt8]
+    public let district: DistrictID?
+    public let channel: VoteChannel
+    /// Handed to the voter once the ballot is stored.
+    public let receipt: ReceiptCode
+    public let choices: [BallotChoice]
+
+    public init(
+        cycle: Cycle, voter: EligibleVoter, channel: VoteChannel, choices: [BallotChoice], secrets: ServerSecrets,
+        receipt: ReceiptCode = .random()
+    ) {
+        self.cycle = CycleID(cycle.id)
+        commune = CommuneID(cycle.communeID)
+        self.voter = voter.key
+        pseudonym = secrets.pseudonym(voterKey: voter.key.bytes, cycleID: cycle.id)
+        district = voter.district
+        self.channel = channel
+        self.receipt = receipt
+        self.choices = choices
+    }
+}
+
+/// What the voter is told once their ballot is stored.
+public struct BallotReceipt: Sendable, Equatable {
+    public let code: ReceiptCode
+    /// True when an earlier ballot of the same voter on the same channel was replaced.
+    public let replaced: Bool
+    public init(code: ReceiptCode, replaced: Bool) {
+        self.code = code
+        self.replaced = replaced
     }
 }
 

@@ -11,8 +11,8 @@ import PostgresDriver
 /// hundreds of ballots share each flush.
 ///
 /// If a batch fails as a whole (the database restarted, voting closed meanwhile), each of its
-/// ballots is retried alone so that every voter gets their own answer.
-public final class BallotCommitter: Service, Sendable {
+/// ballots is retried alone (`DirectBallotBox`) so that every voter gets their own answer.
+public final class BallotCommitter: BallotBox, Service {
     let pool: ConnectionPool
     let maximumBatch: Int
     let workers: Int
@@ -20,8 +20,8 @@ public final class BallotCommitter: Service, Sendable {
     private let logger: Logger
 
     struct Waiting {
-        let ballot: BallotStore.Pending
-        let continuation: CheckedContinuation<BallotStore.Receipt, any Error>
+        let ballot: PendingBallot
+        let continuation: CheckedContinuation<BallotReceipt, any Error>
     }
 
     struct State {
@@ -38,7 +38,7 @@ public final class BallotCommitter: Service, Sendable {
     }
 
     /// Queues a ballot and returns once it is committed (or refused).
-    public func submit(_ ballot: BallotStore.Pending) async throws -> BallotStore.Receipt {
+    public func submit(_ ballot: PendingBallot) async throws -> BallotReceipt {
         try await withCheckedThrowingContinuation { continuation in
             let (accepted, worker) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
                 guard !state.stopped else { return (false, nil) }
@@ -99,7 +99,7 @@ public final class BallotCommitter: Service, Sendable {
     }
 
     private func commit(_ batch: [Waiting]) async {
-        let statements = batch.map(\.ballot.statement)
+        let statements = batch.map { BallotStore.castStatement($0.ballot) }
         do {
             let outcomes = try await pool.withConnection { connection in
                 try connection.pipeline(["BEGIN"] + statements + ["COMMIT"])
@@ -111,7 +111,7 @@ public final class BallotCommitter: Service, Sendable {
                 switch outcome {
                 case .success(let result):
                     waiting.continuation.resume(with: Result {
-                        try waiting.ballot.receipt(fromResult: result.single().decode(String.self, 0))
+                        try BallotStore.receipt(for: waiting.ballot, fromResult: result.single().decode(String.self, 0))
                     })
                 case .failure(let error): waiting.continuation.resume(throwing: error)
                 case .skipped: waiting.continuation.resume(throwing: PostgresError(.query, "the batch did not commit"))
@@ -119,13 +119,10 @@ public final class BallotCommitter: Service, Sendable {
             }
         } catch {
             if batch.count > 1 { logger.info("a batch of \(batch.count) ballots failed (\(error)); writing them one by one") }
+            let alone = DirectBallotBox(pool: pool)
             for waiting in batch {
-                let ballot = waiting.ballot
                 do {
-                    let text = try await pool.withTransaction { try $0.query(ballot.statement).single().decode(String.self, 0) }
-                    waiting.continuation.resume(with: Result { try ballot.receipt(fromResult: text) })
-                } catch let error as PostgresError where error.constraint == "votes_phase" {
-                    waiting.continuation.resume(throwing: VoteError.notInVoting(.tallied))
+                    waiting.continuation.resume(returning: try await alone.submit(waiting.ballot))
                 } catch {
                     waiting.continuation.resume(throwing: error)
                 }

@@ -1,95 +1,86 @@
 import MizanCore
 import PostgresDriver
 
-/// Casting ballots. Who voted goes to `participation`, what was voted to `ballots` under a
-/// pseudonym; both in the caller's transaction, so a vote is either fully stored or not at all, and
-/// the database's UNIQUE constraint is the final word on one person, one vote.
-public enum BallotStore {
-    /// What the voter is told once the transaction commits.
-    public struct Receipt: Sendable, Equatable {
-        public let code: ReceiptCode
-        /// True when an earlier web ballot of the same voter was replaced.
-        public let replaced: Bool
+/// Ballots in the database. Who voted goes to `participation`, what was voted to `ballots` under a
+/// pseudonym, both by the one function `cast_ballot` (see the migrations), so a vote is either
+/// fully stored or not at all; the UNIQUE constraints are the final word on one person, one vote,
+/// and the phase guards on when.
+///
+/// Ballots are written only through a `BallotBox` (`BallotCommitter`, `DirectBallotBox`), which
+/// use the statement built here; the rest reads them back by receipt code.
+enum BallotStore {
+    /// The one statement that stores a ballot. It answers `stored`, `replaced` (an earlier web
+    /// ballot of the same voter was replaced) or `already:<channel>` instead of raising, so many
+    /// ballots can share one transaction without one refusal aborting the others.
+    static func castStatement(_ ballot: PendingBallot) -> SQL {
+        """
+        SELECT cast_ballot(\(ballot.cycle), \(ballot.commune), \(PostgresBytes(ballot.voter.bytes)), \(ballot.channel.rawValue),
+                           \(ballot.district), \(PostgresBytes(ballot.pseudonym)), \(ballot.receipt.value),
+                           \(ballot.choices.map(\.proposalID))::int[], \(ballot.choices.map(\.weight))::int[])
+        """
     }
 
-    /// The accepted projects and their costs, for validating ballots.
-    public static func validator(for cycle: Cycle, on connection: PostgresConnection) throws -> BallotValidator {
-        let rows = try connection.query("""
-            SELECT id, official_cost_centimes FROM proposals WHERE cycle_id = \(cycle.id) AND status = 'accepted'
-            """)
-        var projects: [Int: Money] = [:]
-        for row in rows.rows { projects[try row.decode(Int.self, 0)] = Money(centimes: try row.decode(Int64.self, 1)) }
-        return BallotValidator(rules: cycle.ballot, projects: projects, budget: cycle.budget)
+    /// The receipt for `ballot` from the statement's answer, or the refusal it means.
+    static func receipt(for ballot: PendingBallot, fromResult text: String) throws -> BallotReceipt {
+        if text.hasPrefix("already:") {
+            throw VoteError.alreadyVoted(channel: VoteChannel(rawValue: String(text.dropFirst(8))) ?? ballot.channel)
+        }
+        return BallotReceipt(code: ballot.receipt, replaced: text == "replaced")
     }
 
-    /// The voter key of a credential, or nil if the cycle does not know it.
-    public static func voterKey(
-        for credential: VoterCredential, cycleID: Int, secrets: ServerSecrets, on connection: PostgresConnection
-    ) throws -> (key: [UInt8], district: Int?)? {
-        switch credential {
-        case .nationalID(let id):
-            let digest = secrets.digest(of: id)
-            guard let row = try connection.query("""
-                SELECT district_id FROM registry_entries WHERE cycle_id = \(cycleID) AND national_id_hmac = \(PostgresBytes(digest))
-                """).first else { return nil }
-            return (digest, try row.decodeIfPresent(Int.self, 0))
-        case .code(let code):
-            let digest = secrets.digest(of: code)
-            guard let row = try connection.query("""
-                SELECT district_id FROM voting_codes WHERE cycle_id = \(cycleID) AND code_hash = \(PostgresBytes(digest))
-                """).first else { return nil }
-            return (digest, try row.decodeIfPresent(Int.self, 0))
-        }
+    /// Runs the statement of `ballot` and returns its answer, to be read by `receipt(for:fromResult:)`.
+    static func cast(_ ballot: PendingBallot, on connection: PostgresConnection) throws -> String {
+        try connection.query(castStatement(ballot)).single().decode(String.self, 0)
     }
 
-    /// A validated ballot ready to be written.
-    public struct Pending: Sendable {
-        public let cycleID: Int
-        public let communeID: Int
-        public let voterKey: [UInt8]
-        public let pseudonym: [UInt8]
-        public let district: Int?
-        public let channel: VoteChannel
-        public let receipt: ReceiptCode
-        public let choices: [BallotChoice]
+    /// A refusal of the phase guard (voting closed while the ballot was on its way) as a vote error.
+    static func votingClosed(_ error: PostgresError) -> VoteError? {
+        error.constraint == "votes_phase" ? .notInVoting(.tallied) : nil
+    }
+}
 
-        public init(cycle: Cycle, voterKey: [UInt8], district: Int?, channel: VoteChannel, choices: [BallotChoice], secrets: ServerSecrets) {
-            cycleID = cycle.id
-            communeID = cycle.communeID
-            self.voterKey = voterKey
-            pseudonym = secrets.pseudonym(voterKey: voterKey, cycleID: cycle.id)
-            self.district = district
-            self.channel = channel
-            receipt = ReceiptCode.random()
-            self.choices = choices
-        }
+/// Stored ballots by receipt code.
+struct PostgresBallots: BallotRepository {
+    let connection: PostgresConnection
 
-        /// The one statement that stores it (see `cast_ballot` in the migrations).
-        var statement: SQL {
-            """
-            SELECT cast_ballot(\(cycleID), \(communeID), \(PostgresBytes(voterKey)), \(channel.rawValue), \(district),
-                               \(PostgresBytes(pseudonym)), \(receipt.value), \(choices.map(\.proposalID))::int[], \(choices.map(\.weight))::int[])
-            """
-        }
+    func cycle(ofReceipt code: ReceiptCode) throws -> CycleID? {
+        try connection.query("SELECT cycle_id FROM ballots WHERE receipt_code = \(code.value)").first?.decode(CycleID.self, 0)
+    }
 
-        func receipt(fromResult text: String) throws -> Receipt {
-            if text.hasPrefix("already:") {
-                throw VoteError.alreadyVoted(channel: VoteChannel(rawValue: String(text.dropFirst(8))) ?? channel)
+    func published(receipt code: ReceiptCode, in cycle: Cycle) throws -> PublishedBallot? {
+        guard let ballot = try connection.query("""
+            SELECT b.id, b.channel, t.id, t.district_id, t.pb_sha256
+            FROM ballots b JOIN tallies t ON t.cycle_id = b.cycle_id AND t.published_at IS NOT NULL
+                                         AND (t.district_id IS NULL OR t.district_id = b.district_id)
+            WHERE b.receipt_code = \(code.value) AND b.cycle_id = \(cycle.id)
+            """).first else { return nil }
+        let ballotID = try ballot.decode(Int64.self, 0)
+        let tallyID = try ballot.decode(Int.self, 2)
+        let district = try ballot.decodeIfPresent(Int.self, 3)
+        let ranked = if case .ranked = cycle.ballot { true } else { false }
+        let marks = try connection.query("""
+            SELECT c.proposal_id, p.title, c.weight, coalesce(tp.funded, false)
+            FROM ballot_choices c JOIN proposals p ON p.id = c.proposal_id
+            LEFT JOIN tally_projects tp ON tp.tally_id = \(tallyID) AND tp.proposal_id = c.proposal_id
+            WHERE c.ballot_id = \(ballotID) AND p.status = 'accepted' AND (\(district)::int IS NULL OR p.district_id = \(district)::int)
+            ORDER BY CASE WHEN \(ranked) THEN c.weight ELSE 0 END, c.proposal_id
+            """).map {
+                PublishedBallot.Mark(
+                    project: try $0.decode(Int.self, 0), title: try $0.decode(String.self, 1), weight: try $0.decode(Int.self, 2),
+                    funded: try $0.decode(Bool.self, 3))
             }
-            return Receipt(code: receipt, replaced: text == "replaced")
-        }
-    }
-
-    /// Records a vote. A web voter may vote again (the new ballot replaces the old one) until voting
-    /// closes; a vote on paper blocks a web vote and the reverse.
-    public static func cast(
-        cycle: Cycle, voterKey: [UInt8], district: Int?, channel: VoteChannel, choices: [BallotChoice],
-        validator: BallotValidator, secrets: ServerSecrets, on connection: PostgresConnection
-    ) throws -> Receipt {
-        guard cycle.phase == .voting else { throw VoteError.notInVoting(cycle.phase) }
-        let valid: [BallotChoice]
-        do { valid = try validator.validate(choices) } catch { throw VoteError.invalid(error) }
-        let pending = Pending(cycle: cycle, voterKey: voterKey, district: district, channel: channel, choices: valid, secrets: secrets)
-        return try pending.receipt(fromResult: connection.query(pending.statement).single().decode(String.self, 0))
+        guard !marks.isEmpty else { return nil }
+        // Its number: how many ballots of the scope that mark one of its projects come before it.
+        let number = try connection.query("""
+            SELECT count(*) FROM ballots b
+            WHERE b.cycle_id = \(cycle.id) AND (\(district)::int IS NULL OR b.district_id = \(district)::int)
+              AND b.receipt_code <= \(code.value)
+              AND EXISTS (SELECT 1 FROM ballot_choices c JOIN proposals p ON p.id = c.proposal_id
+                          WHERE c.ballot_id = b.id AND p.status = 'accepted' AND (\(district)::int IS NULL OR p.district_id = \(district)::int))
+            """).single().decode(Int.self, 0)
+        let channel = try ballot.decode(String.self, 1)
+        return PublishedBallot(
+            number: number, file: district.map { "ballots-district-\($0).pb" } ?? "ballots.pb", sha256: try ballot.decode(String.self, 4),
+            receipt: code, channel: VoteChannel(rawValue: channel) ?? .web, rules: cycle.ballot, marks: marks)
     }
 }

@@ -37,7 +37,7 @@ public func buildApplication(
     let committer = BallotCommitter(pool: pool, logger: logger)
     let analysis = AnalysisController(pool: pool, pages: pages, csrf: csrf, cache: AnalysisCache(), scopeCache: AnalysisCache(), marginalCache: AnalysisCache(), wait: .seconds(10))
     let votes = VoteController(
-        pool: pool, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies, committer: committer)
+        storage: storage, ballotBox: committer, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies)
     for language in Language.allCases {
         let group = router.group(RouterPath(language.rawValue))
         geography.addRoutes(to: group, language: language)

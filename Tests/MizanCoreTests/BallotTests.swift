@@ -64,6 +64,78 @@ struct BallotValidatorTests {
     }
 }
 
+@Suite("Casting a ballot")
+struct CastBallotTests {
+    let secrets = try! ServerSecrets(masterKey: Array(repeating: 0x5a, count: 32))
+    let voter = EligibleVoter(key: VoterKey(Array(repeating: 7, count: 32)), district: DistrictID(3))
+
+    func cycle(_ phase: Phase, _ rules: BallotRules = .approval(minimum: 1, maximum: 2)) -> Cycle {
+        Cycle(
+            id: 12, communeID: 40, communeCode: "02.113.01.09", communeName: BilingualName(french: "Berkane", arabic: "بركان"),
+            year: 2026, title: "Budget participatif 2026", budget: .dirhams(800_000), phase: phase, ballot: rules, rule: .greedy,
+            tieBreak: .lexicographic)
+    }
+
+    func validator(_ cycle: Cycle) -> BallotValidator {
+        BallotValidator(rules: cycle.ballot, projects: [1: .dirhams(100_000), 2: .dirhams(250_000), 3: .dirhams(700_000)], budget: cycle.budget)
+    }
+
+    @Test func sealsAValidBallotUnderTheVotersPseudonym() throws {
+        let voting = cycle(.voting)
+        let receipt = ReceiptCode.random()
+        let ballot = try CastBallot.seal(
+            [BallotChoice(proposalID: 2, weight: 5), BallotChoice(proposalID: 1)], by: voter, channel: .paper, cycle: voting,
+            validator: validator(voting), secrets: secrets, receipt: receipt)
+        #expect(ballot.cycle == CycleID(12))
+        #expect(ballot.commune == CommuneID(40))
+        #expect(ballot.voter == voter.key)
+        #expect(ballot.district == DistrictID(3))
+        #expect(ballot.channel == .paper)
+        #expect(ballot.receipt == receipt)
+        #expect(ballot.pseudonym == secrets.pseudonym(voterKey: voter.key.bytes, cycleID: 12))
+        #expect(ballot.pseudonym != voter.key.bytes)
+        #expect(ballot.choices == [BallotChoice(proposalID: 2), BallotChoice(proposalID: 1)], "an approval mark weighs 1 whatever was sent")
+    }
+
+    @Test(arguments: Phase.allCases.filter { $0 != .voting })
+    func refusesOutsideVoting(_ phase: Phase) {
+        let closed = cycle(phase)
+        #expect(throws: VoteError.notInVoting(phase)) {
+            try CastBallot.seal([BallotChoice(proposalID: 1)], by: voter, channel: .web, cycle: closed, validator: validator(closed), secrets: secrets)
+        }
+    }
+
+    @Test func refusesWhatTheRulesForbid() {
+        let voting = cycle(.voting, .points(total: 10, cap: 6))
+        #expect(throws: VoteError.invalid(.overCap(proposalID: 1, points: 7, cap: 6))) {
+            try CastBallot.seal([BallotChoice(proposalID: 1, weight: 7)], by: voter, channel: .web, cycle: voting, validator: validator(voting), secrets: secrets)
+        }
+        #expect(throws: VoteError.invalid(.unknownProject(9))) {
+            try CastBallot.seal([BallotChoice(proposalID: 9, weight: 1)], by: voter, channel: .web, cycle: voting, validator: validator(voting), secrets: secrets)
+        }
+    }
+
+    @Test func typedDetailsBecomeACredential() throws {
+        let code = VotingCode.random()
+        #expect(VoterCredential.typed(nationalID: "AB123456", birthDate: "1990-05-12", code: " \(code.printed.lowercased()) ") == .code(code))
+        #expect(VoterCredential.typed(nationalID: "ab 123456", birthDate: "12/05/1990", code: "")
+            == .registryDetails(try NationalID(parsing: "AB123456"), birthDate: "1990-05-12"))
+        #expect(VoterCredential.typed(nationalID: "AB123456", birthDate: "", code: "") == nil)
+        #expect(VoterCredential.typed(nationalID: "123", birthDate: "1990-05-12", code: "") == nil)
+        #expect(VoterCredential.typed(nationalID: "AB123456", birthDate: "1990-05-12", code: "K7MQ") == nil, "a code given must be a code")
+    }
+
+    @Test func publishedLinesAreTheCanonicalFilesLines() throws {
+        let receipt = try ReceiptCode(parsing: "ABCD-EFGH-JKLM-NPQR")
+        let marks = [PublishedBallot.Mark(project: 3, title: "", weight: 4, funded: true), PublishedBallot.Mark(project: 7, title: "", weight: 6, funded: false)]
+        let approval = PublishedBallot(number: 42, file: "ballots.pb", sha256: "", receipt: receipt, channel: .web, rules: .knapsack, marks: marks)
+        #expect(approval.votesLine == "42;3,7;ABCD-EFGH-JKLM-NPQR;web")
+        let points = PublishedBallot(
+            number: 5, file: "ballots.pb", sha256: "", receipt: receipt, channel: .paper, rules: .points(total: 10, cap: nil), marks: marks)
+        #expect(points.votesLine == "5;3,7;4,6;ABCD-EFGH-JKLM-NPQR;paper")
+    }
+}
+
 @Suite("Registry file")
 struct RegistryFileTests {
     @Test func readsLinesAndNamesEveryProblem() throws {

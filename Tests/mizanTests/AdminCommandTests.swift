@@ -225,6 +225,25 @@ struct RegistryImportTests {
 
 @Suite("mizan ballots enter-paper")
 struct PaperBallotTests {
+    /// A web vote, through the use cases the site runs (each ballot in a transaction of its own
+    /// instead of the site's group commit).
+    func voteOnline(_ session: AdminSession, _ id: String, _ projects: [Int]) async throws -> BallotReceipt {
+        let secrets = try ServerSecrets(masterKey: Array(repeating: 0xab, count: 32))
+        let pool = ConnectionPool(configuration: session.configuration, maximumConnections: 1)
+        let storage = PostgresStorage(pool: pool)
+        do {
+            let voter = try #require(
+                try await IdentifyVoter(storage: storage, secrets: secrets).atDesk(.nationalID(NationalID(parsing: id)), cycle: CycleID(1)))
+            let cast = CastBallot(storage: storage, box: storage.directBallotBox, secrets: secrets)
+            let receipt = try await cast(projects.map { BallotChoice(proposalID: $0) }, by: voter, in: CycleID(1), channel: .web)
+            await pool.shutdown()
+            return receipt
+        } catch {
+            await pool.shutdown()
+            throw error
+        }
+    }
+
     @Test func oneVotePerPersonAcrossChannels() async throws {
         let session = try await AdminSession.make()
         _ = try session.cycleInVoting()
@@ -233,16 +252,7 @@ struct PaperBallotTests {
         let code = String(try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")[1].split(separator: ",")[0])
 
         // A web vote first, through the same code path the site uses.
-        let connection = try PostgresConnection.connect(session.configuration)
-        defer { connection.close() }
-        let secrets = try ServerSecrets(masterKey: Array(repeating: 0xab, count: 32))
-        let webReceipt = try connection.transaction { connection in
-            let cycle = try CycleStore.require(1, on: connection)
-            let voter = try BallotStore.voterKey(for: .nationalID(NationalID(parsing: "CD234567")), cycleID: 1, secrets: secrets, on: connection)!
-            return try BallotStore.cast(
-                cycle: cycle, voterKey: voter.key, district: nil, channel: .web, choices: [BallotChoice(proposalID: 1)],
-                validator: BallotStore.validator(for: cycle, on: connection), secrets: secrets, on: connection)
-        }
+        let webReceipt = try await voteOnline(session, "CD234567", [1])
         #expect(webReceipt.replaced == false)
 
         let paper = try session.write("paper.csv", """
@@ -255,6 +265,12 @@ struct PaperBallotTests {
             ZZ999999,1
             EF345678,4
             """)
+        let rehearsal = try session.run("ballots", "enter-paper", "--cycle", "1", "--dry-run", paper)
+        #expect(rehearsal.status == 1)
+        #expect(rehearsal.standardOutput.contains("2 ballot(s) would be stored, 5 refused (dry run: nothing stored)"))
+        #expect(rehearsal.standardError.contains("line 3, ballot: this voter already voted (paper)"), "a repeated voter is refused in a dry run too")
+        #expect(try session.count("ballots") == 1, "a dry run stores nothing")
+
         let result = try session.run("ballots", "enter-paper", "--cycle", "1", paper)
         #expect(result.status == 1, "refusals make the exit status 1")
         #expect(result.standardOutput.contains("2 paper ballot(s) stored, 5 refused"))
@@ -264,31 +280,17 @@ struct PaperBallotTests {
             "line 8, ballot: project 4 is not on this ballot",
         ] {
             #expect(result.standardError.contains(expected), "missing \(expected) in \(result.standardError)")
+            #expect(rehearsal.standardError.contains(expected), "the dry run refuses the same lines: missing \(expected)")
         }
         #expect(try session.count("ballots") == 3)
         #expect(try session.count("participation") == 3)
+        #expect(try session.query("SELECT count(*) FROM audit_log WHERE action = 'ballots.enter-paper'").single().decode(Int.self, 0) == 1)
 
         // After voting on paper, an online vote of the same person is refused.
-        #expect {
-            try connection.transaction { connection in
-                let cycle = try CycleStore.require(1, on: connection)
-                let voter = try BallotStore.voterKey(for: .nationalID(NationalID(parsing: "AB123456")), cycleID: 1, secrets: secrets, on: connection)!
-                return try BallotStore.cast(
-                    cycle: cycle, voterKey: voter.key, district: nil, channel: .web, choices: [BallotChoice(proposalID: 3)],
-                    validator: BallotStore.validator(for: cycle, on: connection), secrets: secrets, on: connection)
-            }
-        } throws: { error in
-            (error as? VoteError) == .alreadyVoted(channel: .paper)
-        }
+        await #expect(throws: VoteError.alreadyVoted(channel: .paper)) { try await voteOnline(session, "AB123456", [3]) }
 
         // A web voter may vote again: the new ballot replaces the old one.
-        let replaced = try connection.transaction { connection in
-            let cycle = try CycleStore.require(1, on: connection)
-            let voter = try BallotStore.voterKey(for: .nationalID(NationalID(parsing: "CD234567")), cycleID: 1, secrets: secrets, on: connection)!
-            return try BallotStore.cast(
-                cycle: cycle, voterKey: voter.key, district: nil, channel: .web, choices: [BallotChoice(proposalID: 2), BallotChoice(proposalID: 3)],
-                validator: BallotStore.validator(for: cycle, on: connection), secrets: secrets, on: connection)
-        }
+        let replaced = try await voteOnline(session, "CD234567", [2, 3])
         #expect(replaced.replaced)
         #expect(try session.count("ballots") == 3)
         #expect(try session.query("SELECT count(*) FROM ballots WHERE receipt_code = \(webReceipt.code.value)").single().decode(Int.self, 0) == 0)
@@ -299,6 +301,17 @@ struct PaperBallotTests {
         } throws: { error in
             (error as? PostgresError)?.sqlState == SQLState.uniqueViolation
         }
+    }
+
+    @Test func refusedWhenVotingIsNotOpen() async throws {
+        let session = try await AdminSession.make()
+        _ = try session.cycleInVoting()
+        #expect(try session.run("cycle", "advance", "1").status == 0)
+        let paper = try session.write("paper.csv", "voter,choices\nAB123456,1\n")
+        let result = try session.run("ballots", "enter-paper", "--cycle", "1", paper)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("paper ballots are entered while voting is open"), "\(result.standardError)")
+        #expect(try session.count("ballots") == 0)
     }
 }
 

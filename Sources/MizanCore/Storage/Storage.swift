@@ -19,6 +19,8 @@ public protocol Stores {
     var audit: any AuditLogRepository { get }
     var cycles: any CycleRepository { get }
     var proposals: any ProposalRepository { get }
+    var voters: any VoterRepository { get }
+    var ballots: any BallotRepository { get }
 }
 
 /// Appends to and reads the hash-chained audit log.

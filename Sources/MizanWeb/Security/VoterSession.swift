@@ -9,28 +9,40 @@ struct VoterSession: Equatable {
     static let cookieName = "mz_voter"
     static let lifetime: TimeInterval = 20 * 60
 
-    let cycleID: Int
-    let voterKey: [UInt8]
-    let district: Int?
+    let cycleID: CycleID
+    let voter: EligibleVoter
     let expires: Int
 
+    init(cycleID: CycleID, voter: EligibleVoter, expires: Int) {
+        self.cycleID = cycleID
+        self.voter = voter
+        self.expires = expires
+    }
+
+    /// A session for `voter` that ends `lifetime` from `now`.
+    init(cycleID: CycleID, voter: EligibleVoter, now: Date = Date()) {
+        self.init(cycleID: cycleID, voter: voter, expires: Int(now.timeIntervalSince1970 + Self.lifetime))
+    }
+
     func cookie(_ secrets: ServerSecrets, secure: Bool) -> Cookie {
-        let body = "v1.\(cycleID).\(Data(voterKey).base64URLEncoded).\(district.map(String.init) ?? "-").\(expires)"
+        let district = voter.district.map(\.description) ?? "-"
+        let body = "v1.\(cycleID).\(Data(voter.key.bytes).base64URLEncoded).\(district).\(expires)"
         return Cookie(
             name: Self.cookieName, value: "\(body).\(secrets.sign(body))", maxAge: Int(Self.lifetime), path: "/",
             secure: secure, httpOnly: true, sameSite: .lax)
     }
 
-    static func read(_ request: Request, cycleID: Int, secrets: ServerSecrets, now: Date = Date()) -> VoterSession? {
+    static func read(_ request: Request, cycleID: CycleID, secrets: ServerSecrets, now: Date = Date()) -> VoterSession? {
         guard let value = request.cookies[cookieName]?.value else { return nil }
         let parts = value.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 6, parts[0] == "v1" else { return nil }
         let body = parts[0..<5].joined(separator: ".")
-        guard secrets.isValidSignature(parts[5], for: body), Int(parts[1]) == cycleID,
+        guard secrets.isValidSignature(parts[5], for: body), CycleID(parts[1]) == cycleID,
             let key = Data(base64URLEncoded: parts[2]), key.count == 32, let expires = Int(parts[4]),
             expires > Int(now.timeIntervalSince1970)
         else { return nil }
-        return VoterSession(cycleID: cycleID, voterKey: [UInt8](key), district: Int(parts[3]), expires: expires)
+        return VoterSession(
+            cycleID: cycleID, voter: EligibleVoter(key: VoterKey([UInt8](key)), district: DistrictID(parts[3])), expires: expires)
     }
 
     static func ending() -> Cookie {

@@ -1,22 +1,32 @@
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
+/// The eligibility check: registry details or a printed code.
 struct EligibilityPage: PageModel {
     let template = "eligibility"
-    let cycleID: Int
     let cycleTitle: String
+    let cycleLink: String
+    let action: String
     let open: Bool
     let csrf: String
     let failure: String?
+
+    init(cycle: Cycle, csrf: String, failure: String?, language: Language) {
+        cycleTitle = cycle.title
+        cycleLink = SiteURL.cycle(CycleID(cycle.id)).href(language)
+        action = SiteURL.eligibility(CycleID(cycle.id)).href(language)
+        open = cycle.phase == .voting
+        self.csrf = csrf
+        self.failure = failure
+    }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(catalogs.text("eligibility_heading", language)) — \(cycleTitle)" }
 }
 
 struct BallotPage: PageModel {
     let template = "ballot"
-    let cycleID: Int
     let cycleTitle: String
+    let cycleLink: String
+    let action: String
     let rules: String
     let csrf: String
     let error: String?
@@ -34,16 +44,15 @@ struct BallotPage: PageModel {
         let weight: String
     }
 
-    init(
-        cycle: Cycle, projects: [Proposal], chosen: [Int: Int], alreadyVoted: Bool, error: String?, csrf: String,
-        catalogs: Catalogs, language: Language
-    ) {
-        cycleID = cycle.id
+    init(ballot: BlankBallot, chosen: [Int: Int], error: String?, csrf: String, catalogs: Catalogs, language: Language) {
+        let cycle = ballot.cycle
         cycleTitle = cycle.title
+        cycleLink = SiteURL.cycle(CycleID(cycle.id)).href(language)
+        action = SiteURL.ballot(CycleID(cycle.id)).href(language)
         rules = CyclePage.ballotRule(cycle, catalogs, language)
         self.csrf = csrf
         self.error = error
-        self.alreadyVoted = alreadyVoted
+        alreadyVoted = ballot.alreadyVoted != nil
         switch cycle.ballot {
         case .approval, .knapsack:
             checkboxes = true
@@ -55,7 +64,7 @@ struct BallotPage: PageModel {
             checkboxes = false
             weightLabel = catalogs.text("rank_label", language)
         }
-        self.projects = projects.map { proposal in
+        projects = ballot.projects.map { proposal in
             Project(
                 id: proposal.id, title: proposal.title,
                 cost: catalogs.money(proposal.officialCost ?? proposal.estimatedCost, language),
@@ -67,83 +76,39 @@ struct BallotPage: PageModel {
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(catalogs.text("ballot_heading", language)) — \(cycleTitle)" }
 }
 
+/// A receipt just handed out, or a ballot checked by its code.
 struct ReceiptPage: PageModel {
     let template = "receipt"
     let code: String
     let found: Bool
     let isNew: Bool
     let published: Bool
-    let cycleID: Int?
+    let lookupAction: String
     /// After publication: where the ballot stands in the published anonymised set (none or one;
     /// a list, since the templates look into lists).
     let publishedBallot: [PublishedBallotView]
 
+    init(code: String, finding: CheckReceipt.Finding, isNew: Bool, catalogs: Catalogs, language: Language) {
+        self.code = code
+        self.isNew = isNew
+        lookupAction = SiteURL.receiptLookup.href(language)
+        switch finding {
+        case .unknown:
+            found = false
+            published = false
+            publishedBallot = []
+        case .counted:
+            found = true
+            published = false
+            publishedBallot = []
+        case .published(let cycle, let ballot):
+            found = true
+            published = true
+            publishedBallot = ballot.map { [PublishedBallotView($0, cycle: cycle, catalogs: catalogs, language: language)] } ?? []
+        }
+    }
+
     func title(_ catalogs: Catalogs, _ language: Language) -> String { catalogs.text(isNew ? "receipt_heading" : "check_heading", language) }
-}
-
-/// A ballot as the published anonymised set holds it: its number in the scope's canonical `.pb`
-/// file (ballots ordered by receipt code and numbered from 1), the file's published SHA-256, its
-/// VOTES line, and its marks on the scope's accepted projects, in the file's order.
-struct PublishedBallot {
-    struct Mark {
-        let project: Int
-        let title: String
-        let weight: Int
-        let funded: Bool
-    }
-
-    let number: Int
-    let file: String
-    let sha256: String
-    let channel: String
-    let ballot: BallotRules
-    let marks: [Mark]
-
-    /// The VOTES line, byte for byte as `CanonicalBallots` writes it.
-    var line: String {
-        let ids = marks.map { String($0.project) }.joined(separator: ",")
-        let points = if case .points = ballot { ";" + marks.map { String($0.weight) }.joined(separator: ",") } else { "" }
-        return "\(number);\(ids)\(points);\(receipt);\(channel)"
-    }
-
-    let receipt: String
-
-    /// Nil unless the ballot's scope has a published outcome and the ballot marks one of its projects.
-    static func load(ballotID: Int64, cycle: Cycle, on connection: PostgresConnection) throws -> PublishedBallot? {
-        guard let ballot = try connection.query("""
-            SELECT b.receipt_code, b.channel, t.id, t.district_id, t.pb_sha256
-            FROM ballots b JOIN tallies t ON t.cycle_id = b.cycle_id AND t.published_at IS NOT NULL
-                                         AND (t.district_id IS NULL OR t.district_id = b.district_id)
-            WHERE b.id = \(ballotID)
-            """).first else { return nil }
-        let receipt = try ballot.decode(String.self, 0)
-        let tallyID = try ballot.decode(Int.self, 2)
-        let district = try ballot.decodeIfPresent(Int.self, 3)
-        let ranked = if case .ranked = cycle.ballot { true } else { false }
-        let marks = try connection.query("""
-            SELECT c.proposal_id, p.title, c.weight, coalesce(tp.funded, false)
-            FROM ballot_choices c JOIN proposals p ON p.id = c.proposal_id
-            LEFT JOIN tally_projects tp ON tp.tally_id = \(tallyID) AND tp.proposal_id = c.proposal_id
-            WHERE c.ballot_id = \(ballotID) AND p.status = 'accepted' AND (\(district)::int IS NULL OR p.district_id = \(district)::int)
-            ORDER BY CASE WHEN \(ranked) THEN c.weight ELSE 0 END, c.proposal_id
-            """).map {
-                Mark(project: try $0.decode(Int.self, 0), title: try $0.decode(String.self, 1), weight: try $0.decode(Int.self, 2),
-                     funded: try $0.decode(Bool.self, 3))
-            }
-        guard !marks.isEmpty else { return nil }
-        // Its number: how many ballots of the scope that mark one of its projects come before it.
-        let number = try connection.query("""
-            SELECT count(*) FROM ballots b
-            WHERE b.cycle_id = \(cycle.id) AND (\(district)::int IS NULL OR b.district_id = \(district)::int)
-              AND b.receipt_code <= \(receipt)
-              AND EXISTS (SELECT 1 FROM ballot_choices c JOIN proposals p ON p.id = c.proposal_id
-                          WHERE c.ballot_id = b.id AND p.status = 'accepted' AND (\(district)::int IS NULL OR p.district_id = \(district)::int))
-            """).single().decode(Int.self, 0)
-        return PublishedBallot(
-            number: number, file: district.map { "ballots-district-\($0).pb" } ?? "ballots.pb",
-            sha256: try ballot.decode(String.self, 4), channel: try ballot.decode(String.self, 1), ballot: cycle.ballot, marks: marks,
-            receipt: receipt)
-    }
 }
 
 /// What the receipt page shows of a published ballot.
@@ -163,13 +128,13 @@ struct PublishedBallotView {
         let funded: Bool
     }
 
-    init(_ ballot: PublishedBallot, cycleID: Int, catalogs: Catalogs, language: Language) {
+    init(_ ballot: PublishedBallot, cycle: CycleID, catalogs: Catalogs, language: Language) {
         intro = catalogs.text("check_published_number", language, ["number": catalogs.number(ballot.number), "file": ballot.file])
         file = ballot.file
         sha256 = ballot.sha256
-        line = ballot.line
+        line = ballot.votesLine
         choices = ballot.marks.map { mark in
-            let text: String? = switch ballot.ballot {
+            let text: String? = switch ballot.rules {
             case .points: catalogs.text("check_points", language, ["points": catalogs.number(mark.weight)])
             case .ranked: catalogs.text("check_rank", language, ["rank": catalogs.number(mark.weight)])
             case .approval, .knapsack: nil
@@ -178,6 +143,6 @@ struct PublishedBallotView {
                 project: catalogs.text("check_project_number", language, ["number": String(mark.project)]), title: mark.title, mark: text,
                 outcome: catalogs.text(mark.funded ? "results_funded_yes" : "results_funded_no", language), funded: mark.funded)
         }
-        resultsLink = "/\(language.rawValue)/cycles/\(cycleID)/results"
+        resultsLink = SiteURL.cycleResults(cycle).href(language)
     }
 }

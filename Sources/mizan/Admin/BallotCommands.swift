@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import MizanCore
 import MizanPostgres
-import PostgresDriver
 
 struct BallotsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,9 +14,13 @@ struct BallotsCommand: AsyncParsableCommand {
             discussion: """
                 One ballot per line after a header `voter,choices`: the voter's national ID number or \
                 printed code, then the chosen project numbers separated by spaces — in preference order \
-                for ranked ballots, as PROJECT:POINTS for points ballots. A voter who already voted \
-                (online or on paper) is refused, and a paper vote blocks a later online vote. Every \
-                refusal is reported with its line; the accepted ballots are stored together.
+                for ranked ballots, as PROJECT:POINTS for points ballots. Each line is checked and cast \
+                like an online ballot: a voter who already voted (online or on paper) is refused, and a \
+                paper vote blocks a later online vote. Every refusal is reported with its line.
+
+                Each accepted ballot is stored as its line is read, so a run that stopped halfway can \
+                be run again on the same file: the ballots already stored are then refused as already \
+                voted (paper) and the others are stored.
 
                 Examples:
                   mizan ballots enter-paper --cycle 1 paper-ballots.csv
@@ -32,70 +35,83 @@ struct BallotsCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let secrets = try SecretsLoader.load(home: options.database.homeDirectory)
-                let outcome: (Int, [LineProblem])
-                do {
-                outcome = try options.transaction { connection -> (Int, [LineProblem]) in
-                    let cycleInfo = try CycleStore.require(cycle, on: connection)
-                    guard cycleInfo.phase == .voting else {
-                        throw CommandFailure.user("cycle \(cycle) is in \(cycleInfo.phase.rawValue); paper ballots are entered while voting is open")
+                let lines = try Self.readLines(file)
+                let cycleID = CycleID(cycle)
+                let outcome = try await options.withStorage { storage -> Outcome in
+                    guard let postgres = storage as? PostgresStorage else {
+                        throw CommandFailure.system("paper ballots need the PostgreSQL storage")
                     }
-                    let validator = try BallotStore.validator(for: cycleInfo, on: connection)
-                    var stored = 0
-                    var refusals: [LineProblem] = []
-                    try LineReader(path: file).forEachLine { bytes, line in
-                        guard line > 1 else { return }
-                        guard let text = String(validating: bytes, as: UTF8.self)?.trimmingCharacters(in: .whitespacesAndNewlines) else {
-                            refusals.append(LineProblem(line: line, field: "line", reason: "is not UTF-8 text"))
-                            return
-                        }
-                        if text.isEmpty { return }
+                    let identify = IdentifyVoter(storage: storage, secrets: secrets)
+                    let cast = CastBallot(
+                        storage: storage, box: dryRun ? postgres.rehearsalBallotBox() : postgres.directBallotBox, secrets: secrets)
+                    let rules: BallotRules
+                    do {
+                        rules = try await cast.blankBallot(cycleID, for: nil).cycle.ballot
+                    } catch VoteError.notInVoting(let phase) {
+                        throw CommandFailure.user("cycle \(cycle) is in \(phase.rawValue); paper ballots are entered while voting is open")
+                    }
+                    var outcome = Outcome()
+                    lines: for (line, text) in lines {
                         do {
-                            let (credential, choices) = try Self.parse(text, rules: cycleInfo.ballot)
-                            try connection.execute(script: "SAVEPOINT paper_ballot")
-                            do {
-                                guard let voter = try BallotStore.voterKey(for: credential, cycleID: cycle, secrets: secrets, on: connection) else {
-                                    throw VoteError.notEligible
-                                }
-                                _ = try BallotStore.cast(
-                                    cycle: cycleInfo, voterKey: voter.key, district: voter.district, channel: .paper, choices: choices,
-                                    validator: validator, secrets: secrets, on: connection)
-                                try connection.execute(script: "RELEASE SAVEPOINT paper_ballot")
-                                stored += 1
-                            } catch {
-                                try connection.execute(script: "ROLLBACK TO SAVEPOINT paper_ballot")
-                                throw error
-                            }
+                            guard let text else { throw LineProblem(line: line, field: "line", reason: "is not UTF-8 text") }
+                            let (credential, choices) = try Self.parse(text, rules: rules)
+                            guard let voter = try await identify.atDesk(credential, cycle: cycleID) else { throw VoteError.notEligible }
+                            _ = try await cast(choices, by: voter, in: cycleID, channel: .paper)
+                            outcome.stored += 1
                         } catch let problem as LineProblem {
-                            refusals.append(LineProblem(line: line, field: problem.field, reason: problem.reason))
+                            outcome.refusals.append(LineProblem(line: line, field: problem.field, reason: problem.reason))
+                        } catch VoteError.notInVoting(let phase) {
+                            outcome.closed = (line, phase)
+                            break lines
                         } catch let error as VoteError {
-                            refusals.append(LineProblem(line: line, field: "ballot", reason: error.description))
+                            outcome.refusals.append(LineProblem(line: line, field: "ballot", reason: error.description))
                         }
                     }
-                    try AuditLogStore.append(
-                        actor: options.actorName, action: "ballots.enter-paper", object: "cycle:\(cycle)",
-                        details: "file=\(URL(fileURLWithPath: file).lastPathComponent) stored=\(stored) refused=\(refusals.count)",
-                        on: connection)
-                    if dryRun { throw DryRun(stored: stored, refusals: refusals) }
-                    return (stored, refusals)
+                    if !dryRun {
+                        let (actor, stored, refused) = (options.actorName, outcome.stored, outcome.refusals.count)
+                        _ = try await storage.transaction { [file] stores in
+                            try stores.audit.append(
+                                actor: actor, action: "ballots.enter-paper", object: "cycle:\(cycleID)",
+                                details: "file=\(URL(fileURLWithPath: file).lastPathComponent) stored=\(stored) refused=\(refused)")
+                        }
+                    }
+                    return outcome
                 }
-                } catch let dry as DryRun {
-                    try Self.report(stored: dry.stored, refusals: dry.refusals, dryRun: true)
-                    return
-                }
-                try Self.report(stored: outcome.0, refusals: outcome.1, dryRun: false)
+                try Self.report(outcome, cycle: cycle, dryRun: dryRun)
             }
         }
 
-        struct DryRun: Error {
-            let stored: Int
-            let refusals: [LineProblem]
+        /// What a run did: ballots stored (or that would be), lines refused, and where voting was
+        /// found closed if it closed during the run.
+        struct Outcome {
+            var stored = 0
+            var refusals: [LineProblem] = []
+            var closed: (line: Int, phase: Phase)?
         }
 
-        static func report(stored: Int, refusals: [LineProblem], dryRun: Bool) throws {
-            for refusal in refusals { Terminal.error("refused \(refusal)") }
-            Terminal.line(dryRun ? "\(stored) ballot(s) would be stored, \(refusals.count) refused (dry run: nothing stored)"
-                : "\(stored) paper ballot(s) stored, \(refusals.count) refused")
-            if !refusals.isEmpty { throw ExitCode(1) }
+        /// The lines after the header, trimmed, without empty ones; nil for a line that is not UTF-8.
+        static func readLines(_ path: String) throws -> [(line: Int, text: String?)] {
+            var lines: [(line: Int, text: String?)] = []
+            try LineReader(path: path).forEachLine { bytes, line in
+                guard line > 1 else { return }
+                guard let text = String(validating: bytes, as: UTF8.self)?.trimmingCharacters(in: .whitespacesAndNewlines) else {
+                    lines.append((line, nil))
+                    return
+                }
+                if !text.isEmpty { lines.append((line, text)) }
+            }
+            return lines
+        }
+
+        static func report(_ outcome: Outcome, cycle: Int, dryRun: Bool) throws {
+            for refusal in outcome.refusals { Terminal.error("refused \(refusal)") }
+            Terminal.line(dryRun ? "\(outcome.stored) ballot(s) would be stored, \(outcome.refusals.count) refused (dry run: nothing stored)"
+                : "\(outcome.stored) paper ballot(s) stored, \(outcome.refusals.count) refused")
+            if let closed = outcome.closed {
+                throw CommandFailure.user(
+                    "cycle \(cycle) moved to \(closed.phase.rawValue) during the run: line \(closed.line) and those after it were not entered")
+            }
+            if !outcome.refusals.isEmpty { throw ExitCode(1) }
         }
 
         /// `VOTER,CHOICES` where CHOICES are project numbers separated by spaces (`12:3` for points).
