@@ -19,6 +19,10 @@ public protocol Stores {
     var audit: any AuditLogRepository { get }
     var cycles: any CycleRepository { get }
     var proposals: any ProposalRepository { get }
+    var districts: any DistrictRepository { get }
+    var places: any PlaceRepository { get }
+    var registry: any RegistryRepository { get }
+    var implementation: any ImplementationRepository { get }
 }
 
 /// Appends to and reads the hash-chained audit log.
