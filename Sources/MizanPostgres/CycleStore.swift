@@ -55,11 +55,6 @@ public enum CycleStore {
         return try connection.query("\(columns) \(filter) ORDER BY c.code, y.year DESC, y.id").map(decode)
     }
 
-    /// Why the cycle may not enter its next phase yet; empty when it may.
-    public static func obstacles(toAdvance cycle: Cycle, on connection: PostgresConnection) throws -> [String] {
-        try AdvanceCycle.obstacles(toAdvance: cycle, in: PostgresStores(connection: connection))
-    }
-
     /// Moves the cycle one phase forward with its audit entry: `AdvanceCycle` in the caller's transaction.
     public static func advance(_ id: Int, actor: String, on connection: PostgresConnection) throws -> Cycle {
         try AdvanceCycle.perform(CycleID(id), actor: actor, in: PostgresStores(connection: connection))
