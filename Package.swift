@@ -73,7 +73,7 @@ let package = Package(
         /// The demo communes `mizan serve --demo` seeds.
         .target(
             name: "MizanDemo",
-            dependencies: ["MizanCore", "MizanPostgres", "PostgresDriver"]
+            dependencies: ["MizanCore", "MizanPostgres"]
         ),
         .target(
             name: "MizanWeb",

@@ -145,3 +145,16 @@ public enum CycleError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// What a cycle's proposals look like in numbers, for the checks before it moves on.
+public struct ProposalCounts: Hashable, Sendable {
+    public let submitted: Int
+    public let accepted: Int
+    public let total: Int
+
+    public init(submitted: Int, accepted: Int, total: Int) {
+        self.submitted = submitted
+        self.accepted = accepted
+        self.total = total
+    }
+}

@@ -107,15 +107,58 @@ public struct Commune: Hashable, Sendable, Identifiable {
 }
 
 public struct District: Hashable, Sendable, Identifiable {
+    /// Arrondissements come from the HCP data; quarters are added by commune staff.
+    public enum Kind: String, Sendable {
+        case arrondissement, quarter
+    }
     public let id: Int
     public let code: String?
+    public let kind: Kind
     public let name: BilingualName
     public let population: Int?
-    public init(id: Int, code: String?, name: BilingualName, population: Int?) {
+    public init(id: Int, code: String?, kind: Kind = .quarter, name: BilingualName, population: Int?) {
         self.id = id
         self.code = code
+        self.kind = kind
         self.name = name
         self.population = population
+    }
+}
+
+/// A quarter to add to a commune, checked before anything is stored.
+public struct NewDistrict: Sendable {
+    public let communeCode: GeoCode
+    public let name: BilingualName
+    public let population: Int?
+
+    public init(communeCode: GeoCode, french: String, arabic: String, population: Int?) throws(DistrictError) {
+        let french = french.trimmingCharacters(in: " \t"), arabic = arabic.trimmingCharacters(in: " \t")
+        guard !french.isEmpty, !arabic.isEmpty else { throw .invalid("--name-fr and --name-ar must not be empty") }
+        if let population, population < 0 { throw .invalid("--population cannot be negative") }
+        self.communeCode = communeCode
+        name = BilingualName(french: french, arabic: arabic)
+        self.population = population
+    }
+}
+
+public enum DistrictError: Error, Equatable, CustomStringConvertible {
+    case invalid(String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let reason): reason
+        }
+    }
+}
+
+/// A commune as the command line lists it: with its province's name.
+public struct CommuneEntry: Hashable, Sendable {
+    public let commune: Commune
+    public let provinceName: BilingualName
+
+    public init(commune: Commune, provinceName: BilingualName) {
+        self.commune = commune
+        self.provinceName = provinceName
     }
 }
 

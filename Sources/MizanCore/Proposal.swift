@@ -103,3 +103,39 @@ public enum ProposalError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// The decisions staff take in review.
+public enum ProposalDecision: Sendable, Equatable {
+    case accept(cost: Money, answer: String?)
+    case reject(reason: String)
+    case merge(into: ProposalID)
+    case hide(reason: String)
+
+    /// The audit log's name for the decision.
+    public var action: String {
+        switch self {
+        case .accept: "proposal.accept"
+        case .reject: "proposal.reject"
+        case .merge: "proposal.merge"
+        case .hide: "proposal.hide"
+        }
+    }
+}
+
+/// What a visitor filters a cycle's public proposal list by.
+public struct ProposalSearch: Sendable {
+    public let cycle: CycleID
+    public let category: String?
+    public let status: ProposalStatus?
+    /// Words to find in titles and descriptions, in Arabic, French or English; empty for all.
+    public let text: String
+    public let limit: Int
+
+    public init(cycle: CycleID, category: String?, status: ProposalStatus?, text: String, limit: Int = 500) {
+        self.cycle = cycle
+        self.category = category
+        self.status = status
+        self.text = text.trimmingCharacters(in: " \t\n\r")
+        self.limit = limit
+    }
+}

@@ -214,3 +214,27 @@ public struct RegistryFileReader: Sendable {
 extension String {
     func replacingSpaces() -> String { String(map { $0 == " " || $0 == "-" ? "_" : $0 }) }
 }
+
+/// Pushes each valid record of a registry through `accept` and returns the problems it found;
+/// called once, inside the import's transaction, so a file streams straight into the database.
+public typealias RegistryFeed = @Sendable (_ accept: (RegistryRecord) throws -> Void) throws -> [LineProblem]
+
+/// What an import did.
+public struct RegistryImportReport: Sendable, Equatable {
+    public var inserted = 0
+    public var updated = 0
+    /// The lines left out (only when skipping bad lines was asked for).
+    public var rejected: [LineProblem] = []
+
+    public init(inserted: Int = 0, updated: Int = 0, rejected: [LineProblem] = []) {
+        self.inserted = inserted
+        self.updated = updated
+        self.rejected = rejected
+    }
+}
+
+/// Raised, rolling the whole import back, when lines are bad and skipping was not asked for.
+public struct RegistryRejected: Error, Sendable {
+    public let problems: [LineProblem]
+    public init(problems: [LineProblem]) { self.problems = problems }
+}

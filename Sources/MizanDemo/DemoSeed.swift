@@ -1,7 +1,6 @@
 import Foundation
 import MizanCore
 import MizanPostgres
-import PostgresDriver
 
 /// Demo data for a newcomer: Berkane (HCP 02.113.01.09) with a cycle open for voting, twenty
 /// proposals in Arabic and French, a registry of demo voters and printed codes. Idempotent: a
@@ -50,53 +49,57 @@ public enum DemoSeed {
     ]
 
     /// Creates the demo cycle unless it exists, and returns fresh printed codes each run (codes are
-    /// stored only hashed, so old ones cannot be shown again).
-    public static func seed(secrets: ServerSecrets, codeCount: Int = 5, on connection: PostgresConnection) throws -> Result {
-        if let existing = try connection.query("SELECT id, phase FROM cycles WHERE title = \(cycleTitle)").first {
-            let id = try existing.decode(Int.self, 0)
-            let codes = (0..<codeCount).map { _ in VotingCode.random() }
-            if try existing.decode(String.self, 1) == "voting" {
-                try RegistryStore.issueCodes(codes, cycleID: id, secrets: secrets, actor: "demo", on: connection)
-                return Result(cycleID: id, created: false, codes: codes)
-            }
-            return Result(cycleID: id, created: false, codes: [])
+    /// stored only hashed, so old ones cannot be shown again). One transaction: a failure leaves nothing.
+    public static func seed(secrets: ServerSecrets, codeCount: Int = 5, storage: PostgresStorage) async throws -> Result {
+        try await storage.demoTransaction { stores, _ in try seed(secrets: secrets, codeCount: codeCount, in: stores) }
+    }
+
+    static func seed(secrets: ServerSecrets, codeCount: Int, in stores: any Stores) throws -> Result {
+        let actor = "demo"
+        let commune = try GeoCode(parsing: berkane)
+        if let existing = try stores.cycles.list(communeCode: commune).first(where: { $0.title == cycleTitle }) {
+            guard existing.phase == .voting else { return Result(cycleID: existing.id, created: false, codes: []) }
+            let issued = try IssueVotingCodes.perform(
+                cycle: CycleID(existing.id), count: codeCount, secrets: secrets, actor: actor, in: stores)
+            return Result(cycleID: existing.id, created: false, codes: issued.codes)
         }
-        let cycle = try CycleStore.create(
+        let cycle = try CreateCycle.perform(
             NewCycle(
-                communeCode: GeoCode(parsing: berkane), year: 2026, title: cycleTitle, budget: .dirhams(6_000_000),
+                communeCode: commune, year: 2026, title: cycleTitle, budget: .dirhams(6_000_000),
                 ballot: .approval(minimum: 1, maximum: 5), rule: .mes, tieBreak: .lexicographic),
-            actor: "demo", on: connection)
-        _ = try CycleStore.advance(cycle.id, actor: "demo", on: connection)
-        var ids: [Int] = []
+            actor: actor, in: stores)
+        let cycleID = CycleID(cycle.id)
+        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
+        var ids: [ProposalID] = []
         for proposal in proposals {
-            ids.append(try ProposalStore.submit(
+            ids.append(ProposalID(try SubmitProposal.perform(
                 NewProposal(
                     title: proposal.title, description: proposal.description, category: proposal.category, district: nil,
                     location: nil, estimatedCost: String(proposal.cost), language: proposal.language),
-                cycleID: cycle.id, trackingTokenHash: nil, actor: "demo", on: connection).id)
+                cycle: cycleID, trackingTokenHash: nil, actor: actor, in: stores).id))
         }
-        _ = try CycleStore.advance(cycle.id, actor: "demo", on: connection)
+        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
         for (index, id) in ids.enumerated() {
             if index == 13 {
-                _ = try ProposalStore.review(id, .reject(reason: "Relève du budget de l'ONEE, pas de la commune."), actor: "demo", on: connection)
+                _ = try ReviewProposal.perform(id, .reject(reason: "Relève du budget de l'ONEE, pas de la commune."), actor: actor, in: stores)
             } else {
                 let cost = Money.dirhams(proposals[index].cost)
-                _ = try ProposalStore.review(id, .accept(cost: cost, answer: "Faisable ; coût vérifié par les services techniques."), actor: "demo", on: connection)
+                _ = try ReviewProposal.perform(
+                    id, .accept(cost: cost, answer: "Faisable ; coût vérifié par les services techniques."), actor: actor, in: stores)
             }
         }
         var reader = try RegistryFileReader(header: Array("national_id,birth_date".utf8), currentYear: 2100)
-        _ = try RegistryStore.importRecords(
-            cycleID: cycle.id, secrets: secrets, skipInvalid: false, actor: "demo", source: "demo voters", on: connection
+        _ = try ImportRegistry.perform(
+            cycle: cycleID, secrets: secrets, skipInvalid: false, source: "demo voters", actor: actor, in: stores
         ) { accept in
             for (line, voter) in voters.enumerated() {
                 if case .success(let record) = reader.read(Array("\(voter.0),\(voter.1)".utf8)[...], line: line + 2) { try accept(record) }
             }
             return []
         }
-        let codes = (0..<codeCount).map { _ in VotingCode.random() }
-        try RegistryStore.issueCodes(codes, cycleID: cycle.id, secrets: secrets, actor: "demo", on: connection)
-        _ = try CycleStore.advance(cycle.id, actor: "demo", on: connection)
-        return Result(cycleID: cycle.id, created: true, codes: codes)
+        let issued = try IssueVotingCodes.perform(cycle: cycleID, count: codeCount, secrets: secrets, actor: actor, in: stores)
+        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
+        return Result(cycleID: cycle.id, created: true, codes: issued.codes)
     }
 }
 
@@ -133,113 +136,52 @@ extension DemoSeed {
     ]
 
     /// Creates Oujda's published demo cycle unless it exists. Ballots, receipts and the registry
-    /// are generated in SQL from fixed seeds, so every fresh database gets the same outcome.
-    public static func seedPublished(on connection: PostgresConnection) throws -> PublishedResult {
-        if let existing = try connection.query("SELECT id FROM cycles WHERE title = \(publishedCycleTitle)").first {
-            let id = try existing.decode(Int.self, 0)
-            return PublishedResult(cycleID: id, created: false, sampleReceipt: try sampleReceipt(cycleID: id, on: connection))
+    /// are generated in SQL from fixed seeds, so every fresh database gets the same outcome. One
+    /// transaction: a failure leaves nothing.
+    public static func seedPublished(storage: PostgresStorage) async throws -> PublishedResult {
+        try await storage.demoTransaction { stores, generated in try seedPublished(in: stores, generated: generated) }
+    }
+
+    static func seedPublished(in stores: any Stores, generated: DemoDataStore) throws -> PublishedResult {
+        let commune = try GeoCode(parsing: oujda)
+        if let existing = try stores.cycles.list(communeCode: commune).first(where: { $0.title == publishedCycleTitle }) {
+            return PublishedResult(cycleID: existing.id, created: false, sampleReceipt: try generated.sampleReceipt(CycleID(existing.id)))
         }
         let actor = "demo"
-        let created = try CycleStore.create(
+        let created = try CreateCycle.perform(
             NewCycle(
-                communeCode: GeoCode(parsing: oujda), year: 2025, title: publishedCycleTitle, budget: .dirhams(6_500_000),
+                communeCode: commune, year: 2025, title: publishedCycleTitle, budget: .dirhams(6_500_000),
                 ballot: .approval(minimum: 1, maximum: 4), rule: .mes, tieBreak: .lexicographic),
-            actor: actor, on: connection)
-        let cycleID = created.id
-        _ = try CycleStore.advance(cycleID, actor: actor, on: connection)
-        var ids: [Int] = []
+            actor: actor, in: stores)
+        let cycleID = CycleID(created.id)
+        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
+        var ids: [ProposalID] = []
         for project in publishedProjects {
-            ids.append(try ProposalStore.submit(
+            ids.append(ProposalID(try SubmitProposal.perform(
                 NewProposal(
                     title: project.title, description: project.description, category: project.category, district: nil,
                     location: nil, estimatedCost: String(project.cost), language: project.language),
-                cycleID: cycleID, trackingTokenHash: nil, actor: actor, on: connection).id)
+                cycle: cycleID, trackingTokenHash: nil, actor: actor, in: stores).id))
         }
-        _ = try CycleStore.advance(cycleID, actor: actor, on: connection)
+        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
         for (index, id) in ids.enumerated() {
-            _ = try ProposalStore.review(
+            _ = try ReviewProposal.perform(
                 id, .accept(cost: .dirhams(publishedProjects[index].cost), answer: "Faisable ; coût vérifié par les services techniques."),
-                actor: actor, on: connection)
+                actor: actor, in: stores)
         }
-        // Registry entries that stand for no one: only their number matters (turnout).
-        try connection.query("""
-            INSERT INTO registry_entries (commune_id, cycle_id, national_id_hmac, birth_date)
-            SELECT \(created.communeID), \(cycleID), sha256(convert_to('mizan-demo-oujda-registry:' || i, 'UTF8')),
-                   DATE '1950-01-01' + (i * 37) % 20000
-            FROM generate_series(1, \(publishedRegistered)) i
-            """)
-        _ = try CycleStore.advance(cycleID, actor: actor, on: connection)
-        try generateBallots(cycleID: cycleID, communeID: created.communeID, projectIDs: ids, on: connection)
-        _ = try CycleStore.advance(cycleID, actor: actor, on: connection)
-
-        // The tally, as `mizan tally --cycle ID` stores it, then `mizan publish --cycle ID`.
-        let cycle = try TallyStore.lockCycle(cycleID, on: connection)
-        var stored: [String] = []
-        for scope in try TallyScope.all(for: cycle, on: connection) {
-            let prepared = try TallyStore.prepare(cycle: cycle, scope: scope, on: connection)
-            let result = TallyComputation.compute(cycle: cycle, projects: prepared.projects, groups: prepared.groups, budget: scope.budget)
-            let id = try TallyStore.store(cycle: cycle, prepared: prepared, result: result, actor: actor, on: connection)
-            stored.append(
-                "tally=\(id) district=\(scope.district.map(String.init) ?? "-") rule=\(result.ruleKey) voters=\(result.voters) spent=\(result.spentCentimes) pb_sha256=\(prepared.sha256)")
-        }
-        try AuditLogStore.append(
-            actor: actor, action: "tally.store", object: "cycle:\(cycleID)", details: stored.joined(separator: " "), on: connection)
-        _ = try TallyStore.publish(cycleID: cycleID, actor: actor, on: connection)
+        try generated.addPlaceholderVoters(publishedRegistered, to: created)
+        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
+        try generated.generateApprovalBallots(publishedBallots, cycle: created, projects: ids, weights: publishedProjects.map(\.weight))
+        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
+        try generated.tallyAndPublish(cycleID, actor: actor)
         // Where the works stand: the first funded project well under way, the second out to tender.
-        try connection.query("""
-            INSERT INTO implementation_updates (commune_id, proposal_id, status, progress_percent, spent_centimes, note, recorded_by)
-            SELECT \(created.communeID), f.proposal_id, s.status, s.percent, f.cost_centimes * s.percent / 100, s.note, \(actor)
-            FROM (SELECT tp.proposal_id, tp.cost_centimes, row_number() OVER (ORDER BY tp.round) AS n
-                  FROM tally_projects tp JOIN tallies t ON t.id = tp.tally_id
-                  WHERE t.cycle_id = \(cycleID) AND t.published_at IS NOT NULL AND tp.funded) f
-            JOIN (VALUES (1, 'in_progress', 60, 'Gros œuvre terminé.'), (2, 'tendering', 0, 'Appel d''offres publié.'))
-                AS s (n, status, percent, note) ON s.n = f.n
-            """)
-        return PublishedResult(cycleID: cycleID, created: true, sampleReceipt: try sampleReceipt(cycleID: cycleID, on: connection))
-    }
-
-    static func sampleReceipt(cycleID: Int, on connection: PostgresConnection) throws -> String? {
-        try connection.query("SELECT receipt_code FROM ballots WHERE cycle_id = \(cycleID) ORDER BY receipt_code LIMIT 1")
-            .first?.decode(String.self, 0)
-    }
-
-    /// Voter i's ballot approves 1 to 4 projects drawn without replacement with probability
-    /// proportional to each project's popularity weight (Efraimidis–Spirakis keys from md5 of
-    /// fixed strings); receipts use the receipt alphabet; channels are mostly web.
-    static func generateBallots(cycleID: Int, communeID: Int, projectIDs: [Int], on connection: PostgresConnection) throws {
-        let count = publishedBallots
-        try connection.query("""
-            INSERT INTO participation (cycle_id, commune_id, voter_key, channel)
-            SELECT \(cycleID), \(communeID), sha256(convert_to('mizan-demo-oujda-voter:' || i, 'UTF8')),
-                   (ARRAY['web', 'web', 'web', 'web', 'web', 'web', 'paper', 'paper', 'code', 'code'])[
-                       1 + get_byte(decode(md5('mizan-demo-oujda-channel:' || i), 'hex'), 0) % 10]
-            FROM generate_series(1, \(count)) i
-            """)
-        try connection.query("""
-            INSERT INTO ballots (commune_id, cycle_id, pseudonym, receipt_code, channel)
-            SELECT \(communeID), \(cycleID), sha256(convert_to('mizan-demo-oujda-pseudonym:' || i, 'UTF8')),
-                   (SELECT string_agg(substr('23456789ABCDEFGHJKLMNPQRSTUVWXYZ', 1 + get_byte(h, k) % 32, 1)
-                                      || CASE WHEN k IN (3, 7, 11) THEN '-' ELSE '' END, '' ORDER BY k)
-                    FROM generate_series(0, 15) k),
-                   (ARRAY['web', 'web', 'web', 'web', 'web', 'web', 'paper', 'paper', 'code', 'code'])[
-                       1 + get_byte(decode(md5('mizan-demo-oujda-channel:' || i), 'hex'), 0) % 10]
-            FROM generate_series(1, \(count)) i
-            CROSS JOIN LATERAL (SELECT decode(md5('mizan-demo-oujda-receipt:' || i), 'hex') AS h) r
-            """)
-        try connection.query("""
-            INSERT INTO ballot_choices (ballot_id, cycle_id, proposal_id, weight)
-            SELECT b.id, \(cycleID), pick.proposal, 1
-            FROM generate_series(1, \(count)) i
-            JOIN ballots b ON b.cycle_id = \(cycleID) AND b.pseudonym = sha256(convert_to('mizan-demo-oujda-pseudonym:' || i, 'UTF8'))
-            CROSS JOIN LATERAL (
-                SELECT ranked.proposal FROM (
-                    SELECT p.proposal, row_number() OVER (
-                        ORDER BY -ln((('x' || substr(md5('mizan-demo-oujda-choice:' || i || ':' || p.n), 1, 7))::bit(28)::int + 0.5)::float8
-                                     / 268435456.0) / p.popularity) AS position
-                    FROM unnest(\(projectIDs)::int[], \(publishedProjects.map(\.weight))::int[]) WITH ORDINALITY AS p (proposal, popularity, n)
-                ) ranked
-                WHERE ranked.position <= 1 + get_byte(decode(md5('mizan-demo-oujda-size:' || i), 'hex'), 0) % 4
-            ) pick
-            """)
+        let progress: [(ImplementationStatus, Int, String)] = [(.inProgress, 60, "Gros œuvre terminé."), (.tendering, 0, "Appel d'offres publié.")]
+        for (funded, (status, percent, note)) in zip(try stores.implementation.fundedProjects(cycle: cycleID), progress) {
+            let spent = Money(centimes: funded.cost.centimes * Int64(percent) / 100)
+            try RecordImplementationUpdate.perform(
+                ImplementationUpdate(status: status, progress: percent, spent: spent, note: note), project: funded.project, actor: actor,
+                in: stores)
+        }
+        return PublishedResult(cycleID: created.id, created: true, sampleReceipt: try generated.sampleReceipt(cycleID))
     }
 }

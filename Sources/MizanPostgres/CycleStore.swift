@@ -10,7 +10,13 @@ public enum CycleStore {
         FROM cycles y JOIN communes c ON c.id = y.commune_id
         """
 
+    /// Creates a cycle with its audit entry: `CreateCycle` in the caller's transaction.
     public static func create(_ cycle: NewCycle, actor: String, on connection: PostgresConnection) throws -> Cycle {
+        try CreateCycle.perform(cycle, actor: actor, in: PostgresStores(connection: connection))
+    }
+
+    /// Stores the cycle in draft and records that phase; the audit entry is the caller's.
+    static func insert(_ cycle: NewCycle, actor: String, on connection: PostgresConnection) throws -> Cycle {
         guard let communeID = try connection.query("SELECT id FROM communes WHERE code = \(cycle.communeCode.value)")
             .first?.decode(Int.self, 0)
         else { throw CycleError.communeNotFound(cycle.communeCode.value) }
@@ -32,12 +38,7 @@ public enum CycleStore {
         }
         let id = try inserted.single().decode(Int.self, 0)
         try connection.query("INSERT INTO cycle_phases (cycle_id, commune_id, phase, actor) VALUES (\(id), \(communeID), 'draft', \(actor))")
-        let created = try find(id, on: connection)!
-        try AuditLogStore.append(
-            actor: actor, action: "cycle.create", object: "cycle:\(id)",
-            details: "commune=\(cycle.communeCode.value) year=\(cycle.year) budget=\(cycle.budget.centimes) ballot=\(cycle.ballot.kind) rule=\(cycle.rule.rawValue) tie=\(cycle.tieBreak.rawValue)",
-            on: connection)
-        return created
+        return try require(id, on: connection)
     }
 
     public static func find(_ id: Int, on connection: PostgresConnection) throws -> Cycle? {
@@ -54,67 +55,41 @@ public enum CycleStore {
         return try connection.query("\(columns) \(filter) ORDER BY c.code, y.year DESC, y.id").map(decode)
     }
 
-    /// Why the cycle may not enter its next phase yet; empty when it may.
-    public static func obstacles(toAdvance cycle: Cycle, on connection: PostgresConnection) throws -> [String] {
-        let counts = try connection.query("""
-            SELECT count(*) FILTER (WHERE status = 'submitted'), count(*) FILTER (WHERE status = 'accepted'), count(*)
-            FROM proposals WHERE cycle_id = \(cycle.id)
-            """).single()
-        let unreviewed = try counts.decode(Int.self, 0)
-        let accepted = try counts.decode(Int.self, 1)
-        let proposals = try counts.decode(Int.self, 2)
-        var reasons: [String] = []
-        switch cycle.phase {
-        case .draft: break
-        case .proposals:
-            if proposals == 0 { reasons.append("no proposal has been submitted") }
-        case .review:
-            if accepted == 0 { reasons.append("no project is accepted: accept at least one with `mizan proposal accept`") }
-            if unreviewed > 0 { reasons.append("\(unreviewed) proposal(s) still await review (accept, reject, merge or hide them)") }
-            if case .approval(let minimum, _) = cycle.ballot, minimum > accepted {
-                reasons.append("ballots need at least \(minimum) approvals but only \(accepted) project(s) are accepted")
-            }
-            let voters = try connection.query("""
-                SELECT (SELECT count(*) FROM registry_entries WHERE cycle_id = \(cycle.id))
-                     + (SELECT count(*) FROM voting_codes WHERE cycle_id = \(cycle.id))
-                """).single().decode(Int.self, 0)
-            if voters == 0 { reasons.append("nobody can vote: import a registry (`mizan registry import`) or issue codes (`mizan codes issue`)") }
-            let envelopes = try connection.query("""
-                SELECT count(*), coalesce(sum(budget_centimes), 0) FROM district_envelopes WHERE cycle_id = \(cycle.id)
-                """).single()
-            if try envelopes.decode(Int.self, 0) > 0, try envelopes.decode(Int64.self, 1) != cycle.budget.centimes {
-                reasons.append("the district envelopes add up to \(Money(centimes: try envelopes.decode(Int64.self, 1))), not the budget \(cycle.budget)")
-            }
-        case .voting: break
-        case .tallied:
-            reasons.append("publish the stored outcome with `mizan publish --cycle \(cycle.id)`, which moves the cycle to published")
-        case .published: break
-        case .implementation: reasons.append("implementation is the last phase")
-        }
-        return reasons
-    }
-
-    /// Moves the cycle one phase forward after checking it may; the database refuses anything else too.
+    /// Moves the cycle one phase forward with its audit entry: `AdvanceCycle` in the caller's transaction.
     public static func advance(_ id: Int, actor: String, on connection: PostgresConnection) throws -> Cycle {
-        let cycle = try require(id, on: connection)
-        try connection.query("SELECT 1 FROM cycles WHERE id = \(id) FOR UPDATE")
-        let reasons = try obstacles(toAdvance: cycle, on: connection)
-        guard reasons.isEmpty, let next = cycle.phase.next else {
-            throw CycleError.cannotAdvance(from: cycle.phase, reasons: reasons)
-        }
-        try move(cycle, to: next, actor: actor, on: connection)
-        return try require(id, on: connection)
+        try AdvanceCycle.perform(CycleID(id), actor: actor, in: PostgresStores(connection: connection))
     }
 
-    /// Enters `phase` (the next one) and records it; used by `advance` and by publishing.
+    /// Enters `phase` (the next one), records it and appends the audit entry; used by publishing.
     static func move(_ cycle: Cycle, to phase: Phase, actor: String, on connection: PostgresConnection) throws {
+        try enter(cycle, phase, actor: actor, on: connection)
+        try AuditLogStore.append(
+            actor: actor, action: "cycle.advance", object: "cycle:\(cycle.id)", details: "\(cycle.phase.rawValue)->\(phase.rawValue)",
+            on: connection)
+    }
+
+    /// Enters `phase` and records who did it; the database refuses anything but the next phase.
+    static func enter(_ cycle: Cycle, _ phase: Phase, actor: String, on connection: PostgresConnection) throws {
         try connection.query("UPDATE cycles SET phase = \(phase.rawValue) WHERE id = \(cycle.id)")
         try connection.query("""
             INSERT INTO cycle_phases (cycle_id, commune_id, phase, actor) VALUES (\(cycle.id), \(cycle.communeID), \(phase.rawValue), \(actor))
             """)
-        try AuditLogStore.append(
-            actor: actor, action: "cycle.advance", object: "cycle:\(cycle.id)", details: "\(cycle.phase.rawValue)->\(phase.rawValue)",
-            on: connection)
+    }
+
+    static func proposalCounts(_ cycleID: Int, on connection: PostgresConnection) throws -> ProposalCounts {
+        let counts = try connection.query("""
+            SELECT count(*) FILTER (WHERE status = 'submitted'), count(*) FILTER (WHERE status = 'accepted'), count(*)
+            FROM proposals WHERE cycle_id = \(cycleID)
+            """).single()
+        return ProposalCounts(
+            submitted: try counts.decode(Int.self, 0), accepted: try counts.decode(Int.self, 1), total: try counts.decode(Int.self, 2))
+    }
+
+    static func envelopes(_ cycleID: Int, on connection: PostgresConnection) throws -> (count: Int, total: Money) {
+        let envelopes = try connection.query("""
+            SELECT count(*), coalesce(sum(budget_centimes), 0) FROM district_envelopes WHERE cycle_id = \(cycleID)
+            """).single()
+        return (try envelopes.decode(Int.self, 0), Money(centimes: try envelopes.decode(Int64.self, 1)))
     }
 
     static func decode(_ row: Row) throws -> Cycle {

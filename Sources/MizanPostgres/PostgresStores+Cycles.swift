@@ -13,6 +13,10 @@ struct PostgresCycles: CycleRepository {
     func require(_ id: CycleID) throws -> Cycle { try CycleStore.require(id.rawValue, on: connection) }
     func lock(_ id: CycleID) throws -> Cycle { try TallyStore.lockCycle(id.rawValue, on: connection) }
     func list(communeCode: GeoCode?) throws -> [Cycle] { try CycleStore.list(communeCode: communeCode, on: connection) }
+    func create(_ cycle: NewCycle, actor: String) throws -> Cycle { try CycleStore.insert(cycle, actor: actor, on: connection) }
+    func move(_ cycle: Cycle, to phase: Phase, actor: String) throws { try CycleStore.enter(cycle, phase, actor: actor, on: connection) }
+    func proposalCounts(_ cycle: CycleID) throws -> ProposalCounts { try CycleStore.proposalCounts(cycle.rawValue, on: connection) }
+    func envelopes(_ cycle: CycleID) throws -> (count: Int, total: Money) { try CycleStore.envelopes(cycle.rawValue, on: connection) }
 }
 
 struct PostgresProposals: ProposalRepository {
@@ -23,4 +27,13 @@ struct PostgresProposals: ProposalRepository {
     func list(cycle: CycleID, status: ProposalStatus?) throws -> [Proposal] {
         try ProposalStore.list(cycleID: cycle.rawValue, status: status, on: connection)
     }
+    func add(_ proposal: NewProposal, to cycle: Cycle, district: DistrictID?, trackingTokenHash: [UInt8]?) throws -> ProposalID {
+        ProposalID(try ProposalStore.insert(
+            proposal, cycle: cycle, districtID: district?.rawValue, trackingTokenHash: trackingTokenHash, on: connection))
+    }
+    func find(trackingTokenHash: [UInt8]) throws -> Proposal? {
+        try ProposalStore.find(trackingTokenHash: trackingTokenHash, on: connection)
+    }
+    func search(_ search: ProposalSearch) throws -> [Proposal] { try ProposalStore.search(search, on: connection) }
+    func apply(_ decision: ProposalDecision, to id: ProposalID) throws { try ProposalStore.apply(decision, to: id.rawValue, on: connection) }
 }

@@ -1,7 +1,7 @@
 import MizanCore
 import PostgresDriver
 
-/// Proposals: submission and staff review, each with its audit entry.
+/// Proposals: the statements behind submission, the public list and staff review.
 public enum ProposalStore {
     static let columns: SQL = """
         SELECT p.id, p.cycle_id, p.title, p.description, p.category, d.name_fr, p.location, p.estimated_cost_centimes,
@@ -9,33 +9,48 @@ public enum ProposalStore {
         FROM proposals p LEFT JOIN districts d ON d.id = p.district_id
         """
 
-    /// Stores a proposal; returns it with its private tracking token's hash already stored.
+    /// Submits a proposal with its audit entry: `SubmitProposal` in the caller's transaction.
     public static func submit(
         _ proposal: NewProposal, cycleID: Int, trackingTokenHash: [UInt8]?, actor: String, on connection: PostgresConnection
     ) throws -> Proposal {
-        let cycle = try CycleStore.require(cycleID, on: connection)
-        guard cycle.phase == .proposals else {
-            throw ProposalError.notAllowed("proposals can only be submitted in the proposals phase (cycle \(cycleID) is in \(cycle.phase.rawValue))")
-        }
-        var districtID: Int?
-        if let name = proposal.district {
-            districtID = try connection.query("""
-                SELECT id FROM districts WHERE commune_id = \(cycle.communeID) AND (name_fr = \(name) OR name_ar = \(name) OR id::text = \(name))
-                """).first?.decode(Int.self, 0)
-            if districtID == nil { throw ProposalError.unknownDistrict(name) }
-        }
+        try SubmitProposal.perform(
+            proposal, cycle: CycleID(cycleID), trackingTokenHash: trackingTokenHash, actor: actor, in: PostgresStores(connection: connection))
+    }
+
+    static func insert(
+        _ proposal: NewProposal, cycle: Cycle, districtID: Int?, trackingTokenHash: [UInt8]?, on connection: PostgresConnection
+    ) throws -> Int {
         let token = trackingTokenHash.map(PostgresBytes.init)
-        let id = try connection.query("""
+        return try connection.query("""
             INSERT INTO proposals (commune_id, cycle_id, title, description, category, district_id, location,
                                    estimated_cost_centimes, language, tracking_token_hash)
-            VALUES (\(cycle.communeID), \(cycleID), \(proposal.title), \(proposal.description), \(proposal.category), \(districtID),
+            VALUES (\(cycle.communeID), \(cycle.id), \(proposal.title), \(proposal.description), \(proposal.category), \(districtID),
                     \(proposal.location), \(proposal.estimatedCost.centimes), \(proposal.language), \(token))
             RETURNING id
             """).single().decode(Int.self, 0)
-        try AuditLogStore.append(
-            actor: actor, action: "proposal.submit", object: "proposal:\(id)", details: "cycle=\(cycleID) title=\(proposal.title)",
-            on: connection)
-        return try require(id, on: connection)
+    }
+
+    static func find(trackingTokenHash: [UInt8], on connection: PostgresConnection) throws -> Proposal? {
+        try connection.query("\(columns) WHERE p.tracking_token_hash = \(PostgresBytes(trackingTokenHash))").map(decode).first
+    }
+
+    /// The public list: never hidden proposals; words are matched in Arabic (without diacritics),
+    /// French and English.
+    static func search(_ search: ProposalSearch, on connection: PostgresConnection) throws -> [Proposal] {
+        var filters: [SQL] = ["p.cycle_id = \(search.cycle.rawValue)", "p.status <> 'hidden'"]
+        if let category = search.category { filters.append("p.category = \(category)") }
+        if let status = search.status { filters.append("p.status = \(status.rawValue)") }
+        let text = search.text
+        if !text.isEmpty {
+            filters.append("""
+                p.search_vector @@ (websearch_to_tsquery('simple', mizan_normalize_arabic(\(text)))
+                    || websearch_to_tsquery('arabic', mizan_normalize_arabic(\(text)))
+                    || websearch_to_tsquery('french', \(text)) || websearch_to_tsquery('english', \(text)))
+                """)
+        }
+        return try connection.query("""
+            \(columns) WHERE \(SQL.joined(filters, separator: " AND ")) ORDER BY p.id LIMIT \(search.limit)
+            """).map(decode)
     }
 
     public static func find(_ id: Int, on connection: PostgresConnection) throws -> Proposal? {
@@ -54,65 +69,34 @@ public enum ProposalStore {
     }
 
     /// The decisions staff take in review.
-    public enum Decision: Sendable {
-        case accept(cost: Money, answer: String?)
-        case reject(reason: String)
-        case merge(into: Int)
-        case hide(reason: String)
+    public typealias Decision = ProposalDecision
+
+    /// Reviews a proposal with its audit entry: `ReviewProposal` in the caller's transaction.
+    public static func review(_ id: Int, _ decision: Decision, actor: String, on connection: PostgresConnection) throws -> Proposal {
+        try ReviewProposal.perform(ProposalID(id), decision, actor: actor, in: PostgresStores(connection: connection))
     }
 
-    public static func review(_ id: Int, _ decision: Decision, actor: String, on connection: PostgresConnection) throws -> Proposal {
-        let proposal = try require(id, on: connection)
-        let cycle = try CycleStore.require(proposal.cycleID, on: connection)
-        if case .hide = decision {
-            guard cycle.phase == .proposals || cycle.phase == .review else {
-                throw ProposalError.notAllowed("proposals can only be hidden before voting opens (cycle \(cycle.id) is in \(cycle.phase.rawValue))")
-            }
-        } else if cycle.phase != .review {
-            throw ProposalError.notAllowed("proposals are reviewed in the review phase (cycle \(cycle.id) is in \(cycle.phase.rawValue))")
-        }
-        let details: String
+    /// Records a decision `ReviewProposal` has checked.
+    static func apply(_ decision: Decision, to id: Int, on connection: PostgresConnection) throws {
         switch decision {
         case .accept(let cost, let answer):
-            guard cost.centimes > 0 else { throw ProposalError.invalid(["cost": "must be more than zero"]) }
             try connection.query("""
                 UPDATE proposals SET status = 'accepted', official_cost_centimes = \(cost.centimes),
                        official_answer = coalesce(\(answer), official_answer), merged_into = NULL, reviewed_at = now()
                 WHERE id = \(id)
                 """)
-            details = "cost=\(cost.centimes)"
         case .reject(let reason):
-            guard !reason.isEmpty else { throw ProposalError.invalid(["reason": "is required: it is shown to the public"]) }
             try connection.query("""
                 UPDATE proposals SET status = 'rejected', official_answer = \(reason), merged_into = NULL, reviewed_at = now()
                 WHERE id = \(id)
                 """)
-            details = "reason=\(reason)"
         case .merge(let target):
-            let into = try require(target, on: connection)
-            guard into.id != id, into.cycleID == proposal.cycleID else {
-                throw ProposalError.notAllowed("a proposal can only be merged into another proposal of the same cycle")
-            }
-            guard into.status == .submitted || into.status == .accepted else {
-                throw ProposalError.notAllowed("proposal \(target) is \(into.status.rawValue); merge into a submitted or accepted one")
-            }
             try connection.query("""
                 UPDATE proposals SET status = 'merged', merged_into = \(target), reviewed_at = now() WHERE id = \(id)
                 """)
-            details = "into=\(target)"
         case .hide(let reason):
-            guard !reason.isEmpty else { throw ProposalError.invalid(["reason": "is required: hiding is never silent"]) }
             try connection.query("UPDATE proposals SET status = 'hidden', hidden_reason = \(reason) WHERE id = \(id)")
-            details = "reason=\(reason)"
         }
-        let action = switch decision {
-        case .accept: "proposal.accept"
-        case .reject: "proposal.reject"
-        case .merge: "proposal.merge"
-        case .hide: "proposal.hide"
-        }
-        try AuditLogStore.append(actor: actor, action: action, object: "proposal:\(id)", details: details, on: connection)
-        return try require(id, on: connection)
     }
 
     static func decode(_ row: Row) throws -> Proposal {

@@ -5,29 +5,28 @@ import PostgresDriver
 /// table, districts checked in SQL, then merged so a re-import updates entries instead of
 /// duplicating them.
 public enum RegistryStore {
-    public struct Report: Sendable, Equatable {
-        public var inserted = 0
-        public var updated = 0
-        public var rejected: [LineProblem] = []
-    }
+    public typealias Report = RegistryImportReport
+    public typealias Rejected = RegistryRejected
 
-    /// Raised (rolling everything back) when lines are bad and skipping was not asked for.
-    public struct Rejected: Error, Sendable {
-        public let problems: [LineProblem]
-        public init(problems: [LineProblem]) { self.problems = problems }
-    }
-
-    /// `feed` pushes each valid record through `accept` and returns the problems it found; the
-    /// records are hashed with the server secret before they leave this process.
+    /// Imports a registry with its audit entry: `ImportRegistry` in the caller's transaction.
+    /// `feed` pushes each valid record through `accept` and returns the problems it found.
     public static func importRecords(
         cycleID: Int, secrets: ServerSecrets, skipInvalid: Bool, actor: String, source: String,
         on connection: PostgresConnection,
         feed: (_ accept: (RegistryRecord) throws -> Void) throws -> [LineProblem]
     ) throws -> Report {
-        let cycle = try CycleStore.require(cycleID, on: connection)
-        guard cycle.phase <= .voting else {
-            throw ProposalError.notAllowed("the registry is closed: cycle \(cycleID) is in \(cycle.phase.rawValue)")
-        }
+        try ImportRegistry.perform(
+            cycle: CycleID(cycleID), secrets: secrets, skipInvalid: skipInvalid, source: source, actor: actor,
+            in: PostgresStores(connection: connection), feed: feed)
+    }
+
+    /// Streams the records through COPY into a temporary table, checks their districts in SQL,
+    /// then merges them; the records are hashed with the server secret before they leave this process.
+    static func load(
+        into cycle: Cycle, secrets: ServerSecrets, skipInvalid: Bool, on connection: PostgresConnection,
+        feed: (_ accept: (RegistryRecord) throws -> Void) throws -> [LineProblem]
+    ) throws -> Report {
+        let cycleID = cycle.id
         // A whole commune's registry (a million lines) merges in one statement that takes longer
         // than the session's 30 s statement timeout meant for interactive work.
         try connection.execute(script: "SET LOCAL statement_timeout = '15min'")
@@ -88,26 +87,23 @@ public enum RegistryStore {
             )
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
             """).single()
-        let report = Report(inserted: try counts.decode(Int.self, 0), updated: try counts.decode(Int.self, 1), rejected: problems)
-        try AuditLogStore.append(
-            actor: actor, action: "registry.import", object: "cycle:\(cycleID)",
-            details: "source=\(source) inserted=\(report.inserted) updated=\(report.updated) rejected=\(problems.count)",
-            on: connection)
-        return report
+        return Report(inserted: try counts.decode(Int.self, 0), updated: try counts.decode(Int.self, 1), rejected: problems)
     }
 
-    /// Stores the hashes of freshly generated codes; the codes themselves go only to the printed file.
+    /// Stores the hashes of codes with the audit entry: `IssueVotingCodes` in the caller's
+    /// transaction. The codes themselves go only to the printed file.
     public static func issueCodes(
         _ codes: [VotingCode], cycleID: Int, secrets: ServerSecrets, actor: String, on connection: PostgresConnection
     ) throws {
-        let cycle = try CycleStore.require(cycleID, on: connection)
-        guard cycle.phase <= .voting else {
-            throw ProposalError.notAllowed("codes cannot be issued: cycle \(cycleID) is in \(cycle.phase.rawValue)")
-        }
+        _ = try IssueVotingCodes.perform(
+            cycle: CycleID(cycleID), codes: codes, secrets: secrets, actor: actor, in: PostgresStores(connection: connection))
+    }
+
+    static func storeCodes(_ codes: [VotingCode], cycle: Cycle, secrets: ServerSecrets, on connection: PostgresConnection) throws {
         try connection.copyIn("COPY voting_codes (commune_id, cycle_id, code_hash) FROM STDIN") { write in
             var buffer: [UInt8] = []
             for code in codes {
-                buffer.append(contentsOf: "\(cycle.communeID)\t\(cycleID)\t\\\\x\(hex(secrets.digest(of: code)))\n".utf8)
+                buffer.append(contentsOf: "\(cycle.communeID)\t\(cycle.id)\t\\\\x\(hex(secrets.digest(of: code)))\n".utf8)
                 if buffer.count >= 64_000 {
                     try write(buffer)
                     buffer.removeAll(keepingCapacity: true)
@@ -115,8 +111,13 @@ public enum RegistryStore {
             }
             if !buffer.isEmpty { try write(buffer) }
         }
-        try AuditLogStore.append(
-            actor: actor, action: "codes.issue", object: "cycle:\(cycleID)", details: "count=\(codes.count)", on: connection)
+    }
+
+    static func eligibleCount(_ cycleID: Int, on connection: PostgresConnection) throws -> Int {
+        try connection.query("""
+            SELECT (SELECT count(*) FROM registry_entries WHERE cycle_id = \(cycleID))
+                 + (SELECT count(*) FROM voting_codes WHERE cycle_id = \(cycleID))
+            """).single().decode(Int.self, 0)
     }
 
     static func copyEscaped(_ text: String) -> String {

@@ -28,11 +28,11 @@ public func buildApplication(
     StaticController(pages: pages).addRoutes(to: router)
     try OpenDataController(pool: pool, logger: logger).addRoutes(to: router)
 
-    let geography = GeographyController(repository: PostgresGeographyRepository(pool: pool), pool: pool, pages: pages)
+    let geography = GeographyController(repository: StoredGeography(storage: storage), storage: storage, pages: pages)
     let cycles = CycleController(pool: pool, pages: pages)
     let overview = OverviewController(repository: PostgresGeographyRepository(pool: pool), pool: pool, pages: pages)
     let csrf = CSRF(secrets: secrets, secureCookies: configuration.secureCookies)
-    let proposals = ProposalController(pool: pool, pages: pages, csrf: csrf)
+    let proposals = ProposalController(storage: storage, pages: pages, csrf: csrf)
     let staff = StaffController(pool: pool, pages: pages, csrf: csrf, secureCookies: configuration.secureCookies, policy: .standard)
     let committer = BallotCommitter(pool: pool, logger: logger)
     let analysis = AnalysisController(pool: pool, pages: pages, csrf: csrf, cache: AnalysisCache(), scopeCache: AnalysisCache(), marginalCache: AnalysisCache(), wait: .seconds(10))

@@ -60,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
             let pool = ConnectionPool(
                 configuration: session.configuration, maximumConnections: poolSize ?? ConnectionPool.defaultSize, logger: logger)
             let secrets = try SecretsLoader.load(home: database.homeDirectory)
-            if demo { try seedDemo(session: session, secrets: secrets, logger: logger) }
+            if demo { try await seedDemo(storage: PostgresStorage(pool: pool), session: session, secrets: secrets, logger: logger) }
             let app = try buildApplication(
                 configuration: WebConfiguration(host: host, port: port, secureCookies: secureCookies), pool: pool, secrets: secrets,
                 logger: logger)
@@ -72,11 +72,11 @@ struct ServeCommand: AsyncParsableCommand {
 
 extension ServeCommand {
     /// Seeds the demo and prints, in the server log, how a newcomer can vote at once.
-    func seedDemo(session: DatabaseSession, secrets: ServerSecrets, logger: Logger) throws {
+    func seedDemo(storage: PostgresStorage, session: DatabaseSession, secrets: ServerSecrets, logger: Logger) async throws {
+        let result = try await DemoSeed.seed(secrets: secrets, storage: storage)
+        let published = try await DemoSeed.seedPublished(storage: storage)
         let connection = try session.connect()
         defer { connection.close() }
-        let result = try connection.transaction { try DemoSeed.seed(secrets: secrets, on: $0) }
-        let published = try connection.transaction { try DemoSeed.seedPublished(on: $0) }
         let voters = DemoSeed.voters.prefix(3).map { "\($0.0) born \($0.1)" }.joined(separator: ", ")
         logger.info("demo: Berkane's cycle is at http://\(host):\(port)/fr/cycles/\(result.cycleID)")
         logger.info("demo: vote with a demo voter (national ID and birth date): \(voters) … (50 in all, DM000001 to DM000050)")

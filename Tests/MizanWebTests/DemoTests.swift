@@ -11,8 +11,9 @@ import MizanDemo
 struct DemoTests {
     @Test func aNewcomerCanVoteInTheDemoAtOnce() async throws {
         try await Site.with { client, site in
-            let first = try site.transaction { try DemoSeed.seed(secrets: .forTests, on: $0) }
-            let second = try site.transaction { try DemoSeed.seed(secrets: .forTests, on: $0) }
+            let (first, second) = try await site.withStorage { storage in
+                (try await DemoSeed.seed(secrets: .forTests, storage: storage), try await DemoSeed.seed(secrets: .forTests, storage: storage))
+            }
             #expect(first.created)
             #expect(!second.created)
             #expect(first.cycleID == second.cycleID)
@@ -32,8 +33,9 @@ struct DemoTests {
 
     @Test func theDemoHasASecondCommuneWithPublishedResults() async throws {
         try await Site.with { client, site in
-            let first = try site.transaction { try DemoSeed.seedPublished(on: $0) }
-            let second = try site.transaction { try DemoSeed.seedPublished(on: $0) }
+            let (first, second) = try await site.withStorage { storage in
+                (try await DemoSeed.seedPublished(storage: storage), try await DemoSeed.seedPublished(storage: storage))
+            }
             #expect(first.created)
             #expect(!second.created)
             #expect(first.cycleID == second.cycleID)
@@ -65,7 +67,7 @@ struct DemoTests {
 
     @Test func checkMyBallotShowsThePublishedLineOnceResultsArePublished() async throws {
         try await Site.with { client, site in
-            let demo = try site.transaction { try DemoSeed.seedPublished(on: $0) }
+            let demo = try await site.withStorage { try await DemoSeed.seedPublished(storage: $0) }
             // The published anonymised set, as `mizan export --format pb` writes it.
             let (file, receipt, titles) = try site.transaction { connection -> (String, String, [Int: String]) in
                 let cycle = try CycleStore.require(demo.cycleID, on: connection)
@@ -100,6 +102,21 @@ struct DemoTests {
 
             let arabic = String(buffer: try await client.execute(uri: "/ar/receipts/\(receipt)", method: .get).body)
             #expect(arabic.contains("هذه الورقة تحمل الرقم 42 في الملف المنشور ballots.pb."))
+        }
+    }
+}
+
+extension Site {
+    /// The storage the use cases run on, on its own pool, closed afterwards.
+    func withStorage<T>(_ body: (PostgresStorage) async throws -> T) async throws -> T {
+        let pool = ConnectionPool(configuration: configuration, maximumConnections: 1)
+        do {
+            let value = try await body(PostgresStorage(pool: pool))
+            await pool.shutdown()
+            return value
+        } catch {
+            await pool.shutdown()
+            throw error
         }
     }
 }

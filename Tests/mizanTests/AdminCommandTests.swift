@@ -367,3 +367,44 @@ struct AuditCommandTests {
         #expect(pinned.standardError.contains("entries were removed"))
     }
 }
+
+@Suite("mizan commune, district and implementation")
+struct GeographyCommandTests {
+    @Test func listsAndShowsCommunesAndAddsDistricts() async throws {
+        let session = try await AdminSession.make()
+        let listed = try session.run("commune", "list", "--search", "Berkane", "--json")
+        #expect(listed.status == 0, "\(listed.output)")
+        #expect(listed.standardOutput.contains("\"code\":\"02.113.01.09\""))
+        #expect(try session.run("commune", "list", "--province", "2.113").standardError.contains("--province"))
+
+        let added = try session.run("district", "add", "--commune", "02.113.01.09", "--name-fr", "Hay Al Massira", "--name-ar", "حي المسيرة")
+        #expect(added.status == 0, "\(added.output)")
+        #expect(added.standardOutput.contains("Hay Al Massira — حي المسيرة"))
+        #expect(try session.run("district", "add", "--commune", "02.113.01.09", "--name-fr", " ", "--name-ar", "x").standardError
+            .contains("must not be empty"))
+        #expect(try session.run("district", "add", "--commune", "99.999.99.9", "--name-fr", "A", "--name-ar", "ب").status == 1)
+        let districts = try session.run("district", "list", "--commune", "02.113.01.09", "--json")
+        #expect(districts.standardOutput.contains("\"kind\":\"quarter\",\"name_fr\":\"Hay Al Massira\""))
+        #expect(try session.run("district", "list", "--commune", "99.999.99.9").standardError.contains("no region, province or commune"))
+
+        let shown = try session.run("commune", "show", "02.113.01.09")
+        #expect(shown.status == 0, "\(shown.output)")
+        #expect(shown.standardOutput.contains("districts: Hay Al Massira (quarter)"))
+        #expect(shown.standardOutput.contains("no cycles"))
+        #expect(try session.count("audit_log") == 1)
+    }
+
+    @Test func implementationIsRecordedOnlyForFundedProjects() async throws {
+        let session = try await AdminSession.make()
+        let projects = try session.cycleInVoting()
+        let unfunded = try session.run(
+            "implementation", "update", "--project", "\(projects[0])", "--status", "in_progress", "--progress", "40", "--spent", "50000")
+        #expect(unfunded.status == 1)
+        #expect(unfunded.standardError.contains("project \(projects[0]) is not funded in a published outcome"))
+        let badStatus = try session.run("implementation", "update", "--project", "1", "--status", "done", "--progress", "40", "--spent", "0")
+        #expect(badStatus.standardError.contains("--status must be one of planned, tendering, in_progress"))
+        #expect(try session.run("implementation", "update", "--project", "1", "--status", "planned", "--progress", "140", "--spent", "0")
+            .standardError.contains("--progress must be between 0 and 100"))
+        #expect(try session.count("implementation_updates") == 0)
+    }
+}

@@ -8,4 +8,14 @@ public protocol CycleRepository {
     func lock(_ id: CycleID) throws -> Cycle
     /// Every cycle, or those of one commune, by commune code, then newest year first.
     func list(communeCode: GeoCode?) throws -> [Cycle]
+
+    /// Stores a new cycle in draft with its first phase record; `CycleError.communeNotFound` for an
+    /// unknown commune and `CycleError.duplicate` when the commune has a cycle of that title that year.
+    func create(_ cycle: NewCycle, actor: String) throws -> Cycle
+    /// Enters `phase` and records who did it; the database refuses anything but the next phase.
+    func move(_ cycle: Cycle, to phase: Phase, actor: String) throws
+    /// How many of the cycle's proposals are in review and accepted, and how many there are.
+    func proposalCounts(_ cycle: CycleID) throws -> ProposalCounts
+    /// How many district envelopes the cycle has and what they add up to.
+    func envelopes(_ cycle: CycleID) throws -> (count: Int, total: Money)
 }

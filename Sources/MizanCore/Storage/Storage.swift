@@ -21,6 +21,10 @@ public protocol Stores {
     var proposals: any ProposalRepository { get }
     var voters: any VoterRepository { get }
     var ballots: any BallotRepository { get }
+    var districts: any DistrictRepository { get }
+    var places: any PlaceRepository { get }
+    var registry: any RegistryRepository { get }
+    var implementation: any ImplementationRepository { get }
 }
 
 /// Appends to and reads the hash-chained audit log.

@@ -1,22 +1,20 @@
 import Foundation
 import Hummingbird
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 /// Regions → provinces → communes, and a search by name in French or Arabic.
 struct GeographyController {
     let repository: any GeographyRepository
-    let pool: ConnectionPool
+    let storage: any Storage
     let pages: PageRenderer
     var catalogs: Catalogs { pages.catalogs }
 
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
-        group.get("/") { _, _ in try await home(language) }
-        group.get("search") { request, _ in try await search(request.uri.queryParameters["q"].map(String.init) ?? "", language) }
-        group.get("regions/:code") { _, context in try await region(context.parameters.require("code"), language) }
-        group.get("provinces/:code") { _, context in try await province(context.parameters.require("code"), language) }
-        group.get("communes/:code") { _, context in try await commune(context.parameters.require("code"), language) }
+        group.get(.home) { _, _ in try await home(language) }
+        group.get(.search) { request, _ in try await search(request.uri.queryParameters["q"].map(String.init) ?? "", language) }
+        group.get(.region) { _, context in try await region(context.parameters.require("code"), language) }
+        group.get(.province) { _, context in try await province(context.parameters.require("code"), language) }
+        group.get(.commune) { _, context in try await commune(context.parameters.require("code"), language) }
     }
 
     func home(_ language: Language) async throws -> Response {
@@ -25,8 +23,8 @@ struct GeographyController {
             "regions": "\(regions.count)", "communes": groupedNumber(regions.reduce(0) { $0 + $1.communeCount }),
         ])
         return try pages.render(
-            HomePage(regions: regions.map { RegionItem($0, catalogs, language) }, intro: intro, query: ""),
-            language: language, path: "/")
+            HomePage(regions: regions.map { RegionItem($0, catalogs, language) }, intro: intro, query: "", language: language),
+            language: language, url: .home)
     }
 
     func search(_ query: String, _ language: Language) async throws -> Response {
@@ -34,8 +32,8 @@ struct GeographyController {
         let found = text.isEmpty ? [] : try await repository.searchCommunes(text, limit: 100)
         let summary = catalogs.text("search_results", language, ["count": "\(found.count)", "query": text])
         return try pages.render(
-            SearchPage(query: text, summary: summary, communes: found.map { CommuneItem($0, catalogs, language) }),
-            language: language, path: "/search")
+            SearchPage(query: text, summary: summary, communes: found.map { CommuneItem($0, catalogs, language) }, language: language),
+            language: language, url: .search)
     }
 
     func region(_ text: String, _ language: Language) async throws -> Response {
@@ -47,7 +45,8 @@ struct GeographyController {
             provinces.append(ProvinceSection(province: province, communes: communes, catalogs, language))
         }
         return try pages.render(
-            RegionPage(region: RegionItem(region, catalogs, language), provinces: provinces), language: language, path: "/regions/\(text)")
+            RegionPage(region: RegionItem(region, catalogs, language), provinces: provinces, language: language),
+            language: language, url: .region(code: text))
     }
 
     func province(_ text: String, _ language: Language) async throws -> Response {
@@ -59,8 +58,8 @@ struct GeographyController {
         return try pages.render(
             ProvincePage(
                 region: RegionItem(region, catalogs, language),
-                province: ProvinceSection(province: province, communes: communes, catalogs, language)),
-            language: language, path: "/provinces/\(text)")
+                province: ProvinceSection(province: province, communes: communes, catalogs, language), language: language),
+            language: language, url: .province(code: text))
     }
 
     func commune(_ text: String, _ language: Language) async throws -> Response {
@@ -70,14 +69,14 @@ struct GeographyController {
             let region = try await repository.region(code: GeoCode(parsing: province.regionCode))
         else { throw GeographyError.notFound(text) }
         let districts = try await repository.districts(ofCommune: code)
-        let cycles = try await pool.withConnection { try CycleStore.list(communeCode: code, on: $0) }
+        let cycles = try await storage.transaction { try $0.cycles.list(communeCode: code) }
         return try pages.render(
             CommunePage(
                 region: RegionItem(region, catalogs, language),
                 province: ProvinceSection(province: province, communes: [], catalogs, language),
                 commune: CommuneItem(commune, catalogs, language),
-                districts: districts.map { DistrictItem($0, catalogs, language) }, hasDistricts: !districts.isEmpty,
-                cycles: cycles.map { CycleSummary($0, catalogs, language) }, hasCycles: !cycles.isEmpty),
-            language: language, path: "/communes/\(text)")
+                districts: districts.map { DistrictItem($0, catalogs, language) },
+                cycles: cycles.map { CycleSummary($0, catalogs, language) }, language: language),
+            language: language, url: .commune(code: text))
     }
 }

@@ -32,12 +32,16 @@ struct PlaceName {
 
 struct RegionItem {
     let code: String
+    let href: String
+    let overviewHref: String
     let name: PlaceName
     let population: String
     let communes: String
 
     init(_ region: Region, _ catalogs: Catalogs, _ language: Language) {
         code = region.code
+        href = SiteURL.region(code: region.code).href(language)
+        overviewHref = SiteURL.regionOverview(code: region.code).href(language)
         name = PlaceName(region.name, language)
         population = catalogs.text("inhabitants", language, ["count": groupedNumber(region.population)])
         communes = catalogs.text("communes_count", language, ["count": groupedNumber(region.communeCount)])
@@ -46,12 +50,14 @@ struct RegionItem {
 
 struct CommuneItem {
     let code: String
+    let href: String
     let name: PlaceName
     let population: String
     let kind: String
 
     init(_ commune: Commune, _ catalogs: Catalogs, _ language: Language) {
         code = commune.code
+        href = SiteURL.commune(code: commune.code).href(language)
         name = PlaceName(commune.name, language)
         population = catalogs.text("inhabitants", language, ["count": groupedNumber(commune.population)])
         kind = catalogs.text(commune.kind == .urban ? "commune_urban" : "commune_rural", language)
@@ -60,6 +66,8 @@ struct CommuneItem {
 
 struct ProvinceSection {
     let code: String
+    let href: String
+    let overviewHref: String
     let name: PlaceName
     let kind: String
     let population: String
@@ -69,6 +77,8 @@ struct ProvinceSection {
 
     init(province: Province, communes: [Commune], _ catalogs: Catalogs, _ language: Language) {
         code = province.code
+        href = SiteURL.province(code: province.code).href(language)
+        overviewHref = SiteURL.provinceOverview(code: province.code).href(language)
         name = PlaceName(province.name, language)
         kind = catalogs.text("province_kind_\(province.kind.rawValue)", language)
         population = catalogs.text("inhabitants", language, ["count": groupedNumber(province.population)])
@@ -93,6 +103,14 @@ struct HomePage: PageModel {
     let regions: [RegionItem]
     let intro: String
     let query: String
+    let searchAction: String
+
+    init(regions: [RegionItem], intro: String, query: String, language: Language) {
+        self.regions = regions
+        self.intro = intro
+        self.query = query
+        searchAction = SiteURL.search.href(language)
+    }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String {
         "\(catalogs.text("site_name", language)) — \(catalogs.text("tagline", language))"
@@ -104,6 +122,16 @@ struct SearchPage: PageModel {
     let query: String
     let summary: String
     let communes: [CommuneItem]
+    let homeHref: String
+    let searchAction: String
+
+    init(query: String, summary: String, communes: [CommuneItem], language: Language) {
+        self.query = query
+        self.summary = summary
+        self.communes = communes
+        homeHref = SiteURL.home.href(language)
+        searchAction = SiteURL.search.href(language)
+    }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(summary) — \(catalogs.text("site_name", language))" }
 }
@@ -112,6 +140,13 @@ struct RegionPage: PageModel {
     let template = "region"
     let region: RegionItem
     let provinces: [ProvinceSection]
+    let homeHref: String
+
+    init(region: RegionItem, provinces: [ProvinceSection], language: Language) {
+        self.region = region
+        self.provinces = provinces
+        homeHref = SiteURL.home.href(language)
+    }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(region.name.primary) — \(catalogs.text("site_name", language))" }
 }
@@ -120,6 +155,13 @@ struct ProvincePage: PageModel {
     let template = "province"
     let region: RegionItem
     let province: ProvinceSection
+    let homeHref: String
+
+    init(region: RegionItem, province: ProvinceSection, language: Language) {
+        self.region = region
+        self.province = province
+        homeHref = SiteURL.home.href(language)
+    }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(province.name.primary) — \(catalogs.text("site_name", language))" }
 }
@@ -133,6 +175,21 @@ struct CommunePage: PageModel {
     let hasDistricts: Bool
     let cycles: [CycleSummary]
     let hasCycles: Bool
+    let homeHref: String
+
+    init(
+        region: RegionItem, province: ProvinceSection, commune: CommuneItem, districts: [DistrictItem], cycles: [CycleSummary],
+        language: Language
+    ) {
+        self.region = region
+        self.province = province
+        self.commune = commune
+        self.districts = districts
+        hasDistricts = !districts.isEmpty
+        self.cycles = cycles
+        hasCycles = !cycles.isEmpty
+        homeHref = SiteURL.home.href(language)
+    }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(commune.name.primary) — \(catalogs.text("site_name", language))" }
 }
@@ -140,6 +197,7 @@ struct CommunePage: PageModel {
 /// A cycle in a list: title, budget, phase.
 struct CycleSummary {
     let id: Int
+    let href: String
     let title: String
     let year: Int
     let budget: String
@@ -147,6 +205,7 @@ struct CycleSummary {
 
     init(_ cycle: Cycle, _ catalogs: Catalogs, _ language: Language) {
         id = cycle.id
+        href = SiteURL.cycle(CycleID(cycle.id)).href(language)
         title = cycle.title
         year = cycle.year
         budget = catalogs.money(cycle.budget, language)

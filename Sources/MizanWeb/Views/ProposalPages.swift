@@ -16,6 +16,8 @@ struct ProposalFormPage: PageModel {
     let template = "propose"
     let cycleID: Int
     let cycleTitle: String
+    let cycleHref: String
+    let action: String
     let open: Bool
     let csrf: String
     let values: ProposalController.Form
@@ -31,6 +33,8 @@ struct ProposalFormPage: PageModel {
     ) {
         cycleID = cycle.id
         cycleTitle = cycle.title
+        cycleHref = SiteURL.cycle(CycleID(cycle.id)).href(language)
+        action = SiteURL.propose(CycleID(cycle.id)).href(language)
         open = cycle.phase == .proposals
         self.csrf = csrf
         self.values = values
@@ -52,6 +56,7 @@ struct ProposalFormPage: PageModel {
 
 struct ProposalItem {
     let id: Int
+    let href: String
     let title: String
     let category: String
     let status: String
@@ -59,6 +64,7 @@ struct ProposalItem {
 
     init(_ proposal: Proposal, _ catalogs: Catalogs, _ language: Language) {
         id = proposal.id
+        href = SiteURL.proposal(ProposalID(proposal.id)).href(language)
         title = proposal.title
         category = categoryName(proposal.category, catalogs, language)
         status = catalogs.text("status_\(proposal.status.rawValue)", language)
@@ -70,6 +76,9 @@ struct ProposalListPage: PageModel {
     let template = "proposals"
     let cycleID: Int
     let cycleTitle: String
+    let cycleHref: String
+    let proposeHref: String
+    let searchAction: String
     let query: String
     let categories: [Option]
     let statuses: [Option]
@@ -83,6 +92,9 @@ struct ProposalListPage: PageModel {
     ) {
         cycleID = cycle.id
         cycleTitle = cycle.title
+        cycleHref = SiteURL.cycle(CycleID(cycle.id)).href(language)
+        proposeHref = SiteURL.propose(CycleID(cycle.id)).href(language)
+        searchAction = SiteURL.cycleProposals(CycleID(cycle.id)).href(language)
         self.query = query
         categories = ProposalController.categories.map {
             Option(value: $0, label: catalogs.text("category_\($0)", language), selected: category == $0)
@@ -105,6 +117,8 @@ struct ProposalPage: PageModel {
     let id: Int
     let cycleID: Int
     let cycleTitle: String
+    let cycleHref: String
+    let listHref: String
     let heading: String
     let description: String?
     let category: String
@@ -118,10 +132,13 @@ struct ProposalPage: PageModel {
     let trackingNote: String?
     let isNew: Bool
 
-    init(proposal: Proposal, cycle: Cycle, trackingLink: String?, isNew: Bool, catalogs: Catalogs, language: Language) {
+    /// `trackingToken` is given on the private tracking page only, whose address the page repeats.
+    init(proposal: Proposal, cycle: Cycle, trackingToken: String?, isNew: Bool, catalogs: Catalogs, language: Language) {
         id = proposal.id
         cycleID = cycle.id
         cycleTitle = cycle.title
+        cycleHref = SiteURL.cycle(CycleID(cycle.id)).href(language)
+        listHref = SiteURL.cycleProposals(CycleID(cycle.id)).href(language)
         let hidden = proposal.status == .hidden
         heading = hidden ? catalogs.text("status_hidden", language) : proposal.title
         description = hidden || proposal.description.isEmpty ? nil : proposal.description
@@ -133,7 +150,7 @@ struct ProposalPage: PageModel {
         officialAnswer = proposal.officialAnswer
         mergedNote = proposal.mergedInto.map { catalogs.text("merged_into", language, ["id": "\($0)"]) }
         hiddenNote = hidden ? catalogs.text("proposal_hidden_note", language, ["reason": proposal.hiddenReason ?? ""]) : nil
-        trackingNote = trackingLink.map { catalogs.text("tracking_link", language, ["link": $0]) }
+        trackingNote = trackingToken.map { catalogs.text("tracking_link", language, ["link": SiteURL.tracking(token: $0).href(language)]) }
         self.isNew = isNew
     }
 

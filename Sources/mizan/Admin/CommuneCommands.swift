@@ -1,8 +1,6 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 struct CommuneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -32,17 +30,13 @@ struct CommuneCommand: AsyncParsableCommand {
                 let provinceCode = try province.map { code throws(CommandFailure) in
                     do { return try GeoCode(parsing: code) } catch { throw CommandFailure.user("--province: \(error)") }
                 }
-                let rows = try options.transaction { connection in
-                    var filters: [SQL] = ["TRUE"]
-                    if let provinceCode { filters.append("p.code = \(provinceCode.value)") }
-                    if let search { filters.append("(c.name_fr ILIKE '%' || \(search) || '%' OR c.name_ar LIKE '%' || \(search) || '%')") }
-                    return try connection.query("""
-                        SELECT c.code, c.name_fr, c.name_ar, c.kind, c.population, p.name_fr
-                        FROM communes c JOIN provinces p ON p.id = c.province_id
-                        WHERE \(SQL.joined(filters, separator: " AND ")) ORDER BY c.code
-                        """).map { row in
-                        try (0..<6).map { try row.decode(String.self, $0) }
-                    }
+                let entries = try await options.withStorage { storage in
+                    try await storage.transaction { try $0.places.communeEntries(province: provinceCode, nameContaining: search) }
+                }
+                let rows = entries.map { entry in
+                    let commune = entry.commune
+                    return [commune.code, commune.name.french, commune.name.arabic, commune.kind.rawValue, "\(commune.population)",
+                            entry.provinceName.french]
                 }
                 if options.json {
                     Terminal.line(JSON.array(rows.map { row in
@@ -73,19 +67,19 @@ struct CommuneCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let parsed: GeoCode
                 do { parsed = try GeoCode(parsing: code) } catch { throw CommandFailure.user("\(error)") }
-                let (commune, districts, cycles) = try options.transaction { connection in
-                    guard let commune = try connection.query("""
-                        SELECT c.code, c.name_fr, c.name_ar, c.kind, c.population, p.name_fr, r.name_fr
-                        FROM communes c JOIN provinces p ON p.id = c.province_id JOIN regions r ON r.id = p.region_id
-                        WHERE c.code = \(parsed.value)
-                        """).first
-                    else { throw GeographyError.notFound(parsed.value) }
-                    let values = try (0..<7).map { try commune.decode(String.self, $0) }
-                    let districts = try connection.query("""
-                        SELECT d.name_fr, d.name_ar, d.kind FROM districts d JOIN communes c ON c.id = d.commune_id
-                        WHERE c.code = \(parsed.value) ORDER BY d.name_fr
-                        """).map { row in try (0..<3).map { try row.decode(String.self, $0) } }
-                    return (values, districts, try CycleStore.list(communeCode: parsed, on: connection))
+                let (commune, districts, cycles) = try await options.withStorage { storage in
+                    try await storage.transaction { stores -> ([String], [[String]], [Cycle]) in
+                        guard let commune = try stores.places.commune(code: parsed),
+                            let province = try stores.places.province(code: GeoCode(parsing: commune.provinceCode)),
+                            let region = try stores.places.region(code: GeoCode(parsing: province.regionCode))
+                        else { throw GeographyError.notFound(parsed.value) }
+                        let values = [
+                            commune.code, commune.name.french, commune.name.arabic, commune.kind.rawValue, "\(commune.population)",
+                            province.name.french, region.name.french,
+                        ]
+                        let districts = try stores.districts.list(communeCode: parsed).map { [$0.name.french, $0.name.arabic, $0.kind.rawValue] }
+                        return (values, districts, try stores.cycles.list(communeCode: parsed))
+                    }
                 }
                 if options.json {
                     Terminal.line(JSON.object([
@@ -126,22 +120,12 @@ struct DistrictCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let code: GeoCode
                 do { code = try GeoCode(parsing: commune) } catch { throw CommandFailure.user("--commune: \(error)") }
-                let french = nameFrench.trimmingCharacters(in: .whitespaces), arabic = nameArabic.trimmingCharacters(in: .whitespaces)
-                guard !french.isEmpty, !arabic.isEmpty else { throw CommandFailure.user("--name-fr and --name-ar must not be empty") }
-                if let population, population < 0 { throw CommandFailure.user("--population cannot be negative") }
-                let id = try options.transaction { connection in
-                    guard let communeID = try connection.query("SELECT id FROM communes WHERE code = \(code.value)").first?.decode(Int.self, 0) else {
-                        throw GeographyError.notFound(code.value)
-                    }
-                    let id = try connection.query("""
-                        INSERT INTO districts (commune_id, kind, name_fr, name_ar, population)
-                        VALUES (\(communeID), 'quarter', \(french), \(arabic), \(population)) RETURNING id
-                        """).single().decode(Int.self, 0)
-                    try AuditLogStore.append(
-                        actor: options.actorName, action: "district.add", object: "district:\(id)",
-                        details: "commune=\(code.value) name_fr=\(french) name_ar=\(arabic)", on: connection)
-                    return id
+                let district: NewDistrict
+                do { district = try NewDistrict(communeCode: code, french: nameFrench, arabic: nameArabic, population: population) } catch {
+                    throw CommandFailure.user("\(error)")
                 }
+                let added = try await options.withStorage { try await AddDistrict(storage: $0).execute(district, actor: options.actorName) }
+                let id = added.id, french = added.name.french, arabic = added.name.arabic
                 Terminal.line("added district #\(id) \(french) — \(arabic)")
             }
         }
@@ -159,15 +143,8 @@ struct DistrictCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let code: GeoCode
                 do { code = try GeoCode(parsing: commune) } catch { throw CommandFailure.user("--commune: \(error)") }
-                let rows = try options.transaction { connection in
-                    guard try !connection.query("SELECT 1 FROM communes WHERE code = \(code.value)").isEmpty else {
-                        throw GeographyError.notFound(code.value)
-                    }
-                    return try connection.query("""
-                        SELECT d.id::text, d.kind, d.name_fr, d.name_ar, coalesce(d.population::text, '')
-                        FROM districts d JOIN communes c ON c.id = d.commune_id WHERE c.code = \(code.value) ORDER BY d.name_fr
-                        """).map { row in try (0..<5).map { try row.decode(String.self, $0) } }
-                }
+                let districts = try await options.withStorage { try await ListDistricts(storage: $0).execute(communeCode: code) }
+                let rows = districts.map { ["\($0.id)", $0.kind.rawValue, $0.name.french, $0.name.arabic, $0.population.map(String.init) ?? ""] }
                 if options.json {
                     Terminal.line(JSON.array(rows.map {
                         .object([("id", .number(Int64($0[0]) ?? 0)), ("kind", .string($0[1])), ("name_fr", .string($0[2])), ("name_ar", .string($0[3]))])

@@ -1,7 +1,5 @@
 import ArgumentParser
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 struct CycleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -77,9 +75,7 @@ struct CycleCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let newCycle = try parse()
-                let cycle = try options.transaction { connection in
-                    try CycleStore.create(newCycle, actor: options.actorName, on: connection)
-                }
+                let cycle = try await options.withStorage { try await CreateCycle(storage: $0).execute(newCycle, actor: options.actorName) }
                 Terminal.line(options.json ? CycleCommand.json(cycle).text : "created\n" + CycleCommand.describe(cycle))
             }
         }
@@ -126,7 +122,7 @@ struct CycleCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let code: GeoCode?
                 do { code = try commune.map { try GeoCode(parsing: $0) } } catch { throw CommandFailure.user("--commune: \(error)") }
-                let cycles = try options.transaction { try CycleStore.list(communeCode: code, on: $0) }
+                let cycles = try await options.withStorage { storage in try await storage.transaction { try $0.cycles.list(communeCode: code) } }
                 if options.json {
                     Terminal.line(JSON.array(cycles.map(CycleCommand.json)).text)
                 } else {
@@ -148,10 +144,7 @@ struct CycleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let (cycle, obstacles) = try options.transaction { connection in
-                    let cycle = try CycleStore.require(id, on: connection)
-                    return (cycle, try CycleStore.obstacles(toAdvance: cycle, on: connection))
-                }
+                let (cycle, obstacles) = try await options.withStorage { try await ShowCycle(storage: $0).execute(CycleID(id)) }
                 if options.json {
                     Terminal.line(CycleCommand.json(cycle).text)
                 } else {
@@ -181,7 +174,7 @@ struct CycleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let cycle = try options.transaction { try CycleStore.advance(id, actor: options.actorName, on: $0) }
+                let cycle = try await options.withStorage { try await AdvanceCycle(storage: $0).execute(CycleID(id), actor: options.actorName) }
                 Terminal.line(options.json ? CycleCommand.json(cycle).text : "cycle #\(cycle.id) is now in \(cycle.phase.rawValue)")
             }
         }

@@ -1,7 +1,5 @@
 import ArgumentParser
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 struct ProposalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,13 +34,12 @@ struct ProposalCommand: AsyncParsableCommand {
     }
 
     /// Runs one review decision and prints the result.
-    static func review(_ id: Int, _ decision: ProposalStore.Decision, options: AdminOptions) throws {
-        let proposal = try options.transaction { connection in
-            do {
-                return try ProposalStore.review(id, decision, actor: options.actorName, on: connection)
-            } catch let error as ProposalError {
-                throw CommandFailure.user(error.description)
-            }
+    static func review(_ id: Int, _ decision: ProposalDecision, options: AdminOptions) async throws {
+        let proposal: Proposal
+        do {
+            proposal = try await options.withStorage { try await ReviewProposal(storage: $0).execute(ProposalID(id), decision, actor: options.actorName) }
+        } catch let error as ProposalError {
+            throw CommandFailure.user(error.description)
         }
         Terminal.line(options.json ? json(proposal).text : "proposal #\(proposal.id) is now \(proposal.status.rawValue)")
     }
@@ -74,12 +71,13 @@ struct ProposalCommand: AsyncParsableCommand {
                 } catch {
                     throw CommandFailure.user("\(error)")
                 }
-                let stored = try options.transaction { connection in
-                    do {
-                        return try ProposalStore.submit(proposal, cycleID: cycle, trackingTokenHash: nil, actor: options.actorName, on: connection)
-                    } catch let error as ProposalError {
-                        throw CommandFailure.user(error.description)
+                let stored: Proposal
+                do {
+                    stored = try await options.withStorage {
+                        try await SubmitProposal(storage: $0).execute(proposal, cycle: CycleID(cycle), trackingTokenHash: nil, actor: options.actorName)
                     }
+                } catch let error as ProposalError {
+                    throw CommandFailure.user(error.description)
                 }
                 Terminal.line(options.json ? ProposalCommand.json(stored).text : "added proposal #\(stored.id)")
             }
@@ -104,7 +102,9 @@ struct ProposalCommand: AsyncParsableCommand {
                 } else {
                     filter = nil
                 }
-                let proposals = try options.transaction { try ProposalStore.list(cycleID: cycle, status: filter, on: $0) }
+                let proposals = try await options.withStorage { storage in
+                    try await storage.transaction { try $0.proposals.list(cycle: CycleID(cycle), status: filter) }
+                }
                 if options.json {
                     Terminal.line(JSON.array(proposals.map(ProposalCommand.json)).text)
                 } else {
@@ -126,10 +126,11 @@ struct ProposalCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let proposal = try options.transaction { connection in
-                    do { return try ProposalStore.require(id, on: connection) } catch let error as ProposalError {
-                        throw CommandFailure.user(error.description)
-                    }
+                let proposal: Proposal
+                do {
+                    proposal = try await options.withStorage { storage in try await storage.transaction { try $0.proposals.require(ProposalID(id)) } }
+                } catch let error as ProposalError {
+                    throw CommandFailure.user(error.description)
                 }
                 Terminal.line(options.json ? ProposalCommand.json(proposal).text : ProposalCommand.describe(proposal))
             }
@@ -149,7 +150,7 @@ struct ProposalCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let money: Money
                 do { money = try Money(parsing: cost) } catch { throw CommandFailure.user("--cost: \(error)") }
-                try ProposalCommand.review(id, .accept(cost: money, answer: answer), options: options)
+                try await ProposalCommand.review(id, .accept(cost: money, answer: answer), options: options)
             }
         }
     }
@@ -163,7 +164,7 @@ struct ProposalCommand: AsyncParsableCommand {
         @OptionGroup var options: AdminOptions
 
         func run() async throws {
-            try await reportingFailures { try ProposalCommand.review(id, .reject(reason: reason), options: options) }
+            try await reportingFailures { try await ProposalCommand.review(id, .reject(reason: reason), options: options) }
         }
     }
 
@@ -176,7 +177,7 @@ struct ProposalCommand: AsyncParsableCommand {
         @OptionGroup var options: AdminOptions
 
         func run() async throws {
-            try await reportingFailures { try ProposalCommand.review(id, .merge(into: into), options: options) }
+            try await reportingFailures { try await ProposalCommand.review(id, .merge(into: ProposalID(into)), options: options) }
         }
     }
 
@@ -189,7 +190,7 @@ struct ProposalCommand: AsyncParsableCommand {
         @OptionGroup var options: AdminOptions
 
         func run() async throws {
-            try await reportingFailures { try ProposalCommand.review(id, .hide(reason: reason), options: options) }
+            try await reportingFailures { try await ProposalCommand.review(id, .hide(reason: reason), options: options) }
         }
     }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 struct RegistryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,37 +34,37 @@ struct RegistryCommand: AsyncParsableCommand {
                 else { throw CommandFailure.user("cannot read \(file)") }
                 let secrets = try SecretsLoader.load(home: options.database.homeDirectory)
                 let year = Calendar(identifier: .gregorian).component(.year, from: Date())
-                var report: RegistryStore.Report
-                do {
-                    report = try options.transaction { connection in
-                        try RegistryStore.importRecords(
-                            cycleID: cycle, secrets: secrets, skipInvalid: skipInvalid, actor: options.actorName,
-                            source: URL(fileURLWithPath: file).lastPathComponent, on: connection
-                        ) { accept in
-                            var problems: [LineProblem] = []
-                            var reader: RegistryFileReader?
-                            var progress = ProgressBar(total: size, label: "reading \(URL(fileURLWithPath: file).lastPathComponent)")
-                            try LineReader(path: file).forEachLine(progress: { progress.update($0) }) { bytes, line in
-                                // The reader is mutated in place: a copy would copy its table of
-                                // IDs seen so far on every line.
-                                guard reader != nil else {
-                                    do { reader = try RegistryFileReader(header: Array(bytes), currentYear: year) } catch let problem as LineProblem {
-                                        throw RegistryStore.Rejected(problems: [problem])
-                                    }
-                                    return
-                                }
-                                if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { return }
-                                switch reader!.read(bytes, line: line) {
-                                case .success(let record): try accept(record)
-                                case .failure(let found): problems += found.problems
-                                }
+                let name = URL(fileURLWithPath: file).lastPathComponent
+                let path = file
+                let request = ImportRegistry.Request(
+                    cycle: CycleID(cycle), secrets: secrets, skipInvalid: skipInvalid, source: name, actor: options.actorName
+                ) { accept in
+                    var problems: [LineProblem] = []
+                    var reader: RegistryFileReader?
+                    var progress = ProgressBar(total: size, label: "reading \(name)")
+                    try LineReader(path: path).forEachLine(progress: { progress.update($0) }) { bytes, line in
+                        // The reader is mutated in place: a copy would copy its table of
+                        // IDs seen so far on every line.
+                        guard reader != nil else {
+                            do { reader = try RegistryFileReader(header: Array(bytes), currentYear: year) } catch let problem as LineProblem {
+                                throw RegistryRejected(problems: [problem])
                             }
-                            progress.finish()
-                            if reader == nil { throw RegistryStore.Rejected(problems: [LineProblem(line: 1, field: "header", reason: "the file is empty")]) }
-                            return problems
+                            return
+                        }
+                        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { return }
+                        switch reader!.read(bytes, line: line) {
+                        case .success(let record): try accept(record)
+                        case .failure(let found): problems += found.problems
                         }
                     }
-                } catch let rejected as RegistryStore.Rejected {
+                    progress.finish()
+                    if reader == nil { throw RegistryRejected(problems: [LineProblem(line: 1, field: "header", reason: "the file is empty")]) }
+                    return problems
+                }
+                let report: RegistryImportReport
+                do {
+                    report = try await options.withStorage { try await ImportRegistry(storage: $0).execute(request) }
+                } catch let rejected as RegistryRejected {
                     for problem in rejected.problems { Terminal.error(problem.description) }
                     throw CommandFailure.user(
                         "\(Set(rejected.problems.map(\.line)).count) bad line(s); nothing was imported (fix them, or use --skip-invalid to load the rest)")
@@ -118,18 +116,18 @@ struct CodesCommand: AsyncParsableCommand {
                     throw CommandFailure.user("\(out) already exists; choose another --out so no printed codes are lost")
                 }
                 let secrets = try SecretsLoader.load(home: options.database.homeDirectory)
-                var codes = Set<VotingCode>()
-                while codes.count < count { codes.insert(VotingCode.random()) }
-                let ordered = Array(codes)
-                let temporary = out + ".partial"
+                let destination = out, temporary = out + ".partial"
+                let cycleID = cycle
                 do {
-                    try options.transaction { connection in
-                        try RegistryStore.issueCodes(ordered, cycleID: cycle, secrets: secrets, actor: options.actorName, on: connection)
-                        let cycleInfo = try CycleStore.require(cycle, on: connection)
-                        let body = "code,cycle,commune\n" + ordered.map { "\($0.printed),\(cycle),\(cycleInfo.communeCode)" }.joined(separator: "\n") + "\n"
-                        // Written before the commit: if the file cannot be written, no code is stored.
-                        guard FileManager.default.createFile(atPath: temporary, contents: Data(body.utf8), attributes: [.posixPermissions: 0o600]) else {
-                            throw CommandFailure.user("cannot write \(out)")
+                    _ = try await options.withStorage { storage in
+                        try await IssueVotingCodes(storage: storage).execute(
+                            cycle: CycleID(cycleID), count: count, secrets: secrets, actor: options.actorName
+                        ) { issued in
+                            let body = "code,cycle,commune\n"
+                                + issued.codes.map { "\($0.printed),\(cycleID),\(issued.cycle.communeCode)" }.joined(separator: "\n") + "\n"
+                            // Written before the commit: if the file cannot be written, no code is stored.
+                            guard FileManager.default.createFile(atPath: temporary, contents: Data(body.utf8), attributes: [.posixPermissions: 0o600])
+                            else { throw CommandFailure.user("cannot write \(destination)") }
                         }
                     }
                 } catch let error as ProposalError {
