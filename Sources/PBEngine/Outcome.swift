@@ -19,8 +19,6 @@ public struct Outcome: Sendable {
     /// Equal shares: the budget per voter the outcome was computed with (raised by completion).
     public internal(set) var budgetPerVoter: Rational?
 
-    public func isSelected(_ project: Int) -> Bool { selected.contains(project) }
-
     /// Equal shares: what one voter of the profile group (index as `Profile.groups`) paid, before
     /// any greedy completion. Lets an auditor check that nobody paid more than their share.
     public func spending(ofGroup group: Int) -> Rational? {

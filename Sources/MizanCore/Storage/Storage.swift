@@ -19,6 +19,9 @@ public protocol Stores {
     var audit: any AuditLogRepository { get }
     var cycles: any CycleRepository { get }
     var proposals: any ProposalRepository { get }
+    var cycleHistory: any CycleHistoryRepository { get }
+    var tallies: any TallyRepository { get }
+    var exports: any ExportRepository { get }
 }
 
 /// Appends to and reads the hash-chained audit log.
