@@ -99,12 +99,46 @@ public struct OutcomePhrases: Sendable {
         "notReached": "not funded: {votes} supporter(s), not chosen by the rule",
         "share_payment": "; each paying supporter gave {share}",
         "share_load": "; supporters' load became {share}",
+        // `mizan pb rank --explain`: the whole account of one project, event by event, in the
+        // file's own units (amounts arrive written).
+        "trace_summary": "{title} costs {cost} and has {votes} supporter(s); it was {verdict} by {rule}.",
+        "trace_verdict_funded": "funded in round {round}",
+        "trace_verdict_not_funded": "not funded",
+        "trace_share_raised_before": "Before this outcome the completion raised every voter's share from {from} to {share}.",
+        "trace_round": "Round {round}: ",
+        "trace_funded_equal_shares": "funded; its {votes} supporter(s) {paid} ({remaining} of the budget was left before it).",
+        "trace_paid_share": "paid {share} each, or all they had left if less",
+        "trace_paid": "paid for it",
+        "trace_funded_phragmen": "funded; its {votes} supporter(s) shared its {cost}{load} ({remaining} was left before it).",
+        "trace_load": " and their load rose to {share}",
+        "trace_funded_max_welfare": "Funded: part of the feasible set with the highest total satisfaction{welfare}.",
+        "trace_welfare": " (total satisfaction {welfare})",
+        "trace_funded_greedy": "funded; {remaining} was left and it cost {cost}, leaving {left}.",
+        "trace_completed": "funded by the greedy completion after equal shares: {remaining} was left and it cost {cost}.",
+        "trace_too_expensive": "passed over because the {remaining} left could not cover its {cost}.",
+        "trace_unaffordable": "its {votes} supporter(s)' remaining money could not cover its {cost}, so equal shares set it aside.",
+        "trace_stopped": "the rule stopped here: its {cost} did not fit in the {remaining} left, and {rule} does not skip ahead.",
+        "trace_share_raised": "every voter's share was raised{share}.",
+        "trace_share_raised_to": " to {share}",
+        "trace_unsupported": "No ballot names it, so no rule funds it.",
+        "trace_over_budget": "Its {cost} is more than the whole budget of {budget}.",
+        "trace_not_max_welfare": "Not part of the feasible set with the highest total satisfaction{welfare}.",
+        "trace_welfare_short": " ({welfare})",
+        "trace_not_reached": "The rule ended before it came up.",
     ]
 
-    /// `template` with each `{name}` replaced by its value.
+    /// `template` with each `{name}` replaced by its value, in one pass (a value that itself
+    /// holds braces, such as a project title, is never filled again); unknown names stay as written.
     public static func fill(_ template: String, _ values: [String: String]) -> String {
-        var text = template
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        var output = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            output += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { return output + rest[open...] }
+            let name = String(rest[rest.index(after: open)..<close])
+            output += values[name] ?? String(rest[open...close])
+            rest = rest[rest.index(after: close)...]
+        }
+        return output + rest
     }
 }
