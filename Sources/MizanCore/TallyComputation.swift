@@ -88,11 +88,18 @@ public struct TallyResult: Sendable {
     public let funded: [String]
     public let trace: [TallyTraceRecord]
 
-    /// The trace as compact JSON with a stable key order, for storage and export.
+    /// The trace as compact JSON with a stable key order (absent values left out), for storage and export.
     public var traceJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(trace)) ?? Data("[]".utf8), as: UTF8.self)
+        JSON.array(trace.map { record in
+            var fields: [String: JSON] = [
+                "round": .int(record.round), "kind": .string(record.kind), "supporters": .int(record.supporters),
+                "remaining_centimes": .number(record.remainingCentimes),
+            ]
+            if let project = record.project { fields["project"] = .string(project) }
+            if let share = record.share { fields["share"] = .string(share) }
+            if let shareCentimes = record.shareCentimes { fields["share_centimes"] = .number(shareCentimes) }
+            return .object(fields)
+        }).text
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import MizanCore
@@ -37,5 +38,16 @@ struct FormatTests {
     @Test func fillingIsOnePass() {
         #expect(OutcomePhrases.fill("{title} costs {cost}", ["title": "Park {cost}", "cost": "5"]) == "Park {cost} costs 5")
         #expect(OutcomePhrases.fill("{unknown} and {", [:]) == "{unknown} and {")
+    }
+
+    @Test func theStoredTraceReadsBackAsWritten() throws {
+        let trace = [
+            TallyTraceRecord(round: 1, project: "7", kind: "funded", supporters: 12, remainingCentimes: 150_000, share: "25/2", shareCentimes: 1250.5),
+            TallyTraceRecord(round: 2, project: nil, kind: "budgetRaised", supporters: 0, remainingCentimes: 0, share: nil, shareCentimes: nil),
+        ]
+        let result = TallyResult(
+            ruleKey: "mes", tieBreak: "lexicographic", budgetCentimes: 0, spentCentimes: 0, voters: 0, projects: [], funded: [], trace: trace)
+        #expect(try JSONDecoder().decode([TallyTraceRecord].self, from: Data(result.traceJSON.utf8)) == trace)
+        #expect(result.traceJSON.hasPrefix(#"[{"kind":"funded","project":"7","remaining_centimes":150000,"round":1,"share":"25/2","#))
     }
 }
