@@ -92,9 +92,13 @@ public enum CanonicalBallots {
         var copied = 0
         var line: [UInt8] = []
         line.reserveCapacity(256)
-        try connection.copyOut(votesCopy(points: points, ranked: voteType == .ordinal)) { row in
+        var row = BallotRow()
+        try connection.copyOut(votesCopy(points: points, ranked: voteType == .ordinal)) { chunk in
+            try row.read(chunk, points: points)
             line.removeAll(keepingCapacity: true)
-            try vote(fromCopyRow: row, points: points).append(to: &line)
+            PabulibVote.append(
+                voter: row.number, projects: row.projects, points: points ? row.points : nil, extra: [row.receipt, row.channel],
+                to: &line)
             line.append(UInt8(ascii: "\n"))
             try line.withUnsafeBytes { bytes in
                 hasher.update(bufferPointer: bytes)
@@ -165,17 +169,55 @@ public enum CanonicalBallots {
             """)
     }
 
-    /// A row of `votesCopy` (numbers, receipt codes and channel names: nothing COPY escapes) as
-    /// the ballot's VOTES line.
-    static func vote(fromCopyRow row: UnsafeRawBufferPointer, points: Bool) throws -> PabulibVote {
-        let fields = row.split(separator: UInt8(ascii: "\t"), omittingEmptySubsequences: false).map {
-            String(decoding: $0.last == UInt8(ascii: "\n") ? $0.dropLast() : $0[...], as: UTF8.self)
+    /// A row of `votesCopy`, read without building a `String` per number (a million of them are
+    /// read per tally): numbers, receipt codes and channel names, nothing COPY escapes.
+    struct BallotRow {
+        var number = 0
+        var projects: [Int] = []
+        var points: [Int] = []
+        var receipt = ""
+        var channel = ""
+        private var fields: [Range<Int>] = []
+        private var numbers: [Int] = []
+
+        mutating func read(_ row: UnsafeRawBufferPointer, points hasPoints: Bool) throws {
+            let end = row.last == UInt8(ascii: "\n") ? row.count - 1 : row.count
+            fields.removeAll(keepingCapacity: true)
+            var start = 0
+            for index in 0..<end where row[index] == UInt8(ascii: "\t") {
+                fields.append(start..<index)
+                start = index + 1
+            }
+            fields.append(start..<end)
+            numbers.removeAll(keepingCapacity: true)
+            if fields.count == (hasPoints ? 5 : 4) { Self.integers(row, fields[0], into: &numbers) }
+            guard numbers.count == 1 else { throw ExportError("unexpected ballot row from the database") }
+            number = numbers[0]
+            projects.removeAll(keepingCapacity: true)
+            Self.integers(row, fields[1], into: &projects)
+            points.removeAll(keepingCapacity: true)
+            if hasPoints { Self.integers(row, fields[2], into: &points) }
+            receipt = String(decoding: UnsafeRawBufferPointer(rebasing: row[fields[fields.count - 2]]), as: UTF8.self)
+            channel = String(decoding: UnsafeRawBufferPointer(rebasing: row[fields[fields.count - 1]]), as: UTF8.self)
         }
-        guard fields.count == (points ? 5 : 4) else { throw ExportError("unexpected ballot row from the database") }
-        func list(_ text: String) -> [String] { text.split(separator: ",").map(String.init) }
-        return PabulibVote(
-            voterID: fields[0], projects: list(fields[1]), points: points ? list(fields[2]).map { Int($0) ?? 0 } : nil,
-            extra: Array(fields.suffix(2)))
+
+        /// Appends the comma-separated non-negative integers in `range` to `list`.
+        static func integers(_ row: UnsafeRawBufferPointer, _ range: Range<Int>, into list: inout [Int]) {
+            var value = 0
+            var digits = 0
+            for index in range {
+                let byte = row[index]
+                if byte == UInt8(ascii: ",") {
+                    if digits > 0 { list.append(value) }
+                    value = 0
+                    digits = 0
+                } else {
+                    value = value * 10 + Int(byte &- UInt8(ascii: "0"))
+                    digits += 1
+                }
+            }
+            if digits > 0 { list.append(value) }
+        }
     }
 
     /// Dirhams with two decimals when there are centimes (`1500000`, `1500000.50`).

@@ -40,34 +40,44 @@ public struct PabulibVote: Sendable, Hashable {
         PabulibField.append(voterID, to: &bytes)
         bytes.append(UInt8(ascii: ";"))
         PabulibField.append(projects.joined(separator: ","), to: &bytes)
-        if let points {
-            bytes.append(UInt8(ascii: ";"))
-            if projects.isEmpty && points.isEmpty {
-                bytes.append(contentsOf: "None".utf8)
-            } else {
-                for (index, value) in points.enumerated() {
-                    if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                    PabulibField.appendDecimal(value, to: &bytes)
-                }
-            }
-        }
+        if let points { Self.appendPoints(points, empty: projects.isEmpty, to: &bytes) }
         for value in extra {
             bytes.append(UInt8(ascii: ";"))
             PabulibField.append(value, to: &bytes)
         }
     }
 
-    /// The line of a ballot whose voter and projects are numbers and that has no other column,
-    /// appended without building a `String` (what a generator of millions of ballots needs); the
-    /// same bytes as `PabulibVote(voterID: "\(voter)", projects: projects.map(String.init)).line`.
-    public static func append(voter: Int, projects: some Sequence<Int>, to bytes: inout [UInt8]) {
+    /// The line of a ballot whose voter and projects are numbers, appended without building a
+    /// `String` per ballot (what writing or tallying millions of ballots needs); the same bytes as
+    /// `PabulibVote(voterID: "\(voter)", projects: projects.map(String.init), points: points, extra: extra).line`.
+    public static func append(
+        voter: Int, projects: [Int], points: [Int]? = nil, extra: [String] = [], to bytes: inout [UInt8]
+    ) {
         PabulibField.appendDecimal(voter, to: &bytes)
         bytes.append(UInt8(ascii: ";"))
-        var first = true
+        var count = 0
         for project in projects {
-            if !first { bytes.append(UInt8(ascii: ",")) }
+            if count > 0 { bytes.append(UInt8(ascii: ",")) }
             PabulibField.appendDecimal(project, to: &bytes)
-            first = false
+            count += 1
+        }
+        if let points { appendPoints(points, empty: count == 0, to: &bytes) }
+        for value in extra {
+            bytes.append(UInt8(ascii: ";"))
+            PabulibField.append(value, to: &bytes)
+        }
+    }
+
+    /// `;points`, or `;None` for an empty ballot: the only empty form pabutools reads.
+    static func appendPoints(_ points: [Int], empty: Bool, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: ";"))
+        if empty && points.isEmpty {
+            bytes.append(contentsOf: "None".utf8)
+            return
+        }
+        for (index, value) in points.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            PabulibField.appendDecimal(value, to: &bytes)
         }
     }
 

@@ -72,6 +72,8 @@ struct SyntheticElection {
         var chosen = Array(repeating: false, count: projects)
         var ballot: [Int] = []
         ballot.reserveCapacity(Self.longestBallot)
+        // The ballot's project ids (1-based), as written.
+        var numbers = ballot
         for voter in stride(from: 1, through: voters, by: 1) {
             let length = ballotLength(&random, limit: min(Self.longestBallot, projects))
             ballot.removeAll(keepingCapacity: true)
@@ -89,8 +91,10 @@ struct SyntheticElection {
                 ballot.append(project)
             }
             ballot.sort()
+            numbers.removeAll(keepingCapacity: true)
+            numbers.append(contentsOf: ballot.lazy.map { $0 + 1 })
             try sink.write { bytes in
-                PabulibVote.append(voter: voter, projects: ballot.lazy.map { $0 + 1 }, to: &bytes)
+                PabulibVote.append(voter: voter, projects: numbers, to: &bytes)
                 bytes.append(UInt8(ascii: "\n"))
             }
             for project in ballot { chosen[project] = false }
