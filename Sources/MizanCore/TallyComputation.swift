@@ -88,11 +88,18 @@ public struct TallyResult: Sendable {
     public let funded: [String]
     public let trace: [TallyTraceRecord]
 
-    /// The trace as compact JSON with a stable key order, for storage and export.
+    /// The trace as compact JSON with a stable key order (absent values left out), for storage and export.
     public var traceJSON: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(trace)) ?? Data("[]".utf8), as: UTF8.self)
+        JSON.array(trace.map { record in
+            var fields: [String: JSON] = [
+                "round": .int(record.round), "kind": .string(record.kind), "supporters": .int(record.supporters),
+                "remaining_centimes": .number(record.remainingCentimes),
+            ]
+            if let project = record.project { fields["project"] = .string(project) }
+            if let share = record.share { fields["share"] = .string(share) }
+            if let shareCentimes = record.shareCentimes { fields["share_centimes"] = .number(shareCentimes) }
+            return .object(fields)
+        }).text
     }
 }
 
@@ -172,46 +179,30 @@ public enum TallyComputation {
             let cost = Money(centimes: centimes(project.cost))
             let event = decisive[index]
             let funded = selected.contains(index)
-            let decision: String
-            let text: String
+            let round = funded ? event?.round ?? outcome.selected.firstIndex(of: index).map { $0 + 1 } : nil
+            func left(_ event: TraceEvent) -> Money { Money(centimes: centimes(event.remaining)) }
+            let explanation: OutcomeExplanation
             switch event?.kind {
             case .funded? where funded:
-                decision = "funded"
-                var sentence = "funded in round \(event!.round): \(supporters[index]) supporter(s), \(Money(centimes: centimes(event!.remaining))) left before it"
-                if let share = event!.share {
-                    sentence += outcome.rule == .phragmen
-                        ? "; supporters' load became \(approximate(share, scale: instance.scale))"
-                        : "; each paying supporter gave \(approximate(share, scale: instance.scale))"
-                }
-                text = sentence
+                let share = event!.share.map { approximate($0, scale: instance.scale) }
+                explanation = OutcomeExplanation(
+                    decision: .funded, round: event!.round, supporters: supporters[index], cost: cost, remaining: left(event!),
+                    share: share.map { outcome.rule == .phragmen ? .load($0) : .payment($0) })
             case .completed? where funded:
-                decision = "completed"
-                text = "funded in round \(event!.round) by the completion step: \(supporters[index]) supporter(s), \(Money(centimes: centimes(event!.remaining))) left before it"
-            case .tooExpensive?:
-                decision = "tooExpensive"
-                text = "not funded: costs \(cost) but only \(Money(centimes: centimes(event!.remaining))) was left in round \(event!.round)"
-            case .unaffordable?:
-                decision = "unaffordable"
-                text = "not funded: its \(supporters[index]) supporter(s) could not cover \(cost) from their equal shares (round \(event!.round))"
-            case .stopped?:
-                decision = "stopped"
-                text = "not funded: the rule stopped in round \(event!.round), as \(cost) exceeds the \(Money(centimes: centimes(event!.remaining))) left"
+                explanation = OutcomeExplanation(
+                    decision: .completed, round: event!.round, supporters: supporters[index], cost: cost, remaining: left(event!))
+            case let kind? where kind == .tooExpensive || kind == .unaffordable || kind == .stopped:
+                explanation = OutcomeExplanation(
+                    decision: kind == .tooExpensive ? .tooExpensive : kind == .unaffordable ? .unaffordable : .stopped,
+                    round: event!.round, supporters: supporters[index], cost: cost, remaining: left(event!))
             default:
-                if funded {
-                    decision = "funded"
-                    text = "funded: part of the best feasible set (\(supporters[index]) supporter(s))"
-                } else if supporters[index] == 0 {
-                    decision = "unsupported"
-                    text = "not funded: no ballot chose it"
-                } else {
-                    decision = "notReached"
-                    text = "not funded: \(supporters[index]) supporter(s), not chosen by the rule"
-                }
+                explanation = OutcomeExplanation(
+                    decision: funded ? .fundedSet : supporters[index] == 0 ? .unsupported : .notReached, round: round,
+                    supporters: supporters[index], cost: cost)
             }
-            let round = funded ? event?.round ?? outcome.selected.firstIndex(of: index).map { $0 + 1 } : nil
             return TallyProjectResult(
                 id: project.id, costCentimes: cost.centimes, supporters: supporters[index], score: scores[index], funded: funded,
-                round: round, decision: decision, explanation: text)
+                round: round, decision: explanation.decision.stored, explanation: explanation.sentence(.english))
         }
         let trace = outcome.trace.map { event in
             TallyTraceRecord(

@@ -10,16 +10,7 @@ import PostgresDriver
 /// never sit in memory. Everything is written into a hidden folder beside the destination and
 /// renamed into place at the end, so a failed export leaves nothing behind.
 public enum BallotExport {
-    public enum Format: String, CaseIterable, Sendable {
-        case pb, csv, json
-    }
-
-    public struct Written: Sendable {
-        /// File names with their SHA-256, in `SHA256SUMS` order.
-        public let files: [(name: String, sha256: String)]
-        public let ballots: Int
-        public let hasOutcome: Bool
-    }
+    public typealias Format = ExportFormat
 
     /// Ballots in `format` (one file per scope, numbered like the canonical `.pb`), the projects
     /// with their votes per channel, `outcome.json` when an outcome is stored, and `SHA256SUMS`.
@@ -28,7 +19,7 @@ public enum BallotExport {
     public static func export(
         cycle: Cycle, format: Format, to directory: URL, on connection: PostgresConnection,
         progress: ((String) -> Void)? = nil, beforeRename: () throws -> Void = {}
-    ) throws -> Written {
+    ) throws -> ExportedFiles {
         let manager = FileManager.default
         if manager.fileExists(atPath: directory.path) {
             let contents = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? ["?"]
@@ -45,7 +36,7 @@ public enum BallotExport {
         }
         do {
             try CanonicalBallots.allowLongWork(on: connection)
-            var sums: [(name: String, sha256: String)] = []
+            var sums: [ExportedFile] = []
             var ballots = 0
             let scopes = try TallyScope.all(for: cycle, on: connection)
             for scope in scopes {
@@ -91,14 +82,14 @@ public enum BallotExport {
                     try file.write(count > 0 ? "\n]\n" : "]\n")
                     ballots += count
                 }
-                sums.append((name, try file.finish()))
+                sums.append(ExportedFile(name: name, sha256: try file.finish()))
             }
             sums.append(try writeProjects(cycle: cycle, scopes: scopes, json: format == .json, into: staging, on: connection))
             var hasOutcome = false
             if let outcome = try TallyStore.outcomeJSON(cycle: cycle, on: connection) {
                 let file = try FileSink(staging.appendingPathComponent("outcome.json"))
                 try file.write(outcome + "\n")
-                sums.append(("outcome.json", try file.finish()))
+                sums.append(ExportedFile(name: "outcome.json", sha256: try file.finish()))
                 hasOutcome = true
             }
             sums.sort { $0.name < $1.name }
@@ -107,7 +98,7 @@ public enum BallotExport {
             _ = try manifest.finish()
             try beforeRename()
             try manager.moveItem(at: staging, to: directory)
-            return Written(files: sums, ballots: ballots, hasOutcome: hasOutcome)
+            return ExportedFiles(files: sums, ballots: ballots, hasOutcome: hasOutcome)
         } catch {
             try? manager.removeItem(at: staging)
             throw error
@@ -121,7 +112,7 @@ public enum BallotExport {
     /// Projects with official costs and the votes they got on each channel, scope by scope.
     static func writeProjects(
         cycle: Cycle, scopes: [TallyScope], json: Bool, into folder: URL, on connection: PostgresConnection
-    ) throws -> (name: String, sha256: String) {
+    ) throws -> ExportedFile {
         let name = json ? "projects.json" : "projects.csv"
         let file = try FileSink(folder.appendingPathComponent(name))
         let perChannel = """
@@ -156,7 +147,7 @@ public enum BallotExport {
             }
         }
         if json { try file.write(first ? "]\n" : "\n]\n") }
-        return (name, try file.finish())
+        return ExportedFile(name: name, sha256: try file.finish())
     }
 }
 
@@ -209,7 +200,16 @@ final class FileSink {
     }
 }
 
-public struct ExportError: Error, CustomStringConvertible {
-    public let description: String
-    public init(_ description: String) { self.description = description }
+extension PostgresStores {
+    var exports: any ExportRepository { PostgresExports(connection: connection) }
+}
+
+struct PostgresExports: ExportRepository {
+    let connection: PostgresConnection
+
+    func export(
+        cycle: Cycle, format: ExportFormat, to directory: URL, progress: ((String) -> Void)?, beforeRename: () throws -> Void
+    ) throws -> ExportedFiles {
+        try BallotExport.export(cycle: cycle, format: format, to: directory, on: connection, progress: progress, beforeRename: beforeRename)
+    }
 }

@@ -1,19 +1,10 @@
 import Crypto
 import Foundation
 import MizanCore
+import PBEngine
 import PostgresDriver
 
-/// What one outcome is computed on: the whole cycle, or one district envelope with that district's
-/// projects and the ballots of that district's voters.
-public struct TallyScope: Sendable, Hashable {
-    public let district: Int?
-    public let districtName: String?
-    public let budget: Money
-
-    /// `ballots` for the whole cycle, `ballots-district-7` for an envelope; the export's file names.
-    public var fileStem: String { district.map { "ballots-district-\($0)" } ?? "ballots" }
-    public var label: String { district.map { "district \($0)" + (districtName.map { " (\($0))" } ?? "") } ?? "whole commune" }
-
+extension TallyScope {
     /// The cycle's envelopes when it has any, else the whole cycle.
     public static func all(for cycle: Cycle, on connection: PostgresConnection) throws -> [TallyScope] {
         let envelopes = try connection.query("""
@@ -90,19 +81,30 @@ public enum CanonicalBallots {
             ("commune_code", cycle.communeCode), ("cycle", "\(cycle.id)"),
         ]
         if let district = scope.district { meta.append(("district", "\(district)")) }
-        try emit("META\nkey;value\n" + meta.map { "\($0.0);\(quoted($0.1))\n" }.joined())
+        try emit("META\nkey;value\n" + meta.map { "\($0.0);\(PabulibField.quoted($0.1))\n" }.joined())
         try emit("PROJECTS\nproject_id;cost;votes;name;category\n")
         for row in projects.rows {
             let cost = Money(centimes: try row.decode(Int64.self, 1))
-            try emit("\(try row.decode(Int.self, 0));\(decimal(cost));\(try row.decode(Int.self, 4));\(quoted(try row.decode(String.self, 2)));\(quoted(try row.decode(String.self, 3)))\n")
+            try emit("\(try row.decode(Int.self, 0));\(decimal(cost));\(try row.decode(Int.self, 4));\(PabulibField.quoted(try row.decode(String.self, 2)));\(PabulibField.quoted(try row.decode(String.self, 3)))\n")
         }
         let points = voteType == .cumulative
-        try emit(points ? "VOTES\nvoter_id;vote;points;receipt;channel\n" : "VOTES\nvoter_id;vote;receipt;channel\n")
+        try emit("VOTES\n" + PabulibVote.header(points: points, extraColumns: ["receipt", "channel"]) + "\n")
         var copied = 0
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        var row = BallotRow()
         try connection.copyOut(votesCopy(points: points, ranked: voteType == .ordinal)) { chunk in
-            hasher.update(bufferPointer: chunk)
-            try sink(chunk)
-            if let voteLine, chunk.count > 0 { try voteLine(UnsafeRawBufferPointer(rebasing: chunk.dropLast())) }
+            try row.read(chunk, points: points)
+            line.removeAll(keepingCapacity: true)
+            PabulibVote.append(
+                voter: row.number, projects: row.projects, points: points ? row.points : nil, extra: [row.receipt, row.channel],
+                to: &line)
+            line.append(UInt8(ascii: "\n"))
+            try line.withUnsafeBytes { bytes in
+                hasher.update(bufferPointer: bytes)
+                try sink(bytes)
+                if let voteLine { try voteLine(UnsafeRawBufferPointer(rebasing: bytes.dropLast())) }
+            }
             copied += 1
             if copied % 100_000 == 0 { progress?(copied) }
         }
@@ -150,15 +152,16 @@ public enum CanonicalBallots {
         WHERE \(ballotFilter.text) AND \(projectFilter.text)
         """
 
-    /// One line per ballot: `number;projects[;points];receipt;channel`. Ranked ballots list projects
-    /// best first, the others by project number.
+    /// One row per ballot, tab-separated: its number, the projects, the points (cumulative ballots),
+    /// the receipt code and the channel. Ranked ballots list projects best first, the others by
+    /// project number. `PabulibVote` writes the VOTES line from it.
     static func votesCopy(points: Bool, ranked: Bool) -> SQL {
         let order = ranked ? "c.weight, c.proposal_id" : "c.proposal_id"
-        let pointsColumn = points ? " || ';' || string_agg(c.weight::text, ',' ORDER BY \(order))" : ""
+        let pointsColumn = points ? ", string_agg(c.weight::text, ',' ORDER BY \(order))" : ""
         return SQL(unsafeRaw: """
             COPY (
-                SELECT row_number() OVER (ORDER BY b.receipt_code) || ';' || string_agg(c.proposal_id::text, ',' ORDER BY \(order))
-                       \(pointsColumn) || ';' || b.receipt_code || ';' || b.channel
+                SELECT row_number() OVER (ORDER BY b.receipt_code), string_agg(c.proposal_id::text, ',' ORDER BY \(order))
+                       \(pointsColumn), b.receipt_code, b.channel
                 FROM \(scopedChoices)
                 GROUP BY b.id, b.receipt_code, b.channel
                 ORDER BY b.receipt_code
@@ -166,16 +169,60 @@ public enum CanonicalBallots {
             """)
     }
 
+    /// A row of `votesCopy`, read without building a `String` per number (a million of them are
+    /// read per tally): numbers, receipt codes and channel names, nothing COPY escapes.
+    struct BallotRow {
+        var number = 0
+        var projects: [Int] = []
+        var points: [Int] = []
+        var receipt = ""
+        var channel = ""
+        private var fields: [Range<Int>] = []
+        private var numbers: [Int] = []
+
+        mutating func read(_ row: UnsafeRawBufferPointer, points hasPoints: Bool) throws {
+            let end = row.last == UInt8(ascii: "\n") ? row.count - 1 : row.count
+            fields.removeAll(keepingCapacity: true)
+            var start = 0
+            for index in 0..<end where row[index] == UInt8(ascii: "\t") {
+                fields.append(start..<index)
+                start = index + 1
+            }
+            fields.append(start..<end)
+            numbers.removeAll(keepingCapacity: true)
+            if fields.count == (hasPoints ? 5 : 4) { Self.integers(row, fields[0], into: &numbers) }
+            guard numbers.count == 1 else { throw ExportError("unexpected ballot row from the database") }
+            number = numbers[0]
+            projects.removeAll(keepingCapacity: true)
+            Self.integers(row, fields[1], into: &projects)
+            points.removeAll(keepingCapacity: true)
+            if hasPoints { Self.integers(row, fields[2], into: &points) }
+            receipt = String(decoding: UnsafeRawBufferPointer(rebasing: row[fields[fields.count - 2]]), as: UTF8.self)
+            channel = String(decoding: UnsafeRawBufferPointer(rebasing: row[fields[fields.count - 1]]), as: UTF8.self)
+        }
+
+        /// Appends the comma-separated non-negative integers in `range` to `list`.
+        static func integers(_ row: UnsafeRawBufferPointer, _ range: Range<Int>, into list: inout [Int]) {
+            var value = 0
+            var digits = 0
+            for index in range {
+                let byte = row[index]
+                if byte == UInt8(ascii: ",") {
+                    if digits > 0 { list.append(value) }
+                    value = 0
+                    digits = 0
+                } else {
+                    value = value * 10 + Int(byte &- UInt8(ascii: "0"))
+                    digits += 1
+                }
+            }
+            if digits > 0 { list.append(value) }
+        }
+    }
+
     /// Dirhams with two decimals when there are centimes (`1500000`, `1500000.50`).
     public static func decimal(_ money: Money) -> String {
         let cents = money.centimes % 100
         return cents == 0 ? "\(money.centimes / 100)" : "\(money.centimes / 100).\(cents < 10 ? "0" : "")\(cents)"
-    }
-
-    /// CSV quoting for `.pb` fields that contain `;`, quotes or line breaks.
-    static func quoted(_ text: String) -> String {
-        let flat = text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
-        guard flat.contains(";") || flat.contains("\"") else { return flat }
-        return "\"" + flat.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

@@ -29,7 +29,7 @@ public func buildApplication(
     try OpenDataController(pool: pool, logger: logger).addRoutes(to: router)
 
     let geography = GeographyController(repository: StoredGeography(storage: storage), storage: storage, pages: pages)
-    let cycles = CycleController(pool: pool, pages: pages)
+    let cycles = CycleController(storage: storage, pages: pages)
     let overview = OverviewController(repository: PostgresGeographyRepository(pool: pool), pool: pool, pages: pages)
     let csrf = CSRF(secrets: secrets, secureCookies: configuration.secureCookies)
     let proposals = ProposalController(storage: storage, pages: pages, csrf: csrf)

@@ -22,8 +22,6 @@ public struct Outcome: Sendable {
     /// equalshares.net's comparison step, when the rule ran it.
     public internal(set) var comparison: GreedyComparison?
 
-    public func isSelected(_ project: Int) -> Bool { selected.contains(project) }
-
     /// Equal shares: what one voter of the profile group (index as `Profile.groups`) paid, before
     /// any greedy completion. Lets an auditor check that nobody paid more than their share.
     public func spending(ofGroup group: Int) -> Rational? {

@@ -90,13 +90,6 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     /// Replaces the database of any source; applied last so it wins over the URI's or `PGDATABASE`.
     public var databaseOverride: String?
 
-    /// A copy pointing at another database on the same server (used to create and clone databases).
-    public func withDatabase(_ name: String) -> PostgresConfiguration {
-        var copy = self
-        copy.databaseOverride = name
-        return copy
-    }
-
     func allParameters() -> [(String, String)] {
         var pairs = connectionParameters()
         if let databaseOverride { pairs.append(("dbname", databaseOverride)) }

@@ -1,5 +1,6 @@
 import Foundation
 import MizanCore
+import PBEngine
 import MizanPostgres
 import MizanTestSupport
 import Testing
@@ -353,15 +354,5 @@ struct SmallCellRuleTests {
     }
 }
 
-/// SplitMix64, so the random cases are the same on every run.
-struct StatisticsRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's one seeded generator, so the random cases are the same on every run.
+typealias StatisticsRandom = SplitMix64

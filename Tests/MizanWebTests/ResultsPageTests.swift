@@ -107,6 +107,10 @@ struct ResultsPageTests {
             #expect(html.contains("<table class=\"results\">"))
             #expect(html.contains("<th scope=\"row\">Bibliothèque</th><td>600.000,00 MAD</td><td>4</td><td>non financé</td>"))
             #expect(!html.contains("<script"))
+            // Every link comes from the page model, in the page's language.
+            #expect(html.contains("href=\"/fr/cycles/\(cycle)\""))
+            #expect(html.contains("href=\"/fr/cycles/\(cycle)/participation\""))
+            #expect(html.contains("href=\"/fr/communes/"))
 
             for (language, direction) in [("ar", "rtl"), ("fr", "ltr"), ("en", "ltr"), ("zgh", "ltr")] {
                 let (status, page) = try await get(client, "/\(language)/cycles/\(cycle)/results")

@@ -1,18 +1,7 @@
 import PBEngine
 
-/// SplitMix64: a small deterministic generator, so every generated election can be reproduced
-/// from its seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The project's one seeded generator, so every generated election can be reproduced from its seed.
+typealias SeededGenerator = SplitMix64
 
 /// A random small election: few projects with costs of similar size (so ties and exhausted
 /// wallets are frequent), few voters, ballots of the given kind.

@@ -21,6 +21,13 @@ enum PBFiles {
         return FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder) && isFolder.boolValue ? folder : nil
     }()
 
+    /// Shared files compared with pabutools' winners, with the rules compared on each.
+    static let compared = [
+        "Poland_Warszawa_2019_Rembertow.pb": ["greedy_cost", "mes_cost", "mes_cost_add1_util", "phragmen", "greedy_card"],
+        "Poland_Krakow_2023_Czyzyny.pb": ["greedy_cost", "greedy_score", "mes_cost", "mes_card_add1_util"],
+        "Poland_Gdynia_2020_Oksywie__small.pb": ["greedy_cost", "mes_cost_add1", "mes_card"],
+    ]
+
     static func sharedFile(_ name: String) -> String? {
         guard let path = shared?.appendingPathComponent(name).path, FileManager.default.fileExists(atPath: path) else { return nil }
         return path
@@ -89,21 +96,13 @@ extension PBCommandTests {
             #expect(optimal["welfare"] != nil)
         }
 
-        @Test func selectedProjectsMatchPabutoolsOnSharedFiles() throws {
-            let files = [
-                "Poland_Warszawa_2019_Rembertow.pb": ["greedy_cost", "mes_cost", "mes_cost_add1_util", "phragmen", "greedy_card"],
-                "Poland_Krakow_2023_Czyzyny.pb": ["greedy_cost", "greedy_score", "mes_cost", "mes_card_add1_util"],
-                "Poland_Gdynia_2020_Oksywie__small.pb": ["greedy_cost", "mes_cost_add1", "mes_card"],
-            ]
-            guard PBFiles.shared != nil else {
-                print("skipped: ../shared/pabulib is absent, so the pabutools comparison cannot run")
-                return
-            }
-            for (name, keys) in files {
-                guard let path = PBFiles.sharedFile(name) else {
-                    print("skipped: ../shared/pabulib/\(name) is absent")
-                    continue
-                }
+        @Test(
+            .enabled(
+                if: PBFiles.compared.keys.allSatisfy { PBFiles.sharedFile($0) != nil },
+                "../shared/pabulib (with its Rembertow, Czyzyny and Oksywie files) is absent, so the pabutools comparison cannot run"))
+        func selectedProjectsMatchPabutoolsOnSharedFiles() throws {
+            for (name, keys) in PBFiles.compared {
+                let path = try #require(PBFiles.sharedFile(name))
                 let golden = try PBFiles.golden(name)
                 for key in keys {
                     guard let expected = golden[key] else { continue }
@@ -116,11 +115,11 @@ extension PBCommandTests {
             }
         }
 
-        @Test func aDecimalBudgetIsPrintedExactly() throws {
-            guard let path = PBFiles.sharedFile("Poland_Krakow_2023_Czyzyny.pb") else {
-                print("skipped: ../shared/pabulib/Poland_Krakow_2023_Czyzyny.pb is absent")
-                return
-            }
+        @Test(
+            .enabled(
+                if: PBFiles.sharedFile("Poland_Krakow_2023_Czyzyny.pb") != nil, "../shared/pabulib/Poland_Krakow_2023_Czyzyny.pb is absent"))
+        func aDecimalBudgetIsPrintedExactly() throws {
+            let path = try #require(PBFiles.sharedFile("Poland_Krakow_2023_Czyzyny.pb"))
             let result = try runPB("rank", path, "--rule", "greedy_cost", "--json")
             #expect(result.status == 0, "\(result.output)")
             #expect(result.standardOutput.contains("\"budget\":1404775.68,"))
@@ -249,11 +248,12 @@ extension PBCommandTests {
             #expect(text.standardOutput.contains("projects the rules disagree on"))
         }
 
-        @Test func compareIncludesPhragmenForApprovalBallots() throws {
-            guard let path = PBFiles.sharedFile("Poland_Warszawa_2019_Rembertow.pb") else {
-                print("skipped: ../shared/pabulib/Poland_Warszawa_2019_Rembertow.pb is absent")
-                return
-            }
+        @Test(
+            .enabled(
+                if: PBFiles.sharedFile("Poland_Warszawa_2019_Rembertow.pb") != nil,
+                "../shared/pabulib/Poland_Warszawa_2019_Rembertow.pb is absent"))
+        func compareIncludesPhragmenForApprovalBallots() throws {
+            let path = try #require(PBFiles.sharedFile("Poland_Warszawa_2019_Rembertow.pb"))
             let object = try pbJSONObject(try runPB("compare", path, "--json"))
             let rules = (object["rules"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String }
             #expect(rules.contains("phragmen"))

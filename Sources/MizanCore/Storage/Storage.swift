@@ -25,6 +25,9 @@ public protocol Stores {
     var places: any PlaceRepository { get }
     var registry: any RegistryRepository { get }
     var implementation: any ImplementationRepository { get }
+    var cycleHistory: any CycleHistoryRepository { get }
+    var tallies: any TallyRepository { get }
+    var exports: any ExportRepository { get }
 }
 
 /// Appends to and reads the hash-chained audit log.

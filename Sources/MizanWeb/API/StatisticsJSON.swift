@@ -15,11 +15,7 @@ extension ParticipationStatistics {
 
     static func json<Key>(_ breakdown: Breakdown<Key>, label: String, _ key: (Key) -> JSONValue) -> JSONValue {
         [
-            "cells": .array(breakdown.cells.map { cell in
-                guard case .object(var members) = json(cell.count) else { return json(cell.count) }
-                members[label] = key(cell.key)
-                return .object(members)
-            }),
+            "cells": .array(breakdown.cells.map { cell in json(cell.count).setting(label, to: key(cell.key)) }),
             "total": json(breakdown.total),
         ]
     }

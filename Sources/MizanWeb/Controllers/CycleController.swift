@@ -1,56 +1,51 @@
 import Foundation
 import Hummingbird
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 /// The public page of a cycle: budget, phase and timeline, and the ballot and winner rules in plain
 /// words before anyone votes.
 struct CycleController {
-    let pool: ConnectionPool
+    let storage: any Storage
     let pages: PageRenderer
     var catalogs: Catalogs { pages.catalogs }
 
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
-        group.get("cycles/:id") { _, context in try await show(context.parameters.require("id", as: Int.self), language) }
-        group.get("cycles/:id/results") { _, context in try await results(context.parameters.require("id", as: Int.self), language) }
+        group.get(.cycle) { _, context in try await show(CycleID(context.parameters.require("id", as: Int.self)), language) }
+        group.get(.cycleResults) { _, context in try await results(CycleID(context.parameters.require("id", as: Int.self)), language) }
     }
 
     /// The published outcome; until publication the address is a 404 that says why.
-    func results(_ id: Int, _ language: Language) async throws -> Response {
-        let loaded = try await pool.withConnection { connection -> (Cycle, PublishedOutcome?)? in
-            guard let cycle = try CycleStore.find(id, on: connection) else { return nil }
-            return (cycle, try PublishedOutcome.load(cycleID: id, language: language, on: connection))
+    func results(_ id: CycleID, _ language: Language) async throws -> Response {
+        let loaded = try await storage.transaction { stores -> (Cycle, PublishedOutcome?)? in
+            guard let cycle = try stores.cycles.find(id) else { return nil }
+            return (cycle, try stores.tallies.published(cycle: id))
         }
         guard let (cycle, outcome) = loaded else { throw HTTPError(.notFound) }
         guard let outcome else {
             return try pages.render(
                 ErrorPage(kind: "results_pending", catalogs: catalogs, language: language), language: language,
-                path: "/cycles/\(id)/results", status: .notFound)
+                url: .cycleResults(id), status: .notFound)
         }
         return try pages.render(
             ResultsPage(cycle: cycle, outcome: outcome, catalogs: catalogs, language: language), language: language,
-            path: "/cycles/\(id)/results")
+            url: .cycleResults(id))
     }
 
-    func show(_ id: Int, _ language: Language) async throws -> Response {
-        let loaded = try await pool.withConnection { connection -> (Cycle, [(String, Date)], PublishedOutcome?)? in
-            guard let cycle = try CycleStore.find(id, on: connection) else { return nil }
-            let phases = try connection.query("SELECT phase, entered_at FROM cycle_phases WHERE cycle_id = \(id) ORDER BY entered_at")
-                .map { (try $0.decode(String.self, 0), try $0.decode(Date.self, 1)) }
-            return (cycle, phases, try PublishedOutcome.load(cycleID: id, language: language, on: connection))
+    func show(_ id: CycleID, _ language: Language) async throws -> Response {
+        let loaded = try await storage.transaction { stores -> (Cycle, [PhaseEntry], PublishedOutcome?)? in
+            guard let cycle = try stores.cycles.find(id) else { return nil }
+            return (cycle, try stores.cycleHistory.phases(of: id), try stores.tallies.published(cycle: id))
         }
         guard let (cycle, phases, outcome) = loaded else { throw HTTPError(.notFound) }
         return try pages.render(
             CyclePage(cycle: cycle, phases: phases, outcome: outcome, catalogs: catalogs, language: language), language: language,
-            path: "/cycles/\(id)")
+            url: .cycle(id))
     }
 }
 
 struct CyclePage: PageModel {
     let template = "cycle"
     let heading: String
-    let communeCode: String
     let communeName: PlaceName
     let budget: String
     let phase: String
@@ -58,10 +53,13 @@ struct CyclePage: PageModel {
     let ballotRule: String
     let winnerRule: String
     let tieBreak: String
-    let cycleID: Int
-    let takingProposals: Bool
-    let showsProposals: Bool
-    let voting: Bool
+    let homeLink: String
+    let communeLink: String
+    let resultsLink: String
+    /// Each link only while it leads somewhere (a list, since the templates look into lists).
+    let proposeLink: [String]
+    let proposalsLink: [String]
+    let voteLink: [String]
     /// Only what was published; empty before.
     let results: [ResultsView]
     let published: Bool
@@ -73,24 +71,26 @@ struct CyclePage: PageModel {
         let done: Bool
     }
 
-    init(cycle: Cycle, phases: [(String, Date)], outcome: PublishedOutcome? = nil, catalogs: Catalogs, language: Language) {
+    init(cycle: Cycle, phases: [PhaseEntry], outcome: PublishedOutcome? = nil, catalogs: Catalogs, language: Language) {
         heading = cycle.title
-        communeCode = cycle.communeCode
         communeName = PlaceName(cycle.communeName, language)
         budget = catalogs.money(cycle.budget, language)
         phase = catalogs.text("phase_\(cycle.phase.rawValue)", language)
         timeline = Phase.allCases.map { step in
-            let entered = phases.first { $0.0 == step.rawValue }?.1
+            let entered = phases.first { $0.phase == step }?.enteredAt
             return TimelineStep(
                 phase: catalogs.text("phase_\(step.rawValue)", language),
                 since: entered.map { catalogs.text("since", language, ["date": catalogs.date($0, language)]) },
                 current: step == cycle.phase, done: step < cycle.phase)
         }
         ballotRule = Self.ballotRule(cycle, catalogs, language)
-        cycleID = cycle.id
-        takingProposals = cycle.phase == .proposals
-        showsProposals = cycle.phase >= .proposals
-        voting = cycle.phase == .voting
+        let id = CycleID(cycle.id)
+        homeLink = SiteURL.home.href(language)
+        communeLink = SiteURL.commune(code: cycle.communeCode).href(language)
+        resultsLink = SiteURL.cycleResults(id).href(language)
+        proposeLink = cycle.phase == .proposals ? [SiteURL.propose(id).href(language)] : []
+        proposalsLink = cycle.phase >= .proposals ? [SiteURL.cycleProposals(id).href(language)] : []
+        voteLink = cycle.phase == .voting ? [SiteURL.eligibility(id).href(language)] : []
         winnerRule = catalogs.text("rule_\(cycle.rule.rawValue)", language)
         tieBreak = catalogs.text("tie_\(cycle.tieBreak.rawValue)", language)
         results = outcome?.scopes.map { ResultsView(scope: $0, cycle: cycle, catalogs: catalogs, language: language) } ?? []

@@ -93,14 +93,3 @@ func formatAmount(_ amount: Int, scale: Int, decimals: Int?) -> String {
     }
     return amount < 0 ? "-" + digits : digits
 }
-
-/// Decimals an amount needs to be written exactly at `scale` (trailing zeros dropped).
-func decimalsNeeded(_ amount: Int, scale: Int) -> Int {
-    var needed = scale
-    var rest = amount.magnitude
-    while needed > 0, rest % 10 == 0 {
-        rest /= 10
-        needed -= 1
-    }
-    return needed
-}

@@ -80,37 +80,24 @@ public enum PabulibWriter {
 
         // VOTES
         let pointed = document.voteType == .cumulative || document.voteType == .scoring
-        out += "VOTES\n" + (["voter_id", "vote"] + (pointed ? ["points"] : []) + document.voterColumns).map(field)
-            .joined(separator: ";") + "\n"
+        out += "VOTES\n" + PabulibVote.header(points: pointed, extraColumns: document.voterColumns) + "\n"
+        var line: [UInt8] = []
         for (index, ballot) in document.ballots.enumerated() {
             let voterID = index < document.voterIDs.count ? document.voterIDs[index] : String(index + 1)
             let entries = document.voteType == .ordinal ? ballot.entries.sorted { $0.value < $1.value } : ballot.entries
-            out += field(voterID) + ";"
-            out += field(entries.map { instance.projects[$0.project].id }.joined(separator: ","))
-            if pointed {
-                // pabutools reads an empty cumulative or scoring ballot only with points `None`.
-                out += entries.isEmpty ? ";None" : ";" + entries.map { String($0.value) }.joined(separator: ",")
-            }
             let values = index < document.voterValues.count ? document.voterValues[index] : []
-            for column in document.voterColumns.indices {
-                out += ";" + field(column < values.count ? values[column] : "")
-            }
-            out += "\n"
+            let vote = PabulibVote(
+                voterID: voterID, projects: entries.map { instance.projects[$0.project].id },
+                points: pointed ? entries.map(\.value) : nil,
+                extra: document.voterColumns.indices.map { $0 < values.count ? values[$0] : "" })
+            line.removeAll(keepingCapacity: true)
+            vote.append(to: &line)
+            line.append(UInt8(ascii: "\n"))
+            out += String(decoding: line, as: UTF8.self)
         }
         return out
     }
 
     /// Quotes a value holding `;` or `"` (doubling the `"`), as pabutools' csv reader expects.
-    static func field(_ value: String) -> String {
-        var value = value
-        if value.utf8.contains(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) {
-            value = String(value.map { $0 == "\n" || $0 == "\r" || $0 == "\r\n" ? " " : $0 })
-        }
-        guard value.utf8.contains(where: { $0 == UInt8(ascii: ";") || $0 == UInt8(ascii: "\"") }) else { return value }
-        var quoted = "\""
-        for character in value.unicodeScalars {
-            if character == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(character) }
-        }
-        return quoted + "\""
-    }
+    static func field(_ value: String) -> String { PabulibField.quoted(value) }
 }

@@ -92,60 +92,10 @@ extension AdminOptions {
         case let failure as any StorageFailure: return CommandFailure.system(failure.description)
         case let error as CycleError: return CommandFailure.user(error.description)
         case let error as GeographyError: return CommandFailure.user(error.description)
+        // Tally refusals and export problems are the user's to fix: exit status 1 with the reason.
+        case let error as TallyError: return CommandFailure.user(error.description)
+        case let error as ExportError: return CommandFailure.user(error.description)
         default: return error
         }
-    }
-}
-
-/// JSON output for scripts: a tiny writer, so field order is stable and nothing is lost.
-enum JSON {
-    case string(String)
-    case number(Int64)
-    case bool(Bool)
-    case null
-    case array([JSON])
-    case object([(String, JSON)])
-
-    var text: String {
-        switch self {
-        case .string(let value): return Self.quote(value)
-        case .number(let value): return String(value)
-        case .bool(let value): return value ? "true" : "false"
-        case .null: return "null"
-        case .array(let items): return "[" + items.map(\.text).joined(separator: ",") + "]"
-        case .object(let fields): return "{" + fields.map { Self.quote($0.0) + ":" + $0.1.text }.joined(separator: ",") + "}"
-        }
-    }
-
-    static func quote(_ value: String) -> String {
-        var output = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case _ where scalar.value < 0x20: output += String(format: "\\u%04x", scalar.value)
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
-    }
-}
-
-/// Plain-text tables with columns padded to their widest cell.
-enum Table {
-    static func render(header: [String], rows: [[String]]) -> String {
-        var widths = header.map(\.count)
-        for row in rows {
-            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
-        }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { index, cell in
-                index == cells.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count)
-            }.joined(separator: "  ")
-        }
-        return ([line(header), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
     }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 /// `mizan export`: the anonymised ballots, projects and outcome for auditors and the public.
 struct ExportCommand: AsyncParsableCommand {
@@ -33,28 +31,13 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            guard let format = BallotExport.Format(rawValue: format) else {
+            guard let format = ExportFormat(rawValue: format) else {
                 throw CommandFailure.user("--format must be pb, csv or json, not \(format)")
             }
             let directory = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
-            let actor = options.actorName
-            let written = try tallyErrorsAsUserErrors {
-                try options.transaction { connection -> BallotExport.Written in
-                    let info = try CycleStore.require(cycle, on: connection)
-                    guard info.phase >= .tallied else {
-                        throw TallyError.wrongPhase(
-                            cycle: cycle, phase: info.phase, action: "ballots",
-                            needed: "are exported once voting is closed (`mizan cycle advance \(cycle)` to tallied)")
-                    }
-                    return try BallotExport.export(
-                        cycle: info, format: format, to: directory, on: connection,
-                        progress: { Terminal.error("export: \($0)") },
-                        beforeRename: {
-                            try AuditLogStore.append(
-                                actor: actor, action: "cycle.export", object: "cycle:\(cycle)",
-                                details: "format=\(format.rawValue) folder=\(directory.lastPathComponent)", on: connection)
-                        })
-                }
+            let request = ExportCycle.Request(cycle: CycleID(cycle), format: format, directory: directory, actor: options.actorName)
+            let written = try await options.withStorage { storage in
+                try await ExportCycle(storage: storage, progress: { Terminal.error("export: \($0)") }).execute(request)
             }
             if options.json {
                 Terminal.line(JSON.object([

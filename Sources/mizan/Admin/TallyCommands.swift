@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 import MizanCore
-import MizanPostgres
 import PBEngine
-import PostgresDriver
 
 /// `mizan tally`: computes the outcome from the stored ballots, explains it, and stores it.
 struct TallyCommand: AsyncParsableCommand {
@@ -43,14 +41,6 @@ struct TallyCommand: AsyncParsableCommand {
     var budget: String?
     @OptionGroup var options: AdminOptions
 
-    /// One scope's result, ready to print.
-    struct ScopeReport {
-        let scope: TallyScope
-        let prepared: TallyStore.Prepared
-        let result: TallyResult
-        let tallyID: Int?
-    }
-
     func run() async throws {
         try await reportingFailures {
             if !whatIf, rule != nil || budget != nil {
@@ -59,73 +49,25 @@ struct TallyCommand: AsyncParsableCommand {
             }
             let budgetOverride: Money?
             do { budgetOverride = try budget.map { try Money(parsing: $0) } } catch { throw CommandFailure.user("--budget: \(error)") }
-            if let budgetOverride, budgetOverride.centimes <= 0 { throw CommandFailure.user("--budget: the budget must be more than zero") }
-            let actor = options.actorName
-            let (info, reports) = try tallyErrorsAsUserErrors {
-                try options.transaction { connection -> (Cycle, [ScopeReport]) in
-                    try CanonicalBallots.allowLongWork(on: connection)
-                    let info = whatIf ? try CycleStore.require(cycle, on: connection) : try TallyStore.lockCycle(cycle, on: connection)
-                    try Self.checkPhase(info, storing: !whatIf)
-                    let engineRule: Rule
-                    if let rule {
-                        guard let named = EngineSettings.rule(named: rule, ballot: info.ballot) else {
-                            throw TallyError.invalid("rule", "\(rule) is not a rule: use greedy, mes, phragmen, optimal or an engine key such as greedy_card, mes_cost")
-                        }
-                        engineRule = named
-                    } else {
-                        engineRule = EngineSettings.rule(for: info.rule, ballot: info.ballot)
-                    }
-                    let scopes = try TallyScope.all(for: info, on: connection)
-                    if budgetOverride != nil, scopes.count > 1 {
-                        throw TallyError.invalid("budget", "this cycle is split into \(scopes.count) district envelopes; a single budget does not apply")
-                    }
-                    var reports: [ScopeReport] = []
-                    for scope in scopes {
-                        let prepared = try TallyStore.prepare(cycle: info, scope: scope, on: connection) { count in
-                            Terminal.error("tally: \(scope.label): \(count) ballots read")
-                        }
-                        guard !prepared.projects.isEmpty else { throw TallyError.noProjects(scope: scope.label) }
-                        if prepared.ballots >= 100_000 { Terminal.error("tally: \(scope.label): running \(engineRule.key) on \(prepared.ballots) ballots") }
-                        let result = Self.compute(cycle: info, prepared: prepared, rule: engineRule, budget: budgetOverride ?? scope.budget)
-                        let id = whatIf ? nil : try TallyStore.store(cycle: info, prepared: prepared, result: result, actor: actor, on: connection)
-                        reports.append(ScopeReport(scope: scope, prepared: prepared, result: result, tallyID: id))
-                    }
-                    if !whatIf {
-                        try AuditLogStore.append(
-                            actor: actor, action: "tally.store", object: "cycle:\(info.id)",
-                            details: "rule=\(engineRule.key) tie=\(info.tieBreak.rawValue) engine=\(EngineSettings.version) "
-                                + reports.map { "tally=\($0.tallyID ?? 0) district=\($0.scope.district.map(String.init) ?? "-") voters=\($0.result.voters) spent=\($0.result.spentCentimes) pb_sha256=\($0.prepared.sha256)" }
-                                .joined(separator: " "),
-                            on: connection)
-                    }
-                    return (info, reports)
-                }
+            let request = TallyCycle.Request(
+                cycle: CycleID(cycle), mode: whatIf ? .whatIf(rule: rule, budget: budgetOverride) : .store, actor: options.actorName)
+            let report = try await options.withStorage { storage in
+                try await TallyCycle(storage: storage, progress: Self.report).execute(request)
             }
             if options.json {
-                Terminal.line(Self.json(cycle: info, reports: reports, stored: !whatIf).text)
+                Terminal.line(Self.json(report).text)
             } else {
-                Terminal.line(Self.render(cycle: info, reports: reports, stored: !whatIf))
+                Terminal.line(Self.render(report))
             }
         }
     }
 
-    /// Storing needs voting closed and nothing published; exploring only needs voting closed.
-    static func checkPhase(_ cycle: Cycle, storing: Bool) throws {
-        if cycle.phase < .tallied {
-            throw TallyError.wrongPhase(
-                cycle: cycle.id, phase: cycle.phase, action: "the tally",
-                needed: "needs voting closed: run `mizan cycle advance \(cycle.id)` until it is in tallied")
+    /// Long reads and runs are reported on standard error, so the output stays clean.
+    @Sendable static func report(_ progress: TallyCycle.Progress) {
+        switch progress {
+        case .ballotsRead(let scope, let count): Terminal.error("tally: \(scope.label): \(count) ballots read")
+        case .running(let scope, let rule, let ballots): Terminal.error("tally: \(scope.label): running \(rule) on \(ballots) ballots")
         }
-        if storing, cycle.phase > .tallied {
-            throw TallyError.wrongPhase(
-                cycle: cycle.id, phase: cycle.phase, action: "its outcome",
-                needed: "is published and frozen; use --what-if to explore other rules")
-        }
-    }
-
-    /// The engine run of one scope; `mizan verify` does the same from the exported file.
-    static func compute(cycle: Cycle, prepared: TallyStore.Prepared, rule: Rule, budget: Money) -> TallyResult {
-        TallyComputation.compute(cycle: cycle, projects: prepared.projects, groups: prepared.groups, budget: budget, rule: rule)
     }
 
     /// Funded projects in funding order, then the others by support.
@@ -138,9 +80,10 @@ struct TallyCommand: AsyncParsableCommand {
         }
     }
 
-    static func render(cycle: Cycle, reports: [ScopeReport], stored: Bool) -> String {
+    static func render(_ tally: TallyCycle.Report) -> String {
+        let cycle = tally.cycle
         var lines: [String] = []
-        for report in reports {
+        for report in tally.scopes {
             let result = report.result
             let titles = Dictionary(report.prepared.projects.map { (String($0.id), $0.title) }, uniquingKeysWith: { first, _ in first })
             lines.append("cycle #\(cycle.id) \(cycle.title) — \(report.scope.label)")
@@ -158,10 +101,10 @@ struct TallyCommand: AsyncParsableCommand {
         return lines.joined(separator: "\n")
     }
 
-    static func json(cycle: Cycle, reports: [ScopeReport], stored: Bool) -> JSON {
+    static func json(_ tally: TallyCycle.Report) -> JSON {
         .object([
-            ("cycle", .number(Int64(cycle.id))), ("stored", .bool(stored)),
-            ("scopes", .array(reports.map { report in
+            ("cycle", .number(Int64(tally.cycle.id))), ("stored", .bool(tally.stored)),
+            ("scopes", .array(tally.scopes.map { report in
                 let result = report.result
                 return .object([
                     ("district", report.scope.district.map { .number(Int64($0)) } ?? .null),
@@ -206,10 +149,8 @@ struct PublishCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let actor = options.actorName
-            let stored = try tallyErrorsAsUserErrors {
-                try options.transaction { try TallyStore.publish(cycleID: cycle, actor: actor, on: $0) }
-            }
+            let request = PublishOutcome.Request(cycle: CycleID(cycle), actor: options.actorName)
+            let stored = try await options.withStorage { try await PublishOutcome(storage: $0).execute(request) }
             if options.json {
                 Terminal.line(JSON.object([
                     ("cycle", .number(Int64(cycle))), ("phase", .string(Phase.published.rawValue)),

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Where `pb generate` writes: bytes gathered into 1 MiB blocks before each write, so a million
-/// ballots take a few dozen system calls and never sit in memory at once. Numbers are written as
-/// digits straight into the block, since building a `String` per ballot dominated the run time.
+/// ballots take a few dozen system calls and never sit in memory at once. Ballot lines are written
+/// straight into the block, since building a `String` per ballot dominated the run time.
 struct BufferedFileSink {
     let handle: FileHandle
     let name: String
@@ -20,21 +20,9 @@ struct BufferedFileSink {
         if buffer.count >= Self.blockSize { try flush() }
     }
 
-    mutating func write(byte: UInt8) throws {
-        buffer.append(byte)
-        if buffer.count >= Self.blockSize { try flush() }
-    }
-
-    /// A non-negative integer in decimal.
-    mutating func write(decimal value: Int) throws {
-        var divisor = 1
-        while divisor <= value / 10 { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            buffer.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
+    /// Lets `build` append bytes straight into the block.
+    mutating func write(_ build: (inout [UInt8]) -> Void) throws {
+        build(&buffer)
         if buffer.count >= Self.blockSize { try flush() }
     }
 

@@ -1,20 +1,25 @@
+import MizanCore
 import PBEngine
 
 /// `--explain`: a project's trace events as sentences, so that an auditor can follow why a rule
-/// funded a project or passed it over without reading the engine.
+/// funded a project or passed it over without reading the engine. The words are the English
+/// outcome phrases the tally's explanations use (`OutcomePhrases.english`); amounts are in the
+/// file's own units and currency.
 extension OutcomeSummary {
     func explanation(of project: Int) -> [String] {
         let item = instance.projects[project]
         let cost = money(item.cost)
-        let count = supporters[project]
         let title = item.name.isEmpty ? "Project \(item.id)" : "Project \(item.id) (\(item.name))"
-        var lines = ["\(title) costs \(cost) and has \(count) supporter(s); it was \(fundedRound[project].map { "funded in round \($0)" } ?? "not funded") by \(outcome.rule.key)."]
+        let verdict = fundedRound[project].map { say("trace_verdict_funded", ["round": "\($0)"]) } ?? say("trace_verdict_not_funded")
+        var lines = [
+            say("trace_summary", ["title": title, "cost": cost, "votes": "\(supporters[project])", "verdict": verdict, "rule": outcome.rule.key])
+        ]
 
         if case .equalShares = outcome.rule {
             for event in outcome.trace where event.kind == .budgetRaised {
                 if let share = event.share {
                     let start = Rational(instance.budget, max(event.supporters, 1))
-                    lines.append("Before this outcome the completion raised every voter's share from \(approximate(start)) to \(approximate(share)).")
+                    lines.append(say("trace_share_raised_before", ["from": approximate(start), "share": approximate(share)]))
                 }
             }
         }
@@ -26,47 +31,46 @@ extension OutcomeSummary {
     }
 
     private func sentence(for event: TraceEvent, cost: String) -> String {
-        let round = "Round \(event.round): "
-        let remaining = money(event.remaining)
+        let round = say("trace_round", ["round": "\(event.round)"])
+        let values = ["remaining": money(event.remaining), "cost": cost, "votes": "\(event.supporters)", "rule": outcome.rule.key]
         switch event.kind {
         case .funded:
             switch outcome.rule {
             case .equalShares:
-                let paid = event.share.map { "paid \(approximate($0)) each, or all they had left if less" } ?? "paid for it"
-                return round + "funded; its \(event.supporters) supporter(s) \(paid) (\(remaining) of the budget was left before it)."
+                let paid = event.share.map { say("trace_paid_share", ["share": approximate($0)]) } ?? say("trace_paid")
+                return round + say("trace_funded_equal_shares", values.merging(["paid": paid]) { $1 })
             case .phragmen:
-                let load = event.share.map { " and their load rose to \(approximate($0))" } ?? ""
-                return round + "funded; its \(event.supporters) supporter(s) shared its \(cost)\(load) (\(remaining) was left before it)."
+                let load = event.share.map { say("trace_load", ["share": approximate($0)]) } ?? ""
+                return round + say("trace_funded_phragmen", values.merging(["load": load]) { $1 })
             case .maxWelfare:
-                let welfare = outcome.welfare.map { " (total satisfaction \($0))" } ?? ""
-                return "Funded: part of the feasible set with the highest total satisfaction\(welfare)."
+                let welfare = outcome.welfare.map { say("trace_welfare", ["welfare": "\($0)"]) } ?? ""
+                return say("trace_funded_max_welfare", ["welfare": welfare])
             case .greedy:
-                return round + "funded; \(remaining) was left and it cost \(cost), leaving \(money(event.remaining - instance.projects[event.project!].cost))."
+                let left = money(event.remaining - instance.projects[event.project!].cost)
+                return round + say("trace_funded_greedy", values.merging(["left": left]) { $1 })
             }
-        case .completed:
-            return round + "funded by the greedy completion after equal shares: \(remaining) was left and it cost \(cost)."
-        case .tooExpensive:
-            return round + "passed over because the \(remaining) left could not cover its \(cost)."
-        case .unaffordable:
-            return round + "its \(event.supporters) supporter(s)' remaining money could not cover its \(cost), so equal shares set it aside."
-        case .stopped:
-            return round + "the rule stopped here: its \(cost) did not fit in the \(remaining) left, and \(outcome.rule.key) does not skip ahead."
+        case .completed: return round + say("trace_completed", values)
+        case .tooExpensive: return round + say("trace_too_expensive", values)
+        case .unaffordable: return round + say("trace_unaffordable", values)
+        case .stopped: return round + say("trace_stopped", values)
         case .budgetRaised:
-            return round + "every voter's share was raised\(event.share.map { " to \(approximate($0))" } ?? "")."
+            return round + say("trace_share_raised", ["share": event.share.map { say("trace_share_raised_to", ["share": approximate($0)]) } ?? ""])
         }
     }
 
     /// A project the rule never wrote about: why it could not have come up.
     private func untraced(_ project: Int, cost: String) -> String {
-        if supporters[project] == 0 { return "No ballot names it, so no rule funds it." }
+        if supporters[project] == 0 { return say("trace_unsupported") }
         if instance.projects[project].cost > instance.budget {
-            return "Its \(cost) is more than the whole budget of \(money(instance.budget))."
+            return say("trace_over_budget", ["cost": cost, "budget": money(instance.budget)])
         }
         if case .maxWelfare = outcome.rule {
-            return "Not part of the feasible set with the highest total satisfaction\(outcome.welfare.map { " (\($0))" } ?? "")."
+            return say("trace_not_max_welfare", ["welfare": outcome.welfare.map { say("trace_welfare_short", ["welfare": "\($0)"]) } ?? ""])
         }
-        return "The rule ended before it came up."
+        return say("trace_not_reached")
     }
+
+    private func say(_ key: String, _ values: [String: String] = [:]) -> String { OutcomePhrases.english.phrase(key, values) }
 
     private func money(_ amount: Int) -> String { instance.format(amount) + instance.currencySuffix }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MizanCore
 import PBEngine
 
 /// `mizan pb compare FILE`: the main rules side by side on one file, to show what choosing a rule
@@ -65,7 +66,7 @@ struct PBCompareCommand: AsyncParsableCommand {
         Terminal.line("\(election.path): budget \(instance.format(instance.budget))\(currency), \(election.profile.voterCount) voters (\(election.voteTypeWord)), \(instance.projects.count) projects")
         if election.voteType != .approval { Terminal.line("(phragmen left out: it needs approval or choose-1 ballots)") }
         Terminal.line("")
-        Terminal.line(TextTable(
+        Terminal.line(Table.render(
             header: ["rule", "funded", "spent", "left", "voters with a funded project", "avg share of their projects' cost funded"],
             rightAligned: [1, 2, 3, 4, 5],
             rows: results.map { result in
@@ -74,7 +75,7 @@ struct PBCompareCommand: AsyncParsableCommand {
                     instance.format(result.summary.outcome.cost), instance.format(result.summary.left),
                     percent(result.votersWithFundedProject), percent(result.averageFundedShare),
                 ]
-            }).text)
+            }))
         let disputed = disputed(results, count: instance.projects.count)
         let agreed = instance.projects.indices.filter { project in
             !results.isEmpty && results.allSatisfy { $0.summary.fundedRound[project] != nil }
@@ -86,7 +87,7 @@ struct PBCompareCommand: AsyncParsableCommand {
             return
         }
         Terminal.line("projects the rules disagree on (the round it was funded in, or -):")
-        Terminal.line(TextTable(
+        Terminal.line(Table.render(
             header: ["project", "name", "cost", "supporters"] + results.map(\.summary.outcome.rule.key),
             rightAligned: Set(2..<(4 + results.count)),
             rows: disputed.map { project in
@@ -94,27 +95,27 @@ struct PBCompareCommand: AsyncParsableCommand {
                     instance.projects[project].id, PBRankCommand.shortened(instance.projects[project].name, to: 30),
                     instance.format(instance.projects[project].cost), String(results.first?.summary.supporters[project] ?? 0),
                 ] + results.map { $0.summary.fundedRound[project].map(String.init) ?? "-" }
-            }).text)
+            }))
     }
 
     static func percent(_ share: Double) -> String { String(format: "%.1f %%", share * 100) }
 
-    static func json(_ results: [RuleComparison], election: PabulibFile) -> PBJSON {
+    static func json(_ results: [RuleComparison], election: PabulibFile) -> JSON {
         let instance = election.instance
         return .object([
             ("file", .string(election.path)),
-            ("budget", .number(instance.format(instance.budget))),
+            ("budget", .number(literal: instance.format(instance.budget))),
             ("voters", .int(election.profile.voterCount)),
             ("vote_type", .string(election.voteTypeWord)),
             ("rules", .array(results.map { result in
                 .object([
                     ("rule", .string(result.summary.outcome.rule.key)),
                     ("selected", .array(result.summary.selectedIDs.map { .string($0) })),
-                    ("cost", .number(instance.format(result.summary.outcome.cost))),
-                    ("left", .number(instance.format(result.summary.left))),
+                    ("cost", .number(literal: instance.format(result.summary.outcome.cost))),
+                    ("left", .number(literal: instance.format(result.summary.left))),
                     ("exhaustive", .bool(result.summary.exhaustive)),
-                    ("voters_with_funded_project", .number(String(format: "%.6f", result.votersWithFundedProject))),
-                    ("average_funded_share", .number(String(format: "%.6f", result.averageFundedShare))),
+                    ("voters_with_funded_project", .number(literal: String(format: "%.6f", result.votersWithFundedProject))),
+                    ("average_funded_share", .number(literal: String(format: "%.6f", result.averageFundedShare))),
                 ])
             })),
             ("differences", .array(disputed(results, count: instance.projects.count).map { project in

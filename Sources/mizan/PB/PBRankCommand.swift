@@ -1,4 +1,5 @@
 import ArgumentParser
+import MizanCore
 import PBEngine
 
 /// `mizan pb rank FILE --rule KEY`: one rule on one file, as a table or as the JSON that external
@@ -79,9 +80,9 @@ struct PBRankCommand: AsyncParsableCommand {
             ]
         }
         Terminal.line("\(file.path): \(summary.outcome.rule.key), ties \(summary.outcome.tieBreaking.name), \(file.profile.voterCount) voters (\(file.voteTypeWord))")
-        Terminal.line(TextTable(
+        Terminal.line(Table.render(
             header: ["project", "name", "cost", "supporters", "funded", "round"],
-            rightAligned: [2, 3, 5], rows: rows).text)
+            rightAligned: [2, 3, 5], rows: rows))
         let currency = instance.currencySuffix
         Terminal.line("")
         Terminal.line("budget  \(instance.format(instance.budget))\(currency)")
@@ -98,16 +99,16 @@ struct PBRankCommand: AsyncParsableCommand {
         name.count <= limit ? name : String(name.prefix(limit - 1)) + "…"
     }
 
-    static func json(_ summary: OutcomeSummary, file: PabulibFile) -> PBJSON {
+    static func json(_ summary: OutcomeSummary, file: PabulibFile) -> JSON {
         let instance = summary.instance
-        var fields: [(String, PBJSON)] = [
+        var fields: [(String, JSON)] = [
             ("file", .string(file.path)),
             ("rule", .string(summary.outcome.rule.key)),
             ("tie_breaking", .string(summary.outcome.tieBreaking.name)),
             ("selected", .array(summary.selectedIDs.map { .string($0) })),
-            ("cost", .number(instance.format(summary.outcome.cost))),
-            ("budget", .number(instance.format(instance.budget))),
-            ("left", .number(instance.format(summary.left))),
+            ("cost", .number(literal: instance.format(summary.outcome.cost))),
+            ("budget", .number(literal: instance.format(instance.budget))),
+            ("left", .number(literal: instance.format(summary.left))),
             ("exhaustive", .bool(summary.exhaustive)),
             ("voters", .int(file.profile.voterCount)),
             ("vote_type", .string(file.voteTypeWord)),
@@ -115,13 +116,13 @@ struct PBRankCommand: AsyncParsableCommand {
         ]
         if let welfare = summary.outcome.welfare { fields.append(("welfare", .int(welfare))) }
         if let perVoter = summary.budgetPerVoter {
-            fields.append(("budget_per_voter", .number(String(format: "%.6f", perVoter.approximation))))
+            fields.append(("budget_per_voter", .number(literal: String(format: "%.6f", perVoter.approximation))))
             fields.append(("budget_per_voter_exact", .string(perVoter.description)))
         }
         fields.append(("projects", .array(instance.projects.indices.map { index in
             let project = instance.projects[index]
             return .object([
-                ("id", .string(project.id)), ("name", .string(project.name)), ("cost", .number(instance.format(project.cost))),
+                ("id", .string(project.id)), ("name", .string(project.name)), ("cost", .number(literal: instance.format(project.cost))),
                 ("supporters", .int(summary.supporters[index])), ("funded", .bool(summary.fundedRound[index] != nil)),
                 ("round", summary.fundedRound[index].map { .int($0) } ?? .null),
             ])

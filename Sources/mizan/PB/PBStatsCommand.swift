@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MizanCore
 import PBEngine
 
 /// `mizan pb stats FILE`: what a file holds before any rule is run, to judge whether a rule's
@@ -99,7 +100,7 @@ struct FileStatistics {
         }
     }
 
-    var json: PBJSON {
+    var json: JSON {
         let instance = election.instance
         return .object([
             ("file", .string(election.path)),
@@ -107,10 +108,10 @@ struct FileStatistics {
             ("voters", .int(voters)),
             ("empty_ballots", .int(lengths[0] ?? 0)),
             ("projects", .int(instance.projects.count)),
-            ("budget", .number(instance.format(instance.budget))),
-            ("total_cost", .number(instance.format(totalCost))),
-            ("cost_to_budget", .number(String(format: "%.4f", oversubscription))),
-            ("average_ballot_length", .number(String(format: "%.4f", averageLength))),
+            ("budget", .number(literal: instance.format(instance.budget))),
+            ("total_cost", .number(literal: instance.format(totalCost))),
+            ("cost_to_budget", .number(literal: String(format: "%.4f", oversubscription))),
+            ("average_ballot_length", .number(literal: String(format: "%.4f", averageLength))),
             ("ballot_lengths", .array(lengths.keys.sorted().map { .object([("length", .int($0)), ("voters", .int(lengths[$0]!))]) })),
         ])
     }

@@ -1,4 +1,5 @@
 import Foundation
+import PBEngine
 
 /// A made-up approval election shaped like real ones, for benchmarks and tests: a few projects
 /// draw most votes, most ballots are short, costs span 50,000 to 1,500,000 with cheap projects
@@ -65,12 +66,14 @@ struct SyntheticElection {
 
             """)
         for (index, cost) in costs.enumerated() { try sink.write("\(index + 1);\(cost);Project \(index + 1)\n") }
-        try sink.write("VOTES\nvoter_id;vote\n")
+        try sink.write("VOTES\n" + PabulibVote.header(points: false) + "\n")
         guard projects > 0 else { return }
         var random = SplitMix64(seed: seed ^ 0x9E37_79B9_7F4A_7C15)
         var chosen = Array(repeating: false, count: projects)
         var ballot: [Int] = []
         ballot.reserveCapacity(Self.longestBallot)
+        // The ballot's project ids (1-based), as written.
+        var numbers = ballot
         for voter in stride(from: 1, through: voters, by: 1) {
             let length = ballotLength(&random, limit: min(Self.longestBallot, projects))
             ballot.removeAll(keepingCapacity: true)
@@ -88,14 +91,13 @@ struct SyntheticElection {
                 ballot.append(project)
             }
             ballot.sort()
-            try sink.write(decimal: voter)
-            try sink.write(byte: UInt8(ascii: ";"))
-            for (position, project) in ballot.enumerated() {
-                if position > 0 { try sink.write(byte: UInt8(ascii: ",")) }
-                try sink.write(decimal: project + 1)
-                chosen[project] = false
+            numbers.removeAll(keepingCapacity: true)
+            numbers.append(contentsOf: ballot.lazy.map { $0 + 1 })
+            try sink.write { bytes in
+                PabulibVote.append(voter: voter, projects: numbers, to: &bytes)
+                bytes.append(UInt8(ascii: "\n"))
             }
-            try sink.write(byte: UInt8(ascii: "\n"))
+            for project in ballot { chosen[project] = false }
         }
     }
 
@@ -126,25 +128,4 @@ struct SyntheticElection {
         }
         return low
     }
-}
-
-/// SplitMix64 (Steele, Lea and Flood): tiny, fast and fully determined by its seed.
-struct SplitMix64 {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1), from the top 53 bits.
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
-    /// Uniform in 0..<bound (the bias is below 2^-40 for any bound used here).
-    mutating func below(_ bound: Int) -> Int { Int(next().multipliedFullWidth(by: UInt64(bound)).high) }
 }

@@ -1,12 +1,9 @@
-/// A plain-text table for the `pb` commands, with amounts and counts right-aligned so their digits
-/// line up. Widths count characters, so Polish and Arabic project names pad correctly.
-struct TextTable {
-    let header: [String]
-    /// Columns whose cells are numbers.
-    let rightAligned: Set<Int>
-    let rows: [[String]]
-
-    var text: String {
+/// Plain-text tables for every command: columns padded to their widest cell, numbers optionally
+/// right-aligned so their digits line up. Widths count characters, so Polish and Arabic names pad
+/// correctly.
+enum Table {
+    /// `rightAligned`: the columns whose cells are numbers.
+    static func render(header: [String], rightAligned: Set<Int> = [], rows: [[String]]) -> String {
         var widths = header.map(\.count)
         for row in rows {
             for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
@@ -14,7 +11,7 @@ struct TextTable {
         func line(_ cells: [String]) -> String {
             var parts: [String] = []
             for (index, cell) in cells.enumerated() {
-                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                let padding = index < widths.count ? String(repeating: " ", count: widths[index] - cell.count) : ""
                 if rightAligned.contains(index) {
                     parts.append(padding + cell)
                 } else {
