@@ -291,7 +291,7 @@ struct StaffAccessTests {
             var browser = Browser()
             try await browser.signIn(client, username: "amina", password: Self.password)
             #expect(try await browser.get(client, "/fr/staff/").status == .ok)
-            try site.transaction { _ = try StaffStore.disable(StaffUsername(parsing: "amina"), actor: "test", on: $0) }
+            _ = try await site.withStorage { try await DisableStaffAccount(storage: $0).execute(StaffUsername(parsing: "amina"), actor: "test") }
             #expect(try await browser.get(client, "/fr/staff/").status == .seeOther)
             var again = Browser()
             #expect(try await again.signIn(client, username: "amina", password: Self.password).status == .unauthorized)

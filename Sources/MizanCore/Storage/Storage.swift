@@ -19,6 +19,13 @@ public protocol Stores {
     var audit: any AuditLogRepository { get }
     var cycles: any CycleRepository { get }
     var proposals: any ProposalRepository { get }
+    var staff: any StaffRepository { get }
+    var staffSessions: any StaffSessionRepository { get }
+    var staffLoginFailures: any StaffLoginFailureRepository { get }
+    var analysis: any AnalysisRepository { get }
+    var participation: any ParticipationStatisticsRepository { get }
+    var regionalOverview: any RegionalOverviewRepository { get }
+    var openData: any OpenDataRepository { get }
 }
 
 /// Appends to and reads the hash-chained audit log.
