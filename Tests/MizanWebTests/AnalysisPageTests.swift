@@ -52,7 +52,7 @@ struct AnalysisPageTests {
             let page = "/fr/staff/cycles/\(cycle)/analysis"
 
             #expect(try await client.execute(uri: page, method: .get).status == .seeOther, "staff only")
-            try site.staffAccount("auditeur", role: .auditor)
+            try await site.staffAccount("auditeur", role: .auditor)
             var staff = Browser()
             #expect(try await staff.signIn(client, username: "auditeur", password: "correct horse battery").status == .seeOther)
 
