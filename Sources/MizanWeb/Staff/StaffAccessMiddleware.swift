@@ -26,9 +26,11 @@ struct StaffAccessMiddleware: RouterMiddleware {
     static func area(of path: String) -> Area {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
             .map { String($0).removingPercentEncoding ?? String($0) }.filter { $0 != "." }
-        guard segments.count >= 2, let language = Language(rawValue: segments[0]), segments[1] == "staff" else { return .outside }
-        let rest = Array(segments.dropFirst(2))
-        return rest == ["login"] ? .login(language) : .inside(language, rest: rest)
+        guard segments.count >= 2, let language = Language(rawValue: segments[0]), segments[1] == SiteRoute.staffHome.rawValue else {
+            return .outside
+        }
+        let route = segments.dropFirst().joined(separator: "/")
+        return route == SiteRoute.staffLogin.rawValue ? .login(language) : .inside(language, rest: Array(segments.dropFirst(2)))
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -48,7 +50,8 @@ struct StaffAccessMiddleware: RouterMiddleware {
                 member = nil
             }
             if let member {
-                if !isRead && !member.role.canWrite && rest != ["logout"] {
+                let isLogout = ([SiteRoute.staffHome.rawValue] + rest).joined(separator: "/") == SiteRoute.staffLogout.rawValue
+                if !isRead && !member.role.canWrite && !isLogout {
                     response = try forbidden(language, path: request.uri.path, kind: "role")
                 } else {
                     var context = context
