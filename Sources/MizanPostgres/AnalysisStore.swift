@@ -63,3 +63,24 @@ public enum AnalysisStore {
         }
     }
 }
+
+extension PostgresStores {
+    var analysis: any AnalysisRepository { PostgresAnalysis(connection: connection) }
+}
+
+struct PostgresAnalysis: AnalysisRepository {
+    let connection: PostgresConnection
+
+    func beginSnapshot() throws {
+        try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        try CanonicalBallots.allowLongWork(on: connection)
+    }
+
+    func ballotCount(cycle: CycleID) throws -> Int {
+        try connection.query("SELECT count(*) FROM ballots WHERE cycle_id = \(cycle)").single().decode(Int.self, 0)
+    }
+
+    func scopes(cycle: Cycle, progress: ((String, Int) -> Void)?) throws -> [AnalysisScope] {
+        try AnalysisStore.scopes(cycle: cycle, on: connection, progress: progress.map { report in { scope, count in report(scope.label, count) } })
+    }
+}

@@ -10,105 +10,14 @@ import PostgresDriver
 /// Lists are paged by keyset (`after` is the last key of the previous page) in a stable order, and
 /// return one row more than `limit` so the caller knows whether a next page exists.
 public enum OpenDataStore {
-    /// A name in both official languages, with the code of the place it names.
-    public struct Place: Sendable, Hashable {
-        public let code: String
-        public let name: BilingualName
-    }
-
-    public struct CommuneRecord: Sendable {
-        public let code: String
-        public let kind: String
-        public let name: BilingualName
-        public let population: Int
-        public let households: Int?
-        public let province: Place
-        public let region: Place
-    }
-
-    public struct CycleRecord: Sendable {
-        public let id: Int
-        public let commune: Place
-        public let year: Int
-        public let title: String
-        public let budget: Money
-        public let phase: String
-        /// Each phase entered so far, in order, with its ISO-8601 UTC time.
-        public let phases: [(phase: String, enteredAt: String)]
-        public let ballotKind: String
-        public let minChoices: Int?
-        public let maxChoices: Int?
-        public let pointsTotal: Int?
-        public let pointsCap: Int?
-        public let rankDepth: Int?
-        public let rule: String
-        public let tieBreak: String
-    }
-
-    public struct ProjectRecord: Sendable {
-        public let id: Int
-        public let cycleID: Int
-        public let title: String
-        public let description: String
-        public let category: String
-        public let district: BilingualName?
-        public let location: String?
-        /// `accepted` or `rejected`.
-        public let status: String
-        public let estimatedCost: Money
-        public let officialCost: Money?
-        public let officialAnswer: String?
-        /// Whether a published outcome funded it; nil until an outcome is published.
-        public let funded: Bool?
-    }
-
-    public struct OutcomeScope: Sendable {
-        public let tallyID: Int
-        public let district: BilingualName?
-        public let districtID: Int?
-        public let rule: String
-        public let tieBreak: String
-        public let engineVersion: String
-        public let pbSHA256: String
-        public let budget: Money
-        public let spent: Money
-        public let voters: Int
-        public let computedAt: String
-        public let publishedAt: String
-        public let projects: [OutcomeProject]
-    }
-
-    public struct OutcomeProject: Sendable {
-        public let projectID: Int
-        public let title: String
-        public let category: String
-        public let cost: Money
-        public let supporters: Int
-        public let score: Int64
-        public let funded: Bool
-        public let round: Int?
-        public let decision: String
-    }
-
-    public struct ImplementationUpdateRecord: Sendable {
-        public let id: Int
-        public let projectID: Int
-        public let projectTitle: String
-        public let status: String
-        public let progressPercent: Int
-        public let spent: Money
-        public let note: String?
-        public let recordedAt: String
-    }
-
-    /// Turnout of one published scope: its stored ballot count against the registry entries of
-    /// that scope.
-    public struct TurnoutRecord: Sendable {
-        public let district: BilingualName?
-        public let districtID: Int?
-        public let ballots: Int
-        public let registered: Int
-    }
+    public typealias Place = OpenData.Place
+    public typealias CommuneRecord = OpenData.CommuneRecord
+    public typealias CycleRecord = OpenData.CycleRecord
+    public typealias ProjectRecord = OpenData.ProjectRecord
+    public typealias OutcomeScope = OpenData.OutcomeScope
+    public typealias OutcomeProject = OpenData.OutcomeProject
+    public typealias ImplementationUpdateRecord = OpenData.ImplementationUpdateRecord
+    public typealias TurnoutRecord = OpenData.TurnoutRecord
 
     /// ISO-8601 in UTC, as every timestamp of the API is written.
     static func iso(_ column: SQL) -> SQL {
@@ -303,5 +212,41 @@ public enum OpenDataStore {
                     districtID: try row.decodeIfPresent(Int.self, 0), ballots: try row.decode(Int.self, 3),
                     registered: try row.decode(Int.self, 4))
             }
+    }
+}
+
+extension PostgresStores {
+    var openData: any OpenDataRepository { PostgresOpenData(connection: connection) }
+}
+
+struct PostgresOpenData: OpenDataRepository {
+    let connection: PostgresConnection
+
+    func communes(region: String?, province: String?, after: String?, limit: Int) throws -> [OpenData.CommuneRecord] {
+        try OpenDataStore.communes(region: region, province: province, after: after, limit: limit, on: connection)
+    }
+
+    func commune(code: String) throws -> OpenData.CommuneRecord? { try OpenDataStore.commune(code: code, on: connection) }
+
+    func cycles(commune: String?, after: Int?, limit: Int) throws -> [OpenData.CycleRecord] {
+        try OpenDataStore.cycles(commune: commune, after: after, limit: limit, on: connection)
+    }
+
+    func cycle(id: CycleID) throws -> OpenData.CycleRecord? { try OpenDataStore.cycle(id: id.rawValue, on: connection) }
+
+    func projects(cycle: CycleID, after: Int?, limit: Int) throws -> [OpenData.ProjectRecord] {
+        try OpenDataStore.projects(cycleID: cycle.rawValue, after: after, limit: limit, on: connection)
+    }
+
+    func publishedOutcome(cycle: CycleID) throws -> [OpenData.OutcomeScope] {
+        try OpenDataStore.publishedOutcome(cycleID: cycle.rawValue, on: connection)
+    }
+
+    func implementationUpdates(cycle: CycleID, after: Int?, limit: Int) throws -> [OpenData.ImplementationUpdateRecord] {
+        try OpenDataStore.implementationUpdates(cycleID: cycle.rawValue, after: after, limit: limit, on: connection)
+    }
+
+    func publishedTurnout(cycle: CycleID) throws -> [OpenData.TurnoutRecord] {
+        try OpenDataStore.publishedTurnout(cycleID: cycle.rawValue, on: connection)
     }
 }

@@ -74,3 +74,19 @@ extension ParticipationStatistics {
         return ParticipationStatistics(cycleID: cycle.id, raw: raw)
     }
 }
+
+extension PostgresStores {
+    var participation: any ParticipationStatisticsRepository { PostgresParticipationStatistics(connection: connection) }
+}
+
+struct PostgresParticipationStatistics: ParticipationStatisticsRepository {
+    let connection: PostgresConnection
+
+    func beginSnapshot() throws {
+        try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    }
+
+    func statistics(cycle: Cycle) throws -> ParticipationStatistics {
+        try ParticipationStatistics.load(cycle: cycle, on: connection)
+    }
+}

@@ -6,51 +6,11 @@ import PostgresDriver
 /// the number of communes (a region has up to about 200), and numbers only from published tallies:
 /// a cycle that is still running shows its phase and nothing else.
 public enum RegionalOverviewStore {
-    public enum Area: Sendable, Hashable {
-        case region(String)
-        case province(String)
-    }
-
-    /// One line per cycle, or one line with no cycle for a commune that has none.
-    public struct Line: Sendable {
-        public let communeCode: String
-        public let communeName: BilingualName
-        public let population: Int
-        public let provinceCode: String
-        public let cycle: CycleFacts?
-    }
-
-    public struct CycleFacts: Sendable {
-        public let id: Int
-        public let year: Int
-        public let title: String
-        public let phase: String
-        public let budget: Money
-        /// Nil until an outcome is published.
-        public let published: PublishedFacts?
-    }
-
-    public struct PublishedFacts: Sendable {
-        /// Ballots counted by the published tallies (all scopes together).
-        public let ballots: Int
-        /// Registry entries of the cycle.
-        public let registered: Int
-        public let fundedProjects: Int
-        public let fundedCost: Money
-        /// Funded projects whose latest update says completed.
-        public let completedProjects: Int
-        /// Sum over funded projects of the latest progress percentage (0 without any update).
-        public let progressPercentSum: Int
-        /// Sum over funded projects of the money spent according to their latest update.
-        public let spent: Money
-        public let categories: [CategoryFacts]
-    }
-
-    public struct CategoryFacts: Sendable {
-        public let category: String
-        public let projects: Int
-        public let cost: Money
-    }
+    public typealias Area = RegionalOverview.Area
+    public typealias Line = RegionalOverview.Line
+    public typealias CycleFacts = RegionalOverview.CycleFacts
+    public typealias PublishedFacts = RegionalOverview.PublishedFacts
+    public typealias CategoryFacts = RegionalOverview.CategoryFacts
 
     /// The area's communes and what their published tallies fund, shared by both statements.
     static func context(_ area: Area) -> SQL {
@@ -140,5 +100,17 @@ public enum RegionalOverviewStore {
                     communeName: BilingualName(french: try row.decode(String.self, 1), arabic: try row.decode(String.self, 2)),
                     population: try row.decode(Int.self, 3), provinceCode: try row.decode(String.self, 4), cycle: cycle)
             }
+    }
+}
+
+extension PostgresStores {
+    var regionalOverview: any RegionalOverviewRepository { PostgresRegionalOverview(connection: connection) }
+}
+
+struct PostgresRegionalOverview: RegionalOverviewRepository {
+    let connection: PostgresConnection
+
+    func lines(in area: RegionalOverview.Area) throws -> [RegionalOverview.Line] {
+        try RegionalOverviewStore.load(area, on: connection)
     }
 }

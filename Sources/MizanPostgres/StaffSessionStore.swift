@@ -51,3 +51,23 @@ public enum StaffSessionStore {
         try connection.query("DELETE FROM staff_login_failures WHERE at <= now() - make_interval(secs => \(Int(policy.failureWindow)))")
     }
 }
+
+extension PostgresStores {
+    var staffSessions: any StaffSessionRepository { PostgresStaffSessions(connection: connection) }
+}
+
+struct PostgresStaffSessions: StaffSessionRepository {
+    let connection: PostgresConnection
+
+    func start(accountID: Int, policy: StaffAccessPolicy) throws -> String {
+        try StaffSessionStore.start(accountID: accountID, policy: policy, on: connection)
+    }
+
+    func resume(token: String, policy: StaffAccessPolicy) throws -> StaffMember? {
+        try StaffSessionStore.resume(token: token, policy: policy, on: connection)
+    }
+
+    func end(token: String) throws { try StaffSessionStore.end(token: token, on: connection) }
+    func endAll(accountID: Int) throws -> Int { try StaffSessionStore.endAll(accountID: accountID, on: connection) }
+    func purgeExpired(policy: StaffAccessPolicy) throws { try StaffSessionStore.purgeExpired(policy: policy, on: connection) }
+}

@@ -2,34 +2,43 @@ import Foundation
 import MizanCore
 import PostgresDriver
 
-/// Staff accounts: creation, listing, disabling and password changes, each with its audit entry in
-/// the caller's transaction. Accounts are disabled, never deleted, so the audit log's names keep
+/// Staff accounts: creation, listing, disabling and password changes (the use cases write the
+/// audit entries). Accounts are disabled, never deleted, so the audit log's names keep
 /// pointing at someone.
 public enum StaffStore {
     static let columns: SQL = "SELECT id, username, display_name, role, created_at, disabled_at FROM staff_accounts"
 
-    /// Creates an account from an already computed hash (hash outside the transaction: it is slow).
+    /// Creates an account from an already computed hash (hash outside the transaction: it is slow)
+    /// and logs it. `mizan serve --demo` and the tests use it; the staff commands go through
+    /// `AddStaffAccount`.
     @discardableResult
     public static func create(
         username: StaffUsername, displayName: String, role: StaffRole, passwordHash: PasswordHash, actor: String,
         on connection: PostgresConnection
     ) throws -> StaffAccount {
         let name = try validatedDisplayName(displayName)
+        let account = try insert(username: username, displayName: name, role: role, passwordHash: passwordHash, on: connection)
+        try AuditLogStore.append(
+            actor: actor, action: "staff.add", object: "staff:\(username.key)", details: "role=\(role.rawValue) name=\(name)", on: connection)
+        return account
+    }
+
+    /// Inserts the account; `StaffError.duplicate` when the username (any case) is taken.
+    static func insert(
+        username: StaffUsername, displayName: String, role: StaffRole, passwordHash: PasswordHash, on connection: PostgresConnection
+    ) throws -> StaffAccount {
         let inserted: QueryResult
         do {
             inserted = try connection.query("""
                 INSERT INTO staff_accounts (username, display_name, role, password_hash)
-                VALUES (\(username.value), \(name), \(role.rawValue), \(passwordHash.encoded))
+                VALUES (\(username.value), \(displayName), \(role.rawValue), \(passwordHash.encoded))
                 RETURNING id
                 """)
         } catch {
             if error.sqlState == SQLState.uniqueViolation { throw StaffError.duplicate(username.value) }
             throw error
         }
-        let id = try inserted.single().decode(Int.self, 0)
-        try AuditLogStore.append(
-            actor: actor, action: "staff.add", object: "staff:\(username.key)", details: "role=\(role.rawValue) name=\(name)", on: connection)
-        return try require(id: id, on: connection)
+        return try require(id: try inserted.single().decode(Int.self, 0), on: connection)
     }
 
     /// Hashes `password` and creates the account: for tests and seeding, which may pass cheaper
@@ -57,45 +66,27 @@ public enum StaffStore {
         try decode(connection.query("\(columns) WHERE id = \(id)").single())
     }
 
-    /// Disables the account and ends its sessions at once.
-    public static func disable(_ username: StaffUsername, actor: String, on connection: PostgresConnection) throws -> StaffAccount {
-        guard let account = try find(username, on: connection) else { throw StaffError.notFound(username.value) }
-        guard account.disabledAt == nil else { throw StaffError.alreadyDisabled(account.member.username) }
-        try connection.query("UPDATE staff_accounts SET disabled_at = now() WHERE id = \(account.member.accountID)")
-        let ended = try StaffSessionStore.endAll(accountID: account.member.accountID, on: connection)
-        try AuditLogStore.append(
-            actor: actor, action: "staff.disable", object: "staff:\(username.key)", details: "sessions_ended=\(ended)", on: connection)
-        return try require(id: account.member.accountID, on: connection)
+    /// Marks the account disabled from now on.
+    static func markDisabled(accountID: Int, on connection: PostgresConnection) throws -> StaffAccount {
+        try connection.query("UPDATE staff_accounts SET disabled_at = now() WHERE id = \(accountID)")
+        return try require(id: accountID, on: connection)
     }
 
-    /// Replaces the password hash and ends the account's sessions, so a leaked session does not
-    /// outlive the password change.
-    public static func setPassword(
-        _ username: StaffUsername, passwordHash: PasswordHash, actor: String, on connection: PostgresConnection
-    ) throws {
-        guard let account = try find(username, on: connection) else { throw StaffError.notFound(username.value) }
+    /// Replaces the password hash.
+    static func setPassword(accountID: Int, passwordHash: PasswordHash, on connection: PostgresConnection) throws {
         try connection.query("""
-            UPDATE staff_accounts SET password_hash = \(passwordHash.encoded), password_changed_at = now()
-            WHERE id = \(account.member.accountID)
+            UPDATE staff_accounts SET password_hash = \(passwordHash.encoded), password_changed_at = now() WHERE id = \(accountID)
             """)
-        let ended = try StaffSessionStore.endAll(accountID: account.member.accountID, on: connection)
-        try AuditLogStore.append(
-            actor: actor, action: "staff.password", object: "staff:\(username.key)", details: "sessions_ended=\(ended)", on: connection)
-    }
-
-    struct Credentials: Sendable {
-        let member: StaffMember
-        let hash: String
     }
 
     /// The active account and its stored hash, for a login. Disabled accounts are not returned.
-    static func credentials(usernameKey: String, on connection: PostgresConnection) throws -> Credentials? {
+    static func credentials(usernameKey: String, on connection: PostgresConnection) throws -> StaffCredentials? {
         guard let row = try connection.query("""
             SELECT id, username, display_name, role, password_hash FROM staff_accounts
             WHERE lower(username) = \(usernameKey) AND disabled_at IS NULL
             """).first
         else { return nil }
-        return Credentials(member: try member(row), hash: try row.decode(String.self, 4))
+        return StaffCredentials(member: try member(row), passwordHash: try row.decode(String.self, 4))
     }
 
     static func member(_ row: Row) throws -> StaffMember {
@@ -108,4 +99,26 @@ public enum StaffStore {
     static func decode(_ row: Row) throws -> StaffAccount {
         StaffAccount(member: try member(row), createdAt: try row.decode(Date.self, 4), disabledAt: try row.decodeIfPresent(Date.self, 5))
     }
+}
+
+extension PostgresStores {
+    var staff: any StaffRepository { PostgresStaff(connection: connection) }
+}
+
+struct PostgresStaff: StaffRepository {
+    let connection: PostgresConnection
+
+    func create(username: StaffUsername, displayName: String, role: StaffRole, passwordHash: PasswordHash) throws -> StaffAccount {
+        try StaffStore.insert(username: username, displayName: displayName, role: role, passwordHash: passwordHash, on: connection)
+    }
+
+    func list() throws -> [StaffAccount] { try StaffStore.list(on: connection) }
+    func find(_ username: StaffUsername) throws -> StaffAccount? { try StaffStore.find(username, on: connection) }
+    func disable(accountID: Int) throws -> StaffAccount { try StaffStore.markDisabled(accountID: accountID, on: connection) }
+
+    func setPassword(accountID: Int, passwordHash: PasswordHash) throws {
+        try StaffStore.setPassword(accountID: accountID, passwordHash: passwordHash, on: connection)
+    }
+
+    func credentials(usernameKey: String) throws -> StaffCredentials? { try StaffStore.credentials(usernameKey: usernameKey, on: connection) }
 }

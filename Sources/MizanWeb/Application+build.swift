@@ -19,23 +19,24 @@ public func buildApplication(
     router.add(middleware: SecurityHeadersMiddleware())
     router.add(middleware: ErrorPageMiddleware(pages: pages, retryAfterSeconds: configuration.retryAfterSeconds, logger: logger))
     router.add(middleware: LanguageCookieMiddleware(secureCookies: configuration.secureCookies))
-    router.add(middleware: StaffAccessMiddleware(pool: pool, pages: pages, policy: .standard))
+    router.add(middleware: StaffAccessMiddleware(storage: storage, pages: pages, policy: .standard))
 
     router.get("health") { _, _ -> Response in
         try await storage.ping()
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
     StaticController(pages: pages).addRoutes(to: router)
-    try OpenDataController(pool: pool, logger: logger).addRoutes(to: router)
+    try OpenDataController(storage: storage, logger: logger).addRoutes(to: router)
 
-    let geography = GeographyController(repository: StoredGeography(storage: storage), storage: storage, pages: pages)
+    let geographyRepository = StoredGeography(storage: storage)
+    let geography = GeographyController(repository: geographyRepository, storage: storage, pages: pages)
     let cycles = CycleController(storage: storage, pages: pages)
-    let overview = OverviewController(repository: PostgresGeographyRepository(pool: pool), pool: pool, pages: pages)
+    let overview = OverviewController(repository: geographyRepository, storage: storage, pages: pages)
     let csrf = CSRF(secrets: secrets, secureCookies: configuration.secureCookies)
     let proposals = ProposalController(storage: storage, pages: pages, csrf: csrf)
-    let staff = StaffController(pool: pool, pages: pages, csrf: csrf, secureCookies: configuration.secureCookies, policy: .standard)
+    let staff = StaffController(storage: storage, pages: pages, csrf: csrf, secureCookies: configuration.secureCookies, policy: .standard)
     let committer = BallotCommitter(pool: pool, logger: logger)
-    let analysis = AnalysisController(pool: pool, pages: pages, csrf: csrf, cache: AnalysisCache(), scopeCache: AnalysisCache(), marginalCache: AnalysisCache(), wait: .seconds(10))
+    let analysis = AnalysisController(storage: storage, pages: pages, csrf: csrf, cache: AnalysisCache(), scopeCache: AnalysisCache(), marginalCache: AnalysisCache(), wait: .seconds(10))
     let votes = VoteController(
         storage: storage, ballotBox: committer, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies)
     for language in Language.allCases {
@@ -46,7 +47,7 @@ public func buildApplication(
         proposals.addRoutes(to: group, language: language)
         votes.addRoutes(to: group, language: language)
         staff.addRoutes(to: group, language: language)
-        DashboardController(pool: pool, pages: pages).addRoutes(to: group, language: language)
+        DashboardController(storage: storage, pages: pages).addRoutes(to: group, language: language)
         analysis.addRoutes(to: group, language: language)
     }
     router.get("/") { request, _ in LanguageRouting.redirect(request) }

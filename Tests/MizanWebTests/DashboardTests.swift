@@ -92,7 +92,7 @@ struct DashboardTests {
             #expect(response.status == .seeOther)
             #expect(response.headers[.location]?.hasPrefix("/fr/staff/login") == true)
             #expect(try await get(client, "/fr/staff/cycles/\(cycle)/participation/by-channel.csv").0.status == .seeOther)
-            try site.staffAccount("auditeur", role: .auditor)
+            try await site.staffAccount("auditeur", role: .auditor)
             var staff = Browser()
             #expect(try await staff.signIn(client, username: "auditeur", password: "correct horse battery").status == .seeOther)
 
@@ -107,7 +107,7 @@ struct DashboardTests {
             #expect(html.contains("En ligne,45,"))
 
             // Live: one more code voter shows at once on the staff page.
-            try site.transaction { connection in
+            _ = try site.transaction { connection in
                 try connection.query("""
                     SELECT cast_ballot(y.id, y.commune_id, sha256('dash-late'::bytea), 'code', NULL, sha256('dash-late-pseudonym'::bytea),
                                        'LATE-0001-AAAA', ARRAY[(SELECT min(id) FROM proposals WHERE cycle_id = y.id AND status = 'accepted')], ARRAY[1])

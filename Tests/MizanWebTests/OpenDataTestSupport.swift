@@ -40,7 +40,7 @@ extension Site {
 
     /// `count` registry entries, straight into the table (as an import would leave them).
     func register(_ count: Int, cycle: Int, seed: String) throws {
-        try transaction { connection in
+        _ = try transaction { connection in
             try connection.query("""
                 INSERT INTO registry_entries (commune_id, cycle_id, national_id_hmac, birth_date)
                 SELECT y.commune_id, y.id, sha256((\(seed) || g)::bytea), DATE '1990-01-01'

@@ -61,7 +61,7 @@ struct StaffAccessTests {
 
     @Test func aWrongPasswordShowsOneMessageAndKeepsTheUsername() async throws {
         try await Site.with { client, site in
-            try site.staffAccount("amina")
+            try await site.staffAccount("amina")
             var browser = Browser()
             let wrong = try await browser.signIn(client, username: "Amina", password: "not the password")
             #expect(wrong.status == .unauthorized)
@@ -86,7 +86,7 @@ struct StaffAccessTests {
 
     @Test func theLoginFormNeedsItsCSRFField() async throws {
         try await Site.with { client, site in
-            try site.staffAccount("amina")
+            try await site.staffAccount("amina")
             var browser = Browser()
             _ = try await browser.get(client, "/fr/staff/login")
             for csrf in ["", "forged"] {
@@ -103,7 +103,7 @@ struct StaffAccessTests {
     @Test func signingInOpensTheStaffHomeWithAHashedSession() async throws {
         try await Site.with { client, site in
             _ = try site.cycleTakingProposals(title: "Budget participatif de Berkane 2026")
-            try site.staffAccount("amina", name: "Amina <El> Idrissi")
+            try await site.staffAccount("amina", name: "Amina <El> Idrissi")
             var browser = Browser()
             let signedIn = try await browser.signIn(client, username: "AMINA", password: Self.password)
             #expect(signedIn.status == .seeOther)
@@ -147,7 +147,7 @@ struct StaffAccessTests {
 
     @Test func expiredAndIdleSessionsSendBackToTheLoginPage() async throws {
         try await Site.with { client, site in
-            try site.staffAccount("amina")
+            try await site.staffAccount("amina")
             for expiry in [
                 // Past its absolute lifetime.
                 "UPDATE staff_sessions SET created_at = now() - interval '13 hours', last_seen_at = now(), expires_at = now() - interval '1 hour'",
@@ -168,7 +168,7 @@ struct StaffAccessTests {
 
     @Test func loggingOutEndsTheSessionForGood() async throws {
         try await Site.with { client, site in
-            try site.staffAccount("amina")
+            try await site.staffAccount("amina")
             var browser = Browser()
             try await browser.signIn(client, username: "amina", password: Self.password)
             let token = try #require(browser.cookies["mz_staff"])
@@ -194,7 +194,7 @@ struct StaffAccessTests {
 
     @Test func failedLoginsLockTheUsernameForTheWindowEvenWithTheRightPassword() async throws {
         try await Site.with { client, site in
-            try site.staffAccount("amina")
+            try await site.staffAccount("amina")
             var browser = Browser()
             for attempt in 1...5 {
                 #expect(try await browser.signIn(client, username: "amina", password: "guess number \(attempt)").status == .unauthorized)
@@ -227,7 +227,7 @@ struct StaffAccessTests {
     /// no more tries than one at a time would.
     @Test func parallelGuessesStillStopAtTheLimit() async throws {
         try await Site.with { client, site in
-            try site.staffAccount("amina")
+            try await site.staffAccount("amina")
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for attempt in 1...10 {
                     group.addTask {
@@ -245,9 +245,9 @@ struct StaffAccessTests {
 
     @Test func failedLoginsFromOneAddressLockItAcrossUsernames() async throws {
         try await Site.with { client, site in
-            try site.staffAccount("amina")
+            try await site.staffAccount("amina")
             // Real accounts (cheap hashes) rather than unknown names, which each cost a full-price derivation.
-            for attempt in 1...20 { try site.staffAccount("user\(attempt)") }
+            for attempt in 1...20 { try await site.staffAccount("user\(attempt)") }
             var browser = Browser()
             for attempt in 1...20 {
                 #expect(try await browser.signIn(client, username: "user\(attempt)", password: "not their password").status == .unauthorized)
@@ -261,7 +261,7 @@ struct StaffAccessTests {
 
     @Test func auditorsMayReadButNotWrite() async throws {
         try await Site.with { client, site in
-            try site.staffAccount("yassine", role: .auditor, name: "Yassine Benali")
+            try await site.staffAccount("yassine", role: .auditor, name: "Yassine Benali")
             var browser = Browser()
             try await browser.signIn(client, username: "yassine", password: Self.password)
             let home = try await browser.get(client, "/fr/staff/")
@@ -281,8 +281,8 @@ struct StaffAccessTests {
 
     @Test func roleChecksAndDisabledAccounts() async throws {
         try await Site.with { client, site in
-            try site.staffAccount("amina")
-            try site.staffAccount("omar", role: .reviewer, name: "Omar")
+            try await site.staffAccount("amina")
+            try await site.staffAccount("omar", role: .reviewer, name: "Omar")
             let omar = StaffMember(accountID: 2, username: "omar", displayName: "Omar", role: .reviewer)
             #expect(throws: HTTPError.self) { try WebContext.require(nil, in: [.admin]) }
             #expect(throws: HTTPError.self) { try WebContext.require(omar, in: [.admin]) }
@@ -291,7 +291,7 @@ struct StaffAccessTests {
             var browser = Browser()
             try await browser.signIn(client, username: "amina", password: Self.password)
             #expect(try await browser.get(client, "/fr/staff/").status == .ok)
-            try site.transaction { _ = try StaffStore.disable(StaffUsername(parsing: "amina"), actor: "test", on: $0) }
+            _ = try await site.withStorage { try await DisableStaffAccount(storage: $0).execute(StaffUsername(parsing: "amina"), actor: "test") }
             #expect(try await browser.get(client, "/fr/staff/").status == .seeOther)
             var again = Browser()
             #expect(try await again.signIn(client, username: "amina", password: Self.password).status == .unauthorized)

@@ -12,15 +12,31 @@ extension ScryptParameters {
 }
 
 extension Site {
-    /// Creates a staff account directly in the site's database (cheap hash) and returns it.
+    /// Creates a staff account in the site's database as `mizan staff add` does, with a cheap hash,
+    /// and returns it.
     @discardableResult
     func staffAccount(
         _ username: String = "amina", role: StaffRole = .admin, password: String = "correct horse battery",
         name: String = "Amina El Idrissi"
-    ) throws -> StaffAccount {
-        try transaction { connection in
-            try StaffStore.create(
-                username: username, displayName: name, role: role, password: password, parameters: .forTests, actor: "test", on: connection)
+    ) async throws -> StaffAccount {
+        let request = AddStaffAccount.Request(
+            username: try StaffUsername(parsing: username), displayName: name, role: role,
+            password: try StaffPassword(validating: password), actor: "test")
+        return try await withStorage { try await AddStaffAccount(storage: $0, parameters: .forTests).execute(request) }
+    }
+}
+
+extension Site {
+    /// Runs `body` with storage on the site's database, as the use cases see it; closed afterwards.
+    func withStorage<T>(_ body: (any Storage) async throws -> T) async throws -> T {
+        let pool = ConnectionPool(configuration: configuration, maximumConnections: 1)
+        do {
+            let value = try await body(PostgresStorage(pool: pool))
+            await pool.shutdown()
+            return value
+        } catch {
+            await pool.shutdown()
+            throw error
         }
     }
 }

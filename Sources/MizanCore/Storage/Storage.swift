@@ -28,6 +28,13 @@ public protocol Stores {
     var cycleHistory: any CycleHistoryRepository { get }
     var tallies: any TallyRepository { get }
     var exports: any ExportRepository { get }
+    var staff: any StaffRepository { get }
+    var staffSessions: any StaffSessionRepository { get }
+    var staffLoginFailures: any StaffLoginFailureRepository { get }
+    var analysis: any AnalysisRepository { get }
+    var participation: any ParticipationStatisticsRepository { get }
+    var regionalOverview: any RegionalOverviewRepository { get }
+    var openData: any OpenDataRepository { get }
 }
 
 /// Appends to and reads the hash-chained audit log.

@@ -2,48 +2,46 @@ import Foundation
 import Hummingbird
 import Logging
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 /// The read-only open-data API under `/api/v1`, described by `/api/v1/openapi.json`.
 ///
 /// It publishes what the public pages publish and nothing a running vote could reveal: see
-/// `OpenDataStore` for the filters. Lists are paged with `?limit=` (1–200, default 50) and the
+/// `OpenDataRepository` for the filters. Lists are paged with `?limit=` (1–200, default 50) and the
 /// opaque `next_cursor` of the previous page passed back as `?cursor=`.
 struct OpenDataController {
-    let pool: ConnectionPool
+    let storage: any Storage
     let openAPIDocument: ByteBuffer
     let logger: Logger
 
     static let defaultLimit = 50
     static let maximumLimit = 200
 
-    init(pool: ConnectionPool, logger: Logger) throws {
+    init(storage: any Storage, logger: Logger) throws {
         guard let url = Bundle.module.url(forResource: "OpenAPI/openapi", withExtension: "json") else { throw PageError.missingResources }
-        self.pool = pool
+        self.storage = storage
         self.openAPIDocument = ByteBuffer(bytes: try Data(contentsOf: url))
         self.logger = logger
     }
 
     func addRoutes(to router: Router<WebContext>) {
-        let group = router.group("api/v1").add(middleware: OpenDataMiddleware(logger: logger))
-        group.get("openapi.json") { _, _ in
+        let group = router.group(RouterPath(APIRoute.prefix)).add(middleware: OpenDataMiddleware(logger: logger))
+        group.get(APIRoute.openAPI) { _, _ in
             Response(status: .ok, headers: [.contentType: OpenDataMiddleware.contentType], body: .init(byteBuffer: openAPIDocument))
         }
-        group.get("communes") { request, _ in try await communes(request) }
-        group.get("communes/:code") { _, context in try await commune(context.parameters.require("code")) }
-        group.get("cycles") { request, _ in try await cycles(request) }
-        group.get("cycles/:id") { _, context in try await cycle(context.parameters.require("id")) }
-        group.get("cycles/:id/projects") { request, context in try await projects(request, context.parameters.require("id")) }
-        group.get("cycles/:id/outcome") { _, context in try await outcome(context.parameters.require("id")) }
-        group.get("cycles/:id/implementation-updates") { request, context in
+        group.get(APIRoute.communes) { request, _ in try await communes(request) }
+        group.get(APIRoute.commune) { _, context in try await commune(context.parameters.require("code")) }
+        group.get(APIRoute.cycles) { request, _ in try await cycles(request) }
+        group.get(APIRoute.cycle) { _, context in try await cycle(context.parameters.require("id")) }
+        group.get(APIRoute.cycleProjects) { request, context in try await projects(request, context.parameters.require("id")) }
+        group.get(APIRoute.cycleOutcome) { _, context in try await outcome(context.parameters.require("id")) }
+        group.get(APIRoute.cycleImplementationUpdates) { request, context in
             try await implementationUpdates(request, context.parameters.require("id"))
         }
-        group.get("cycles/:id/statistics") { _, context in try await statistics(context.parameters.require("id")) }
+        group.get(APIRoute.cycleStatistics) { _, context in try await statistics(context.parameters.require("id")) }
         // Anything else under /api/v1 answers in JSON too, not with the site's HTML 404 page.
         for unknown in ["**", "communes/:code/**", "cycles/:id/**"] {
             group.get(RouterPath(unknown)) { _, _ -> Response in
-                throw APIError.notFound("There is nothing at this address; see /api/v1/openapi.json for the paths.")
+                throw APIError.nothingHere
             }
         }
     }
@@ -77,11 +75,11 @@ struct OpenDataController {
         return id
     }
 
-    func cycleID(_ text: String) throws -> Int {
+    func cycleID(_ text: String) throws -> CycleID {
         guard let id = Int(text), id > 0, id <= Int(Int32.max) else {
-            throw APIError.badRequest("invalid_id", "a cycle id is a positive whole number, such as /api/v1/cycles/12.")
+            throw APIError.badRequest("invalid_id", "a cycle id is a positive whole number, such as \(APIRoute.cycle.href("12")).")
         }
-        return id
+        return CycleID(id)
     }
 
     func geoCode(_ text: String?, name: String) throws -> String? {
@@ -101,8 +99,8 @@ struct OpenDataController {
     }
 
     /// The cycle, or a 404 naming it.
-    func requireCycle(_ id: Int, on connection: PostgresConnection) throws -> OpenDataStore.CycleRecord {
-        guard let cycle = try OpenDataStore.cycle(id: id, on: connection) else { throw APIError.notFound("No cycle has the id \(id).") }
+    static func requireCycle(_ id: CycleID, in stores: any Stores) throws -> OpenData.CycleRecord {
+        guard let cycle = try stores.openData.cycle(id: id) else { throw APIError.notFound("No cycle has the id \(id).") }
         return cycle
     }
 
@@ -113,15 +111,15 @@ struct OpenDataController {
         let region = try geoCode(request.uri.queryParameters["region"].map(String.init), name: "region")
         let province = try geoCode(request.uri.queryParameters["province"].map(String.init), name: "province")
         let after = try geoCode(paging.cursor, name: "cursor")
-        let records = try await pool.withConnection {
-            try OpenDataStore.communes(region: region, province: province, after: after, limit: paging.limit, on: $0)
+        let records = try await storage.transaction { stores in
+            try stores.openData.communes(region: region, province: province, after: after, limit: paging.limit)
         }
         return try list(records, limit: paging.limit, key: \.code, json: \.json)
     }
 
     func commune(_ code: String) async throws -> Response {
         let valid = try geoCode(code, name: "code")!
-        guard let record = try await pool.withConnection({ try OpenDataStore.commune(code: valid, on: $0) }) else {
+        guard let record = try await storage.transaction({ stores in try stores.openData.commune(code: valid) }) else {
             throw APIError.notFound("No commune has the code \(valid).")
         }
         return try record.json.response()
@@ -131,45 +129,45 @@ struct OpenDataController {
         let paging = try paging(request)
         let commune = try geoCode(request.uri.queryParameters["commune"].map(String.init), name: "commune")
         let after = try idCursor(paging)
-        let records = try await pool.withConnection {
-            try OpenDataStore.cycles(commune: commune, after: after, limit: paging.limit, on: $0)
+        let records = try await storage.transaction { stores in
+            try stores.openData.cycles(commune: commune, after: after, limit: paging.limit)
         }
         return try list(records, limit: paging.limit, key: { String($0.id) }, json: \.json)
     }
 
     func cycle(_ text: String) async throws -> Response {
         let id = try cycleID(text)
-        return try await pool.withConnection { try requireCycle(id, on: $0) }.json.response()
+        return try await storage.transaction { stores in try Self.requireCycle(id, in: stores) }.json.response()
     }
 
     func projects(_ request: Request, _ text: String) async throws -> Response {
         let id = try cycleID(text)
         let paging = try paging(request)
         let after = try idCursor(paging)
-        let records = try await pool.withConnection { connection in
-            _ = try requireCycle(id, on: connection)
-            return try OpenDataStore.projects(cycleID: id, after: after, limit: paging.limit, on: connection)
+        let records = try await storage.transaction { stores in
+            _ = try Self.requireCycle(id, in: stores)
+            return try stores.openData.projects(cycle: id, after: after, limit: paging.limit)
         }
         return try list(records, limit: paging.limit, key: { String($0.id) }, json: \.json)
     }
 
     func outcome(_ text: String) async throws -> Response {
         let id = try cycleID(text)
-        let scopes = try await pool.withConnection { connection in
-            _ = try requireCycle(id, on: connection)
-            return try OpenDataStore.publishedOutcome(cycleID: id, on: connection)
+        let scopes = try await storage.transaction { stores in
+            _ = try Self.requireCycle(id, in: stores)
+            return try stores.openData.publishedOutcome(cycle: id)
         }
         guard !scopes.isEmpty else { throw Self.notPublished(id) }
-        return try JSONValue.object(["cycle_id": .int(id), "scopes": .array(scopes.map(\.json))]).response()
+        return try JSONValue.object(["cycle_id": .int(id.rawValue), "scopes": .array(scopes.map(\.json))]).response()
     }
 
     func implementationUpdates(_ request: Request, _ text: String) async throws -> Response {
         let id = try cycleID(text)
         let paging = try paging(request)
         let after = try idCursor(paging)
-        let records = try await pool.withConnection { connection in
-            _ = try requireCycle(id, on: connection)
-            return try OpenDataStore.implementationUpdates(cycleID: id, after: after, limit: paging.limit, on: connection)
+        let records = try await storage.transaction { stores in
+            _ = try Self.requireCycle(id, in: stores)
+            return try stores.openData.implementationUpdates(cycle: id, after: after, limit: paging.limit)
         }
         return try list(records, limit: paging.limit, key: { String($0.id) }, json: \.json)
     }
@@ -178,19 +176,19 @@ struct OpenDataController {
     /// then); read in one snapshot so every breakdown adds up to the same total.
     func statistics(_ text: String) async throws -> Response {
         let id = try cycleID(text)
-        let loaded = try await pool.withTransaction { connection -> ([OpenDataStore.TurnoutRecord], ParticipationStatistics?)? in
-            try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            guard let cycle = try CycleStore.find(id, on: connection) else { return nil }
-            let scopes = try OpenDataStore.publishedTurnout(cycleID: id, on: connection)
+        let loaded = try await storage.transaction { stores -> ([OpenData.TurnoutRecord], ParticipationStatistics?)? in
+            try stores.participation.beginSnapshot()
+            guard let cycle = try stores.cycles.find(id) else { return nil }
+            let scopes = try stores.openData.publishedTurnout(cycle: id)
             guard cycle.phase >= .published, !scopes.isEmpty else { return ([], nil) }
-            return (scopes, try ParticipationStatistics.load(cycle: cycle, on: connection))
+            return (scopes, try stores.participation.statistics(cycle: cycle))
         }
         guard let (scopes, statistics) = loaded else { throw APIError.notFound("No cycle has the id \(id).") }
         guard let statistics else { throw Self.notPublished(id) }
         return try statistics.json(scopes: scopes.map(\.json)).response()
     }
 
-    static func notPublished(_ id: Int) -> APIError {
+    static func notPublished(_ id: CycleID) -> APIError {
         APIError(status: .notFound, code: "not_published", message: "The outcome of cycle \(id) is not published yet.")
     }
 }

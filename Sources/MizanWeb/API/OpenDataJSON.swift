@@ -1,14 +1,12 @@
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
-/// The records of `OpenDataStore` as the JSON objects `openapi.json` describes, field for field.
+/// The open-data records as the JSON objects `openapi.json` describes, field for field.
 
-extension OpenDataStore.Place {
+extension OpenData.Place {
     var json: JSONValue { .object(JSONValue.name(name).merging(["code": .string(code)]) { $1 }) }
 }
 
-extension OpenDataStore.CommuneRecord {
+extension OpenData.CommuneRecord {
     var json: JSONValue {
         .object(JSONValue.name(name).merging([
             "code": .string(code), "kind": .string(kind), "population": .int(population), "households": .optional(households),
@@ -17,7 +15,7 @@ extension OpenDataStore.CommuneRecord {
     }
 }
 
-extension OpenDataStore.CycleRecord {
+extension OpenData.CycleRecord {
     var json: JSONValue {
         [
             "id": .int(id), "commune": commune.json, "year": .int(year), "title": .string(title), "budget": .money(budget),
@@ -32,7 +30,7 @@ extension OpenDataStore.CycleRecord {
     }
 }
 
-extension OpenDataStore.ProjectRecord {
+extension OpenData.ProjectRecord {
     var json: JSONValue {
         [
             "id": .int(id), "cycle_id": .int(cycleID), "title": .string(title), "description": .string(description),
@@ -44,7 +42,7 @@ extension OpenDataStore.ProjectRecord {
     }
 }
 
-extension OpenDataStore.OutcomeScope {
+extension OpenData.OutcomeScope {
     var json: JSONValue {
         [
             "tally_id": .int(tallyID), "district": district.map { JSONValue.object(JSONValue.name($0)) } ?? .null,
@@ -56,7 +54,7 @@ extension OpenDataStore.OutcomeScope {
     }
 }
 
-extension OpenDataStore.OutcomeProject {
+extension OpenData.OutcomeProject {
     var json: JSONValue {
         [
             "project_id": .int(projectID), "title": .string(title), "category": .string(category), "cost": .money(cost),
@@ -66,7 +64,7 @@ extension OpenDataStore.OutcomeProject {
     }
 }
 
-extension OpenDataStore.ImplementationUpdateRecord {
+extension OpenData.ImplementationUpdateRecord {
     var json: JSONValue {
         [
             "id": .int(id), "project_id": .int(projectID), "project_title": .string(projectTitle), "status": .string(status),
@@ -76,7 +74,7 @@ extension OpenDataStore.ImplementationUpdateRecord {
     }
 }
 
-extension OpenDataStore.TurnoutRecord {
+extension OpenData.TurnoutRecord {
     /// The share only when it means something: with paper ballots or printed codes beyond the
     /// registry, ballots can exceed it, and then only the counts are given.
     var json: JSONValue {

@@ -2,8 +2,6 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 /// A refusal the API explains to its caller: an HTTP status, a stable machine-readable code and a
 /// sentence saying what to change.
@@ -14,6 +12,10 @@ struct APIError: Error, Sendable {
 
     static func notFound(_ message: String) -> APIError { APIError(status: .notFound, code: "not_found", message: message) }
     static func badRequest(_ code: String, _ message: String) -> APIError { APIError(status: .badRequest, code: code, message: message) }
+    /// An address no route of the API answers.
+    static var nothingHere: APIError {
+        notFound("There is nothing at this address; see \(APIRoute.openAPI.href()) for the paths.")
+    }
 
     var json: JSONValue { ["error": ["code": .string(code), "message": .string(message)]] }
 }
@@ -33,16 +35,15 @@ struct OpenDataMiddleware: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as APIError {
             response = try error.json.response(status: error.status)
-        } catch let error as PostgresError where error.isUnavailable {
+        } catch let error as any StorageFailure where error.isUnavailable {
             logger.warning("database unavailable: \(error)", metadata: ["path": "\(request.uri.path)"])
             response = try APIError(status: .serviceUnavailable, code: "unavailable", message: "The service is busy; try again shortly.")
                 .json.response(status: .serviceUnavailable)
             response.headers[.retryAfter] = "5"
         } catch let error as HTTPError where error.status == .notFound {
-            response = try APIError.notFound("There is nothing at this address; see /api/v1/openapi.json for the paths.")
-                .json.response(status: .notFound)
+            response = try APIError.nothingHere.json.response(status: .notFound)
         } catch let error as HTTPError where (400..<500).contains(error.status.code) {
-            response = try APIError(status: error.status, code: "bad_request", message: "The request is malformed; see /api/v1/openapi.json.")
+            response = try APIError(status: error.status, code: "bad_request", message: "The request is malformed; see \(APIRoute.openAPI.href()).")
                 .json.response(status: error.status)
         } catch {
             logger.error("open data request failed: \(error)", metadata: ["path": "\(request.uri.path)"])

@@ -1,7 +1,5 @@
 import Foundation
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 /// What the staff analysis page shows of one cycle: each scope under every compared rule and its
 /// budget what-ifs, plus (computed apart, as it takes far longer) its marginal projects. Computed
@@ -43,11 +41,10 @@ struct CycleAnalysis: Sendable {
     }
 
     /// The scopes in one read-only snapshot.
-    static func scopes(of cycle: Cycle, pool: ConnectionPool) async throws -> [AnalysisScope] {
-        try await pool.withTransaction { connection -> [AnalysisScope] in
-            try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            try CanonicalBallots.allowLongWork(on: connection)
-            return try AnalysisStore.scopes(cycle: cycle, on: connection)
+    static func scopes(of cycle: Cycle, storage: any Storage) async throws -> [AnalysisScope] {
+        try await storage.transaction { stores -> [AnalysisScope] in
+            try stores.analysis.beginSnapshot()
+            return try stores.analysis.scopes(cycle: cycle, progress: nil)
         }
     }
 

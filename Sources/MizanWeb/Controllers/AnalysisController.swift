@@ -1,8 +1,6 @@
 import Foundation
 import Hummingbird
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 /// The staff page that compares winner rules, tries other budgets and finds the projects closest
 /// to being funded, for a cycle whose voting is closed. It lives under `/staff/`, which the staff
@@ -13,7 +11,7 @@ import PostgresDriver
 /// too); the form still carries the CSRF field, and a request with changed budgets but no valid
 /// field is refused, so another site cannot make a signed-in browser start costly computations.
 struct AnalysisController {
-    let pool: ConnectionPool
+    let storage: any Storage
     let pages: PageRenderer
     let csrf: CSRF
     let cache: AnalysisCache<CycleAnalysis>
@@ -26,11 +24,11 @@ struct AnalysisController {
     var catalogs: Catalogs { pages.catalogs }
 
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
-        group.get("staff/cycles/:id/analysis") { request, context in
-            try await page(request, context.parameters.require("id", as: Int.self), language)
+        group.get(.staffAnalysis) { request, context in
+            try await page(request, context.parameters.require("id", as: CycleID.self), language)
         }
-        group.get("staff/cycles/:id/analysis/:file") { request, context in
-            try await download(request, context.parameters.require("id", as: Int.self), context.parameters.require("file"), language)
+        group.get(.staffAnalysisFile) { request, context in
+            try await download(request, context.parameters.require("id", as: CycleID.self), context.parameters.require("file"), language)
         }
     }
 
@@ -71,22 +69,21 @@ struct AnalysisController {
         case computing(Cycle)
     }
 
-    func load(_ request: Request, _ id: Int, form: BudgetForm) async throws -> Loaded {
-        let found = try await pool.withConnection { connection -> (Cycle, Int)? in
-            guard let cycle = try CycleStore.find(id, on: connection) else { return nil }
-            let ballots = try connection.query("SELECT count(*) FROM ballots WHERE cycle_id = \(id)").single().decode(Int.self, 0)
-            return (cycle, ballots)
+    func load(_ request: Request, _ id: CycleID, form: BudgetForm) async throws -> Loaded {
+        let found = try await storage.transaction { stores -> (Cycle, Int)? in
+            guard let cycle = try stores.cycles.find(id) else { return nil }
+            return (cycle, try stores.analysis.ballotCount(cycle: id))
         }
         guard let (cycle, ballots) = found else { return .notFound }
         guard cycle.phase >= .tallied else { return .pending(cycle) }
         if !form.parsed.isEmpty, !csrf.isValid(request, field: request.uri.queryParameters["csrf"].map(String.init)) {
             throw CSRFRejected()
         }
-        let key = CycleAnalysis.Request(cycleID: id, changedBudgets: form.parsed, ballots: ballots)
+        let key = CycleAnalysis.Request(cycleID: id.rawValue, changedBudgets: form.parsed, ballots: ballots)
         // Another budget does not change the marginal projects, which are of the cycle as voted.
-        let marginalKey = CycleAnalysis.Request(cycleID: id, changedBudgets: [:], ballots: ballots)
-        let scopes: @Sendable () async throws -> [AnalysisScope] = { [pool, scopeCache] in
-            try await scopeCache.value(for: marginalKey) { try await CycleAnalysis.scopes(of: cycle, pool: pool) }
+        let marginalKey = CycleAnalysis.Request(cycleID: id.rawValue, changedBudgets: [:], ballots: ballots)
+        let scopes: @Sendable () async throws -> [AnalysisScope] = { [storage, scopeCache] in
+            try await scopeCache.value(for: marginalKey) { try await CycleAnalysis.scopes(of: cycle, storage: storage) }
         }
         let marginalWork: @Sendable () async throws -> [ScopeMarginal] = { try await CycleAnalysis.marginals(cycle: cycle, scopes: scopes()) }
         _ = await marginalCache.analysis(for: marginalKey, wait: .zero, compute: marginalWork)
@@ -102,24 +99,24 @@ struct AnalysisController {
         }
     }
 
-    func page(_ request: Request, _ id: Int, _ language: Language) async throws -> Response {
+    func page(_ request: Request, _ id: CycleID, _ language: Language) async throws -> Response {
         let form = budgetForm(request, language: language)
-        let path = "/staff/cycles/\(id)/analysis"
+        let url = SiteURL.staffAnalysis(id)
         let token = csrf.prepare(request)
         var response: Response
         switch try await load(request, id, form: form) {
         case .notFound: throw HTTPError(.notFound)
         case .pending:
-            response = try pages.render(StaffNoticePage(kind: "analysis_pending", catalogs: catalogs, language: language), language: language, path: path, status: .conflict)
+            response = try pages.render(StaffNoticePage(kind: "analysis_pending", catalogs: catalogs, language: language), language: language, url: url, status: .conflict)
         case .computing(let cycle):
             response = try pages.render(
                 AnalysisPage(cycle: cycle, analysis: nil, form: form, csrf: token.field, query: request.uri.query, catalogs: catalogs, language: language),
-                language: language, path: path, status: .accepted)
+                language: language, url: url, status: .accepted)
             response.headers[.retryAfter] = "5"
         case .ready(let cycle, let analysis):
             response = try pages.render(
                 AnalysisPage(cycle: cycle, analysis: analysis, form: form, csrf: token.field, query: request.uri.query, catalogs: catalogs, language: language),
-                language: language, path: path)
+                language: language, url: url)
         }
         response.setCookies([token.cookie])
         response.headers[.cacheControl] = "no-store"
@@ -127,7 +124,7 @@ struct AnalysisController {
     }
 
     /// `all-rules.csv`, `d12-what-if.csv`…: a table of the page, from the same cells.
-    func download(_ request: Request, _ id: Int, _ file: String, _ language: Language) async throws -> Response {
+    func download(_ request: Request, _ id: CycleID, _ file: String, _ language: Language) async throws -> Response {
         guard file.hasSuffix(".csv") else { throw HTTPError(.notFound) }
         let name = String(file.dropLast(4))
         switch try await load(request, id, form: budgetForm(request, language: language)) {

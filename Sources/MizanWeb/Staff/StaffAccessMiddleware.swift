@@ -2,8 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 /// Guards every address under `/{lang}/staff/` except the login page, whichever controller serves
 /// it (or none: an anonymous visitor cannot learn which staff pages exist). Without a valid session
@@ -12,7 +10,7 @@ import PostgresDriver
 /// Every staff response, the login page included, is marked `no-store`.
 struct StaffAccessMiddleware: RouterMiddleware {
     typealias Context = WebContext
-    let pool: ConnectionPool
+    let storage: any Storage
     let pages: PageRenderer
     let policy: StaffAccessPolicy
 
@@ -28,9 +26,11 @@ struct StaffAccessMiddleware: RouterMiddleware {
     static func area(of path: String) -> Area {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
             .map { String($0).removingPercentEncoding ?? String($0) }.filter { $0 != "." }
-        guard segments.count >= 2, let language = Language(rawValue: segments[0]), segments[1] == "staff" else { return .outside }
-        let rest = Array(segments.dropFirst(2))
-        return rest == ["login"] ? .login(language) : .inside(language, rest: rest)
+        guard segments.count >= 2, let language = Language(rawValue: segments[0]), segments[1] == SiteRoute.staffHome.rawValue else {
+            return .outside
+        }
+        let route = segments.dropFirst().joined(separator: "/")
+        return route == SiteRoute.staffLogin.rawValue ? .login(language) : .inside(language, rest: Array(segments.dropFirst(2)))
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -45,12 +45,13 @@ struct StaffAccessMiddleware: RouterMiddleware {
             let token = request.cookies[StaffSessionCookie.name]?.value
             let member: StaffMember?
             if let token, !token.isEmpty, token.count <= 100 {
-                member = try await pool.withConnection { [policy] in try StaffSessionStore.resume(token: token, policy: policy, on: $0) }
+                member = try await storage.transaction { [policy] stores in try stores.staffSessions.resume(token: token, policy: policy) }
             } else {
                 member = nil
             }
             if let member {
-                if !isRead && !member.role.canWrite && rest != ["logout"] {
+                let isLogout = ([SiteRoute.staffHome.rawValue] + rest).joined(separator: "/") == SiteRoute.staffLogout.rawValue
+                if !isRead && !member.role.canWrite && !isLogout {
                     response = try forbidden(language, path: request.uri.path, kind: "role")
                 } else {
                     var context = context
@@ -65,7 +66,7 @@ struct StaffAccessMiddleware: RouterMiddleware {
                 var target = request.uri.path
                 if let query = request.uri.query, !query.isEmpty { target += "?\(query)" }
                 response = Response.redirect(
-                    to: "/\(language.rawValue)/staff/login?next=\(StaffController.percentEncoded(target))", type: .normal)
+                    to: "\(SiteURL.staffLogin.href(language))?next=\(StaffController.percentEncoded(target))", type: .normal)
                 if token != nil { response.setCookie(StaffSessionCookie.ending()) }
             } else {
                 response = try forbidden(language, path: request.uri.path, kind: "signin")
@@ -77,7 +78,7 @@ struct StaffAccessMiddleware: RouterMiddleware {
 
     func forbidden(_ language: Language, path: String, kind: String) throws -> Response {
         try pages.render(
-            StaffNoticePage(kind: kind, catalogs: pages.catalogs, language: language), language: language, path: "/staff/",
+            StaffNoticePage(kind: kind, catalogs: pages.catalogs, language: language), language: language, url: .staffHome,
             status: .forbidden)
     }
 }

@@ -2,13 +2,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 /// The staff login, logout and home page. Everything under `/{lang}/staff/` but the login page is
 /// guarded by `StaffAccessMiddleware`, so these handlers may rely on `context.staff`.
 struct StaffController {
-    let pool: ConnectionPool
+    let storage: any Storage
     let pages: PageRenderer
     let csrf: CSRF
     let secureCookies: Bool
@@ -16,10 +14,10 @@ struct StaffController {
     var catalogs: Catalogs { pages.catalogs }
 
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
-        group.get("staff/login") { request, _ in try loginForm(request, language) }
-        group.post("staff/login") { request, context in try await login(request, context: context, language) }
-        group.post("staff/logout") { request, context in try await logout(request, context: context, language) }
-        group.get("staff") { request, context in try await home(request, context: context, language) }
+        group.get(.staffLogin) { request, _ in try loginForm(request, language) }
+        group.post(.staffLogin) { request, context in try await login(request, context: context, language) }
+        group.post(.staffLogout) { request, context in try await logout(request, context: context, language) }
+        group.get(.staffHome) { request, context in try await home(request, context: context, language) }
     }
 
     struct LoginForm: Decodable {
@@ -43,8 +41,8 @@ struct StaffController {
     ) throws -> Response {
         let token = csrf.prepare(request)
         var response = try pages.render(
-            StaffLoginPage(username: username, next: next, message: message, csrf: token.field), language: language,
-            path: "/staff/login", status: status)
+            StaffLoginPage(username: username, next: next, message: message, csrf: token.field, language: language),
+            language: language, url: .staffLogin, status: status)
         response.setCookies([token.cookie])
         return response
     }
@@ -55,21 +53,13 @@ struct StaffController {
         let username = String((form.username ?? "").trimmingCharacters(in: .whitespaces).prefix(64))
         let password = String((form.password ?? "").prefix(1024))
         let next = form.next.flatMap(Self.localTarget)
-        let previous = request.cookies[StaffSessionCookie.name]?.value
-        let address = context.remoteAddress
-        // A new login never reuses a session the browser already had (no session fixation).
-        if let previous, !previous.isEmpty {
-            try await pool.withConnection { try StaffSessionStore.end(token: previous, on: $0) }
-        }
-        let outcome: StaffLogin.Outcome
-        if username.isEmpty || password.isEmpty {
-            outcome = .rejected
-        } else {
-            outcome = try await StaffLogin.attempt(username: username, password: password, clientAddress: address, policy: policy, pool: pool)
-        }
+        let attempt = StaffLogin.Request(
+            username: username, password: password, clientAddress: context.remoteAddress,
+            previousToken: request.cookies[StaffSessionCookie.name]?.value)
+        let outcome = try await StaffLogin(storage: storage, policy: policy).execute(attempt)
         switch outcome {
         case .signedIn(_, let token):
-            var response = Response.redirect(to: next ?? "/\(language.rawValue)/staff/", type: .normal)
+            var response = Response.redirect(to: next ?? Self.homeHref(language), type: .normal)
             response.setCookie(StaffSessionCookie.make(token, policy: policy, secure: secureCookies))
             return response
         case .rejected:
@@ -90,27 +80,26 @@ struct StaffController {
         let form = try await request.decode(as: LogoutForm.self, context: context)
         guard csrf.isValid(request, field: form.csrf) else { throw CSRFRejected() }
         if let token = request.cookies[StaffSessionCookie.name]?.value, let member = context.staff {
-            try await pool.withTransaction { connection in
-                try StaffSessionStore.end(token: token, on: connection)
-                try AuditLogStore.append(
-                    actor: member.username, action: "staff.logout", object: member.username.lowercased(), on: connection)
-            }
+            try await StaffLogout(storage: storage).execute(token: token, member: member)
         }
-        var response = Response.redirect(to: "/\(language.rawValue)/staff/login", type: .normal)
+        var response = Response.redirect(to: SiteURL.staffLogin.href(language), type: .normal)
         response.setCookie(StaffSessionCookie.ending(secure: secureCookies))
         return response
     }
 
     func home(_ request: Request, context: WebContext, _ language: Language) async throws -> Response {
         guard let member = context.staff else { throw HTTPError(.forbidden) }
-        let cycles = try await pool.withConnection { try CycleStore.list(communeCode: nil, on: $0) }
+        let cycles = try await storage.transaction { stores in try stores.cycles.list(communeCode: nil) }
         let token = csrf.prepare(request)
         var response = try pages.render(
             StaffHomePage(member: member, cycles: cycles, csrf: token.field, catalogs: catalogs, language: language), language: language,
-            path: "/staff/")
+            url: .staffHome)
         response.setCookies([token.cookie])
         return response
     }
+
+    /// The staff home with the trailing slash the staff area has always been linked with.
+    static func homeHref(_ language: Language) -> String { SiteURL.staffHome.href(language) + "/" }
 
     /// `target` when it is an address on this site (`/…`, not `//host` or `/\host`, no control
     /// characters); nothing otherwise, so the login cannot be used to send someone elsewhere.

@@ -9,9 +9,11 @@ struct StaffLoginPage: PageModel {
     let next: [String]
     let message: [String]
     let csrf: String
+    let actionHref: String
 
-    init(username: String, next: String?, message: String?, csrf: String) {
+    init(username: String, next: String?, message: String?, csrf: String, language: Language) {
         self.username = username
+        actionHref = SiteURL.staffLogin.href(language)
         self.next = next.map { [$0] } ?? []
         self.message = message.map { [$0] } ?? []
         self.csrf = csrf
@@ -21,11 +23,13 @@ struct StaffLoginPage: PageModel {
 }
 
 struct StaffCycleItem {
-    let id: Int
     let commune: String
     let year: Int
     let title: String
     let phase: String
+    let cycleHref: String
+    let participationHref: String
+    let analysisHref: String
 }
 
 /// The staff home: who is signed in, and every commune's cycles.
@@ -33,6 +37,7 @@ struct StaffHomePage: PageModel {
     let template = "staff_home"
     let signedInAs: String
     let csrf: String
+    let logoutHref: String
     let cycles: [StaffCycleItem]
     let hasCycles: Bool
 
@@ -41,10 +46,13 @@ struct StaffHomePage: PageModel {
             "staff_signed_in_as", language,
             ["name": member.displayName, "role": catalogs.text("staff_role_\(member.role.rawValue)", language)])
         self.csrf = csrf
+        logoutHref = SiteURL.staffLogout.href(language)
         self.cycles = cycles.map {
-            StaffCycleItem(
-                id: $0.id, commune: PlaceName($0.communeName, language).primary, year: $0.year, title: $0.title,
-                phase: catalogs.text("phase_\($0.phase.rawValue)", language))
+            let id = CycleID($0.id)
+            return StaffCycleItem(
+                commune: PlaceName($0.communeName, language).primary, year: $0.year, title: $0.title,
+                phase: catalogs.text("phase_\($0.phase.rawValue)", language), cycleHref: SiteURL.cycle(id).href(language),
+                participationHref: SiteURL.staffParticipation(id).href(language), analysisHref: SiteURL.staffAnalysis(id).href(language))
         }
         hasCycles = !cycles.isEmpty
     }
@@ -57,8 +65,10 @@ struct StaffNoticePage: PageModel {
     let template = "staff_notice"
     let heading: String
     let message: String
+    let homeHref: String
 
     init(kind: String, catalogs: Catalogs, language: Language) {
+        homeHref = StaffController.homeHref(language)
         heading = catalogs.text("staff_\(kind)_title", language)
         message = catalogs.text("staff_\(kind)", language)
     }

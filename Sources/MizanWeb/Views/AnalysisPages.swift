@@ -169,9 +169,10 @@ struct AnalysisPage: PageModel {
     let template = "analysis"
     let heading: String
     let cycleTitle: String
-    let cycleID: Int
-    let communeCode: String
     let communeName: PlaceName
+    let staffHomeHref: String
+    let cycleHref: String
+    let formAction: String
     let ruleText: String
     let computing: Bool
     let reloadHref: String
@@ -203,14 +204,15 @@ struct AnalysisPage: PageModel {
         func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
         heading = text("analysis_heading")
         cycleTitle = cycle.title
-        cycleID = cycle.id
-        communeCode = cycle.communeCode
+        let id = CycleID(cycle.id)
         communeName = PlaceName(cycle.communeName, language)
+        staffHomeHref = StaffController.homeHref(language)
+        cycleHref = SiteURL.cycle(id).href(language)
+        formAction = SiteURL.staffAnalysis(id).href(language)
         ruleText = text("analysis_intro", ["rule": text("analysis_rule_\(ComparedRule(cycle.rule).rawValue)")])
         computing = analysis == nil
-        let base = "/\(language.rawValue)/staff/cycles/\(cycle.id)/analysis"
         let suffix = query.map { $0.isEmpty ? "" : "?\($0)" } ?? ""
-        reloadHref = base + suffix
+        reloadHref = formAction + suffix
         computedText = analysis.map { text("analysis_computed_at", ["date": catalogs.date($0.computedAt, language, withTime: true)]) }
         self.csrf = csrf
         hasFormError = !form.errors.isEmpty
@@ -243,7 +245,7 @@ struct AnalysisPage: PageModel {
                     charts = [DashboardBarChart(id: table.name, summaryKey: "analysis_chart_satisfied", items: items, catalogs: catalogs, language: language)]
                 }
                 return DashboardSection(
-                    table: table, heading: table.caption, barCharts: charts, basePath: base, query: suffix, catalogs: catalogs, language: language)
+                    table: table, heading: table.caption, barCharts: charts, csvURL: { .staffAnalysisFile(id, file: $0) }, query: suffix, catalogs: catalogs, language: language)
             }
             return ScopeView(id: "scope-\(scope.key)", scopeHeading: scope.heading, notes: scope.notes, sections: sections)
         } ?? []

@@ -190,7 +190,7 @@ struct DashboardSection {
 
     init(
         table: DashboardTable, heading: String, barCharts: [DashboardBarChart] = [], lineCharts: [DashboardLineChart] = [],
-        basePath: String, query: String = "", catalogs: Catalogs, language: Language
+        csvURL: (_ file: String) -> SiteURL, query: String = "", catalogs: Catalogs, language: Language
     ) {
         id = table.name
         self.heading = heading
@@ -202,7 +202,7 @@ struct DashboardSection {
             Row(label: cells.first.map { DashboardTable.html($0, catalogs, language) } ?? "",
                 cells: cells.dropFirst().map { DashboardTable.html($0, catalogs, language) })
         }
-        csvHref = "\(basePath)/\(table.name).csv\(query)"
+        csvHref = csvURL("\(table.name).csv").href(language) + query
         csvLabel = catalogs.text("dashboard_download", language, ["table": table.caption])
     }
 }
@@ -317,24 +317,30 @@ struct DashboardPage: PageModel {
     let template = "dashboard"
     let heading: String
     let cycleTitle: String
-    let cycleID: Int
-    let communeCode: String
     let communeName: PlaceName
+    let homeHref: String
+    let communeHref: String
+    let cycleHref: String
     let staff: Bool
     let votersText: String
     let registeredText: String
     let turnoutText: String
     let sections: [DashboardSection]
 
-    /// `basePath`: the page's address with its language prefix, for the downloads.
-    init(cycle: Cycle, statistics: ParticipationStatistics, staff: Bool, basePath: String, catalogs: Catalogs, language: Language) {
+    /// `staff`: the live page under `/staff/`, whose downloads are under it too.
+    init(cycle: Cycle, statistics: ParticipationStatistics, staff: Bool, catalogs: Catalogs, language: Language) {
         let tables = DashboardTables(statistics: statistics, catalogs: catalogs, language: language)
         heading = catalogs.text("dashboard_heading", language)
         cycleTitle = cycle.title
-        cycleID = cycle.id
-        communeCode = cycle.communeCode
+        let id = CycleID(cycle.id)
         communeName = PlaceName(cycle.communeName, language)
+        homeHref = SiteURL.home.href(language)
+        communeHref = SiteURL.commune(code: cycle.communeCode).href(language)
+        cycleHref = SiteURL.cycle(id).href(language)
         self.staff = staff
+        let csvURL: (String) -> SiteURL = { file in
+            staff ? .staffParticipationFile(id, file: file) : .cycleParticipationFile(id, file: file)
+        }
         votersText = DashboardTable.html(.voters(statistics.voters), catalogs, language)
         registeredText = catalogs.number(statistics.registered)
         turnoutText = DashboardTables.share(statistics.voters, of: statistics.registered).map(DashboardTable.percentText) ?? "—"
@@ -363,7 +369,7 @@ struct DashboardPage: PageModel {
         func section(_ table: DashboardTable?, heading key: String, bars: [DashboardBarChart] = [], lines: [DashboardLineChart] = []) -> DashboardSection? {
             table.map {
                 DashboardSection(
-                    table: $0, heading: catalogs.text(key, language), barCharts: bars, lineCharts: lines, basePath: basePath,
+                    table: $0, heading: catalogs.text(key, language), barCharts: bars, lineCharts: lines, csvURL: csvURL,
                     catalogs: catalogs, language: language)
             }
         }

@@ -1,17 +1,15 @@
 import Foundation
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 /// The figures of one line of a regional overview, computed once and shared by the HTML table, its
 /// sorting and the CSV download, so all three always agree. Only published cycles have figures.
 struct OverviewFigures {
-    let line: RegionalOverviewStore.Line
+    let line: RegionalOverview.Line
     /// Position in the order the store returned (commune code, newest cycle first): the last tie-break.
     let index: Int
 
-    var cycle: RegionalOverviewStore.CycleFacts? { line.cycle }
-    var published: RegionalOverviewStore.PublishedFacts? { line.cycle?.published }
+    var cycle: RegionalOverview.CycleFacts? { line.cycle }
+    var published: RegionalOverview.PublishedFacts? { line.cycle?.published }
 
     /// Budget ÷ population, rounded to the nearest centime.
     var perInhabitant: Money? {
@@ -92,8 +90,8 @@ func sortingText(_ text: String) -> String {
 /// One line of the funded-projects-by-category table.
 struct OverviewCategoryLine {
     let figures: OverviewFigures
-    let cycle: RegionalOverviewStore.CycleFacts
-    let facts: RegionalOverviewStore.CategoryFacts
+    let cycle: RegionalOverview.CycleFacts
+    let facts: RegionalOverview.CategoryFacts
     /// Position in the store's order (commune code, newest cycle first, category): the last tie-break.
     let position: Int
 
@@ -163,6 +161,7 @@ func percentText(_ ratio: Double) -> String {
 struct OverviewPage: PageModel {
     let template = "overview"
     let heading: String
+    let homeHref: String
     let areaKind: String
     let areaName: PlaceName
     let areaHref: String
@@ -222,18 +221,19 @@ struct OverviewPage: PageModel {
         let bars: [ChartBar]
     }
 
-    /// `areaPath` is the area's address without the language, e.g. `/regions/02`.
+    /// `area` is the area's own page, `overview` and `csv` this page and its download.
     init(
-        kind: String, name: BilingualName, areaPath: String, region: (code: String, name: BilingualName)?,
+        kind: String, name: BilingualName, area: SiteURL, overview: SiteURL, csv: SiteURL, region: (code: String, name: BilingualName)?,
         lines: [OverviewFigures], categoryLines: [OverviewCategoryLine], sort: OverviewSort, catalogs: Catalogs, language: Language
     ) {
-        let lang = language.rawValue
-        let base = "/\(lang)\(areaPath)/overview"
+        let base = overview.href(language)
+        let csvBase = csv.href(language)
+        homeHref = SiteURL.home.href(language)
         areaKind = kind
         areaName = PlaceName(name, language)
         heading = catalogs.text("overview_heading", language, ["name": areaName.primary])
-        areaHref = "/\(lang)\(areaPath)"
-        regionCrumb = region.map { [Crumb(href: "/\(lang)/regions/\($0.code)", name: PlaceName($0.name, language).primary)] } ?? []
+        areaHref = area.href(language)
+        regionCrumb = region.map { [Crumb(href: SiteURL.region(code: $0.code).href(language), name: PlaceName($0.name, language).primary)] } ?? []
         let communes = Set(lines.map(\.line.communeCode)).count
         let cycles = lines.filter { $0.cycle != nil }.count
         let published = lines.filter { $0.published != nil }.count
@@ -275,10 +275,10 @@ struct OverviewPage: PageModel {
                 turnout = dash
             }
             return RowView(
-                communeHref: "/\(lang)/communes/\(figures.line.communeCode)",
+                communeHref: SiteURL.commune(code: figures.line.communeCode).href(language),
                 communeName: PlaceName(figures.line.communeName, language),
                 population: catalogs.number(figures.line.population),
-                cycleHref: cycle.map { "/\(lang)/cycles/\($0.id)" },
+                cycleHref: cycle.map { SiteURL.cycle(CycleID($0.id)).href(language) },
                 cycleText: cycle.map { "\($0.year) — \($0.title)" } ?? catalogs.text("overview_no_cycle", language),
                 phase: cycle.map { catalogs.text("phase_\($0.phase)", language) } ?? dash,
                 perInhabitant: figures.perInhabitant.map { catalogs.money($0, language) } ?? dash,
@@ -300,8 +300,8 @@ struct OverviewPage: PageModel {
                 cost: catalogs.money(line.facts.cost, language))
         }
         hasCategories = !categories.isEmpty
-        csvHref = "\(base).csv?\(sort.query)"
-        categoriesCSVHref = "\(base).csv?table=categories&\(sort.query)"
+        csvHref = "\(csvBase)?\(sort.query)"
+        categoriesCSVHref = "\(csvBase)?table=categories&\(sort.query)"
         chart = Self.chart(lines, catalogs: catalogs, language: language)
     }
 

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import MizanCore
-import MizanPostgres
-import PostgresDriver
 
 /// `mizan analyse`: how a closed cycle's outcome depends on the winner rule and the budget.
 struct AnalyseCommand: AsyncParsableCommand {
@@ -71,16 +69,21 @@ struct AnalyseCommand: AsyncParsableCommand {
             if reruns < 1 { throw CommandFailure.user("--reruns must be at least 1") }
             if searchLimit < 1 { throw CommandFailure.user("--search-limit must be at least 1") }
             let envelopeBudgets = try Self.parseEnvelopes(envelopes)
-            let (info, scopes) = try tallyErrorsAsUserErrors {
-                try options.transaction { connection -> (Cycle, [AnalysisScope]) in
-                    try CanonicalBallots.allowLongWork(on: connection)
-                    let info = try CycleStore.require(cycle, on: connection)
-                    try AnalysisStore.checkPhase(info)
-                    let scopes = try AnalysisStore.scopes(cycle: info, on: connection) { scope, count in
-                        Terminal.error("analyse: \(scope.label): \(count) ballots read")
+            let id = CycleID(cycle)
+            let (info, scopes): (Cycle, [AnalysisScope])
+            do {
+                (info, scopes) = try await options.withStorage { storage in
+                    try await storage.transaction { stores -> (Cycle, [AnalysisScope]) in
+                        try stores.analysis.beginSnapshot()
+                        let info = try stores.cycles.require(id)
+                        let scopes = try stores.analysis.scopes(cycle: info) { scope, count in
+                            Terminal.error("analyse: \(scope): \(count) ballots read")
+                        }
+                        return (info, scopes)
                     }
-                    return (info, scopes)
                 }
+            } catch let error as TallyError {
+                throw CommandFailure.user(error.description)
             }
             try Self.check(envelopeBudgets, against: scopes)
             let election = AnalysisElection(cycle: info)

@@ -16,7 +16,9 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let entries = try options.transaction { try AuditLogStore.entries(limit: last, on: $0) }
+                let entries = try await options.withStorage { storage in
+                    try await storage.transaction { [last] stores in try stores.audit.entries(limit: last) }
+                }
                 if options.json {
                     Terminal.line(JSON.array(entries.map { entry in
                         .object([
@@ -53,12 +55,13 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let entries = try options.transaction { try AuditLogStore.entries(on: $0) }
-                switch AuditVerification.verify(entries) {
+                let result = try await options.withStorage { storage in
+                    try await VerifyAuditLog(storage: storage).execute(expectedHead: expectHead)
+                }
+                switch result {
+                case .headMissing(let expected):
+                    throw CommandFailure.user("the chain is consistent but does not contain the expected head \(expected): entries were removed")
                 case .intact(let count, let head):
-                    if let expectHead, !entries.contains(where: { $0.hash == expectHead }) && !(count == 0 && expectHead == AuditEntry.genesisHash) {
-                        throw CommandFailure.user("the chain is consistent but does not contain the expected head \(expectHead): entries were removed")
-                    }
                     Terminal.line(options.json ? JSON.object([("intact", .bool(true)), ("entries", .number(Int64(count))), ("head", .string(head))]).text
                         : "audit log intact: \(count) entries, head \(head)")
                 case .broken(let id, let reason):

@@ -1,11 +1,9 @@
 import ArgumentParser
 import Foundation
 import MizanCore
-import MizanPostgres
 
 #if canImport(Glibc)
 import Glibc
-import PostgresDriver
 #endif
 
 struct StaffCommand: AsyncParsableCommand {
@@ -78,10 +76,10 @@ struct StaffCommand: AsyncParsableCommand {
         do { return try StaffUsername(parsing: text) } catch { throw CommandFailure.user(error.description) }
     }
 
-    /// Runs a store call, turning the account errors users can fix into one-line messages.
-    static func transaction<T>(_ options: AdminOptions, _ body: (PostgresConnection) throws -> T) throws -> T {
+    /// Opens the storage for `body`, turning the account errors users can fix into one-line messages.
+    static func withStorage<T>(_ options: AdminOptions, _ body: (any Storage) async throws -> T) async throws -> T {
         do {
-            return try options.transaction(body)
+            return try await options.withStorage(body)
         } catch let error as StaffError {
             throw CommandFailure.user(error.description)
         }
@@ -115,10 +113,10 @@ struct StaffCommand: AsyncParsableCommand {
                 let displayName: String
                 do { displayName = try validatedDisplayName(name ?? login.value) } catch { throw CommandFailure.user("--name: \(error)") }
                 let password = try StaffCommand.readPassword(fromStandardInput: passwordStdin)
-                let hash = try PasswordHash.make(password)
-                let account = try StaffCommand.transaction(options) { connection in
-                    try StaffStore.create(
-                        username: login, displayName: displayName, role: role, passwordHash: hash, actor: options.actorName, on: connection)
+                let request = AddStaffAccount.Request(
+                    username: login, displayName: displayName, role: role, password: password, actor: options.actorName)
+                let account = try await StaffCommand.withStorage(options) { storage in
+                    try await AddStaffAccount(storage: storage).execute(request)
                 }
                 Terminal.line(
                     options.json
@@ -135,7 +133,9 @@ struct StaffCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let accounts = try options.transaction { try StaffStore.list(on: $0) }
+                let accounts = try await options.withStorage { storage in
+                    try await storage.transaction { stores in try stores.staff.list() }
+                }
                 if options.json {
                     Terminal.line(JSON.array(accounts.map(StaffCommand.json)).text)
                     return
@@ -166,7 +166,9 @@ struct StaffCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let login = try StaffCommand.username(username)
-                let account = try StaffCommand.transaction(options) { try StaffStore.disable(login, actor: options.actorName, on: $0) }
+                let account = try await StaffCommand.withStorage(options) { storage in
+                    try await DisableStaffAccount(storage: storage).execute(login, actor: options.actorName)
+                }
                 Terminal.line(options.json ? StaffCommand.json(account).text : "disabled staff account \(account.member.username)")
             }
         }
@@ -189,8 +191,9 @@ struct StaffCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let login = try StaffCommand.username(username)
                 let password = try StaffCommand.readPassword(fromStandardInput: passwordStdin)
-                let hash = try PasswordHash.make(password)
-                try StaffCommand.transaction(options) { try StaffStore.setPassword(login, passwordHash: hash, actor: options.actorName, on: $0) }
+                try await StaffCommand.withStorage(options) { storage in
+                    try await ChangeStaffPassword(storage: storage).execute(login, password: password, actor: options.actorName)
+                }
                 Terminal.line("new password set for \(login.value); its sessions were ended")
             }
         }
