@@ -79,10 +79,9 @@ let package = Package(
             name: "MizanWeb",
             dependencies: [
                 "MizanCore",
-                "MizanPostgres",
-                "PostgresDriver",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,19 +1,32 @@
 import Hummingbird
 import Logging
 import MizanCore
-import MizanPostgres
-import PostgresDriver
+import ServiceLifecycle
+
+/// What the site runs on, given by the caller so the web never names a database: the storage every
+/// use case reads and writes, the ballot box votes go into, and the services that must run beside
+/// the server (the database pool, the ballot committer), stopped in reverse order after it.
+public struct SiteBackend: Sendable {
+    public let storage: any Storage
+    public let ballotBox: any BallotBox
+    public let services: [any Service]
+
+    public init(storage: any Storage, ballotBox: any BallotBox, services: [any Service]) {
+        self.storage = storage
+        self.ballotBox = ballotBox
+        self.services = services
+    }
+}
 
 /// Builds the web application. Used by `mizan serve` and by the tests, which run it on a real
 /// socket against a real database.
 ///
 /// Every page lives under a language prefix (`/ar/`, `/fr/`, `/en/`, `/zgh/`); unprefixed
-/// addresses redirect to the visitor's language. The pool is added as a service so it is shut down
-/// after the server stops taking requests.
+/// addresses redirect to the visitor's language.
 public func buildApplication(
-    configuration: WebConfiguration, pool: ConnectionPool, secrets: ServerSecrets, logger: Logger = Logger(label: "mizan.web")
+    configuration: WebConfiguration, backend: SiteBackend, secrets: ServerSecrets, logger: Logger = Logger(label: "mizan.web")
 ) throws -> some ApplicationProtocol {
-    let storage = PostgresStorage(pool: pool)
+    let storage = backend.storage
     let pages = try PageRenderer()
     let router = Router(context: WebContext.self)
     router.add(middleware: SecurityHeadersMiddleware())
@@ -35,10 +48,9 @@ public func buildApplication(
     let csrf = CSRF(secrets: secrets, secureCookies: configuration.secureCookies)
     let proposals = ProposalController(storage: storage, pages: pages, csrf: csrf)
     let staff = StaffController(storage: storage, pages: pages, csrf: csrf, secureCookies: configuration.secureCookies, policy: .standard)
-    let committer = BallotCommitter(pool: pool, logger: logger)
     let analysis = AnalysisController(storage: storage, pages: pages, csrf: csrf, cache: AnalysisCache(), scopeCache: AnalysisCache(), marginalCache: AnalysisCache(), wait: .seconds(10))
     let votes = VoteController(
-        storage: storage, ballotBox: committer, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies)
+        storage: storage, ballotBox: backend.ballotBox, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies)
     for language in Language.allCases {
         let group = router.group(RouterPath(language.rawValue))
         geography.addRoutes(to: group, language: language)
@@ -59,7 +71,6 @@ public func buildApplication(
         router: router,
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Mizan"),
-        // Stopped in reverse order: the committer writes what is queued before the pool closes.
-        services: [pool, committer],
+        services: backend.services,
         logger: logger)
 }

@@ -61,9 +61,12 @@ struct ServeCommand: AsyncParsableCommand {
                 configuration: session.configuration, maximumConnections: poolSize ?? ConnectionPool.defaultSize, logger: logger)
             let secrets = try SecretsLoader.load(home: database.homeDirectory)
             if demo { try await seedDemo(storage: PostgresStorage(pool: pool), session: session, secrets: secrets, logger: logger) }
+            let committer = BallotCommitter(pool: pool, logger: logger)
+            // Stopped in reverse order: the committer writes what is queued before the pool closes.
+            let backend = SiteBackend(storage: PostgresStorage(pool: pool), ballotBox: committer, services: [pool, committer])
             let app = try buildApplication(
-                configuration: WebConfiguration(host: host, port: port, secureCookies: secureCookies), pool: pool, secrets: secrets,
-                logger: logger)
+                configuration: WebConfiguration(host: host, port: port, secureCookies: secureCookies), backend: backend,
+                secrets: secrets, logger: logger)
             logger.info("Mizan is at http://\(host):\(port)/ — press Ctrl-C to stop")
             try await app.runService()
         }

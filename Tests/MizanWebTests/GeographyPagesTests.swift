@@ -13,7 +13,7 @@ import PostgresDriver
 struct GeographyPagesTests {
     func withSite(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let pool = ConnectionPool(configuration: try await TestPostgres.database(), maximumConnections: 4)
-        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0), pool: pool, secrets: .forTests)
+        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0), backend: .postgres(pool), secrets: .forTests)
         try await app.test(.live, body)
     }
 
@@ -97,7 +97,7 @@ struct GeographyPagesTests {
             source: .keywords(["host": "/tmp/mizan-no-such-socket", "port": "1", "user": "postgres", "dbname": "x"]),
             connectTimeoutSeconds: 2)
         let pool = ConnectionPool(configuration: unreachable, maximumConnections: 2)
-        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0, retryAfterSeconds: 7), pool: pool, secrets: .forTests)
+        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0, retryAfterSeconds: 7), backend: .postgres(pool), secrets: .forTests)
         try await app.test(.live) { client in
             let response = try await client.execute(uri: "/fr/", method: .get)
             #expect(response.status == .serviceUnavailable)

@@ -11,6 +11,14 @@ extension ServerSecrets {
     static let forTests = try! ServerSecrets(masterKey: Array(repeating: 0xab, count: 32))
 }
 
+extension SiteBackend {
+    /// The site on a real database, as `mizan serve` builds it.
+    static func postgres(_ pool: ConnectionPool) -> SiteBackend {
+        let committer = BallotCommitter(pool: pool)
+        return SiteBackend(storage: PostgresStorage(pool: pool), ballotBox: committer, services: [pool, committer])
+    }
+}
+
 /// A live site on its own database, plus direct access to that database for setting up cycles.
 struct Site {
     let configuration: PostgresConfiguration
@@ -18,7 +26,7 @@ struct Site {
     static func with(_ body: @Sendable (any TestClientProtocol, Site) async throws -> Void) async throws {
         let configuration = try await TestPostgres.database()
         let pool = ConnectionPool(configuration: configuration, maximumConnections: 4)
-        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0), pool: pool, secrets: .forTests)
+        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0), backend: .postgres(pool), secrets: .forTests)
         let site = Site(configuration: configuration)
         try await app.test(.live) { client in try await body(client, site) }
     }

@@ -25,19 +25,19 @@ struct OpenDataController {
 
     func addRoutes(to router: Router<WebContext>) {
         let group = router.group(RouterPath(APIRoute.prefix)).add(middleware: OpenDataMiddleware(logger: logger))
-        group.get(APIRoute.openAPI) { _, _ in
+        group.get(api: .openAPI) { _, _ in
             Response(status: .ok, headers: [.contentType: OpenDataMiddleware.contentType], body: .init(byteBuffer: openAPIDocument))
         }
-        group.get(APIRoute.communes) { request, _ in try await communes(request) }
-        group.get(APIRoute.commune) { _, context in try await commune(context.parameters.require("code")) }
-        group.get(APIRoute.cycles) { request, _ in try await cycles(request) }
-        group.get(APIRoute.cycle) { _, context in try await cycle(context.parameters.require("id")) }
-        group.get(APIRoute.cycleProjects) { request, context in try await projects(request, context.parameters.require("id")) }
-        group.get(APIRoute.cycleOutcome) { _, context in try await outcome(context.parameters.require("id")) }
-        group.get(APIRoute.cycleImplementationUpdates) { request, context in
+        group.get(api: .communes) { request, _ in try await communes(request) }
+        group.get(api: .commune) { _, context in try await commune(context.parameters.require("code")) }
+        group.get(api: .cycles) { request, _ in try await cycles(request) }
+        group.get(api: .cycle) { _, context in try await cycle(context.parameters.require("id")) }
+        group.get(api: .cycleProjects) { request, context in try await projects(request, context.parameters.require("id")) }
+        group.get(api: .cycleOutcome) { _, context in try await outcome(context.parameters.require("id")) }
+        group.get(api: .cycleImplementationUpdates) { request, context in
             try await implementationUpdates(request, context.parameters.require("id"))
         }
-        group.get(APIRoute.cycleStatistics) { _, context in try await statistics(context.parameters.require("id")) }
+        group.get(api: .cycleStatistics) { _, context in try await statistics(context.parameters.require("id")) }
         // Anything else under /api/v1 answers in JSON too, not with the site's HTML 404 page.
         for unknown in ["**", "communes/:code/**", "cycles/:id/**"] {
             group.get(RouterPath(unknown)) { _, _ -> Response in

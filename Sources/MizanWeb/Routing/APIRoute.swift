@@ -35,10 +35,11 @@ enum APIRoute: String, CaseIterable, Sendable {
 }
 
 extension RouterGroup {
-    /// Registers a GET handler for one of the API's routes (on the group under `APIRoute.prefix`).
+    /// Registers a GET handler for one of the API's routes (on the group under `APIRoute.prefix`);
+    /// labelled, since the site's `SiteRoute` has cases of the same names.
     @discardableResult
     func get(
-        _ route: APIRoute, use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
+        api route: APIRoute, use handler: @escaping @Sendable (Request, Context) async throws -> some ResponseGenerator
     ) -> Self {
         get(route.pattern, use: handler)
     }

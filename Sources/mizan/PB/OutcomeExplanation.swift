@@ -15,7 +15,8 @@ extension OutcomeSummary {
             say("trace_summary", ["title": title, "cost": cost, "votes": "\(supporters[project])", "verdict": verdict, "rule": outcome.rule.key])
         ]
 
-        if case .equalShares = outcome.rule {
+        // Only the equal-shares rules raise the budget per voter.
+        do {
             for event in outcome.trace where event.kind == .budgetRaised {
                 if let share = event.share {
                     let start = Rational(instance.budget, max(event.supporters, 1))
@@ -36,7 +37,7 @@ extension OutcomeSummary {
         switch event.kind {
         case .funded:
             switch outcome.rule {
-            case .equalShares:
+            case .equalShares, .equalSharesNet:
                 let paid = event.share.map { say("trace_paid_share", ["share": approximate($0)]) } ?? say("trace_paid")
                 return round + say("trace_funded_equal_shares", values.merging(["paid": paid]) { $1 })
             case .phragmen:

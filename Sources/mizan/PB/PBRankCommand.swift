@@ -114,7 +114,7 @@ struct PBRankCommand: AsyncParsableCommand {
             ("vote_type", .string(file.voteTypeWord)),
             ("rounds", .int(summary.rounds)),
         ]
-        if let welfare = summary.outcome.welfare { fields.append(("welfare", .int(welfare))) }
+        if let welfare = summary.outcome.welfare { fields.append(("welfare", .number(literal: String(welfare)))) }
         if let perVoter = summary.budgetPerVoter {
             fields.append(("budget_per_voter", .number(literal: String(format: "%.6f", perVoter.approximation))))
             fields.append(("budget_per_voter_exact", .string(perVoter.description)))
