@@ -31,6 +31,7 @@ struct Site {
         try await app.test(.live) { client in try await body(client, site) }
     }
 
+    @discardableResult
     func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         let connection = try PostgresConnection.connect(configuration)
         defer { connection.close() }

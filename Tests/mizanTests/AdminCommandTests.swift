@@ -16,8 +16,7 @@ struct AdminSession {
 
     static func make(_ label: String = #function) async throws -> AdminSession {
         let configuration = try await TestPostgres.database("cli_\(label)")
-        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mizan-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try TemporaryFolder.make("mizan-cli")
         return AdminSession(
             configuration: configuration,
             environment: MizanBinary.environment(["DATABASE_URL": configuration.urlForTests, "MIZAN_SECRET": secret]),

@@ -1,5 +1,6 @@
 import Foundation
 import MizanPostgres
+import MizanTestSupport
 import Testing
 import PostgresDriver
 import MizanDevCluster
@@ -47,9 +48,11 @@ enum PBFiles {
         return rules
     }
 
+    /// One folder for the whole process, removed when it ends.
+    static let folder = Result { try TemporaryFolder.make("mizan-pb") }
+
     static func temporaryFile(_ name: String, _ contents: String? = nil) throws -> String {
-        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mizan-pb-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.folder.get()
         let path = folder.appendingPathComponent(name).path
         if let contents { try contents.write(toFile: path, atomically: true, encoding: .utf8) }
         return path

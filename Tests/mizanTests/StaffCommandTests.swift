@@ -119,7 +119,7 @@ struct StaffCommandTests {
     @Test func anAccountAddedOnTheCommandLineSignsInOnTheSite() async throws {
         let session = try await AdminSession.make()
         #expect(try session.run(["staff", "add", "amina", "--role", "reviewer", "--name", "Amina", "--password-stdin"], input: Self.password).status == 0)
-        let port = Int.random(in: 30_000...39_999)
+        let port = try FreePort.pick()
         let server = try ChildProcess.launch(
             [MizanBinary.path, "serve", "--port", String(port)], environment: session.environment, in: MizanBinary.projectFolder)
         defer {

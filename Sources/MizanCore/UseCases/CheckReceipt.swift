@@ -1,3 +1,4 @@
+import PBEngine
 /// A voter checking their ballot by its receipt code: whether it is stored and will be counted,
 /// and once the cycle's results are published, where it stands in the published anonymised set.
 public struct CheckReceipt: Sendable {
@@ -68,14 +69,13 @@ public struct PublishedBallot: Sendable, Equatable {
         self.marks = marks
     }
 
-    /// Its VOTES line, byte for byte as the canonical `.pb` writes it:
-    /// `number;projects[;points];receipt;channel`.
-    ///
-    /// The one place this line is built outside the export; to be replaced by PBEngine's VOTES-line
-    /// encoder.
+    /// Its VOTES line, byte for byte as the canonical `.pb` holds it
+    /// (`number;projects[;points];receipt;channel`), written by PBEngine's one VOTES-line encoder.
     public var votesLine: String {
-        let ids = marks.map { String($0.project) }.joined(separator: ",")
-        let points = if case .points = rules { ";" + marks.map { String($0.weight) }.joined(separator: ",") } else { "" }
-        return "\(number);\(ids)\(points);\(receipt.value);\(channel.rawValue)"
+        let isPoints = if case .points = rules { true } else { false }
+        return PabulibVote(
+            voterID: String(number), projects: marks.map { String($0.project) },
+            points: isPoints ? marks.map(\.weight) : nil, extra: [receipt.value, channel.rawValue]
+        ).line
     }
 }

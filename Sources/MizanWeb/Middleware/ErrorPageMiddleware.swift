@@ -25,6 +25,9 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return try pages.render(ErrorPage(kind: "csrf", catalogs: pages.catalogs, language: language), language: language, path: path, status: .forbidden)
         } catch let error as HTTPError where error.status == .notFound {
             return try pages.render(ErrorPage(kind: "not_found", catalogs: pages.catalogs, language: language), language: language, path: path, status: .notFound)
+        } catch CycleError.notFound, CycleError.communeNotFound, ProposalError.notFound {
+            // A number or code in the address that names nothing.
+            return try pages.render(ErrorPage(kind: "not_found", catalogs: pages.catalogs, language: language), language: language, path: path, status: .notFound)
         } catch is GeographyError {
             return try pages.render(ErrorPage(kind: "not_found", catalogs: pages.catalogs, language: language), language: language, path: path, status: .notFound)
         } catch let error as HTTPError where (400..<500).contains(error.status.code) {
@@ -40,11 +43,13 @@ struct ErrorPage: PageModel {
     let template = "error"
     let heading: String
     let message: String
+    let homeHref: String
 
     /// From the catalog keys `error_<kind>_title` and `error_<kind>`.
     init(kind: String, catalogs: Catalogs, language: Language) {
         heading = catalogs.text("error_\(kind)_title", language)
         message = catalogs.text("error_\(kind)", language)
+        homeHref = SiteURL.home.href(language)
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { heading }
