@@ -21,6 +21,8 @@ public struct Outcome: Sendable {
     public internal(set) var budgetPerVoter: Rational?
     /// equalshares.net's comparison step, when the rule ran it.
     public internal(set) var comparison: GreedyComparison?
+    /// Projects left out before the rule ran, and why (see `Eligibility`).
+    public internal(set) var exclusions: [Int: Eligibility.Reason] = [:]
 
     /// Equal shares: what one voter of the profile group (index as `Profile.groups`) paid, before
     /// any greedy completion. Lets an auditor check that nobody paid more than their share.
@@ -58,6 +60,8 @@ public struct TraceEvent: Sendable, Equatable {
         case completed
         /// The per-voter budget was raised for the completion of equal shares.
         case budgetRaised
+        /// Left out before the rule ran: below a threshold of `Eligibility` (see `Outcome.exclusions`).
+        case ineligible
     }
 
     public let round: Int
@@ -86,6 +90,14 @@ public struct TraceEvent: Sendable, Equatable {
         self.remaining = remaining
         self.share = share
         self.approximateShare = approximateShare ?? share?.approximation
+    }
+
+    /// The same event about another project index (a rule run on some of an instance's projects,
+    /// reported in the whole instance's indices).
+    func moved(to project: Int?) -> TraceEvent {
+        TraceEvent(
+            round: round, project: project, kind: kind, supporters: supporters, remaining: remaining, share: share,
+            approximateShare: approximateShare)
     }
 }
 

@@ -55,6 +55,23 @@ public struct Profile: Sendable {
         self.maxLength = maxLength
     }
 
+    /// Ballots already counted (each with how many voters cast it); equal ballots are merged.
+    public init(voteType: VoteType, counted: [(Ballot, Int)], maxLength: Int? = nil) {
+        var index: [Ballot: Int] = [:]
+        var groups: [(ballot: Ballot, count: Int)] = []
+        for (ballot, count) in counted where count > 0 {
+            if let position = index[ballot] {
+                groups[position].count += count
+            } else {
+                index[ballot] = groups.count
+                groups.append((ballot, count))
+            }
+        }
+        self.voteType = voteType
+        self.groups = groups
+        self.maxLength = maxLength
+    }
+
     /// Voters, counting empty ballots: each gets a share of the budget in equal shares.
     public var voterCount: Int { groups.reduce(0) { $0 + $1.count } }
 
