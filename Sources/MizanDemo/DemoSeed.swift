@@ -48,6 +48,26 @@ public enum DemoSeed {
         ("Wifi public à la maison des jeunes", "Accès internet gratuit et postes informatiques.", "education", 150_000, "fr"),
     ]
 
+    /// Creates a cycle, takes it through its proposals phase with `proposals` submitted, and leaves
+    /// it in review: the start both demo cycles share.
+    static func openForReview(
+        _ cycle: NewCycle, proposals: [(title: String, description: String, category: String, cost: Int64, language: String)],
+        actor: String, in stores: any Stores
+    ) throws -> (Cycle, [ProposalID]) {
+        let created = try CreateCycle.perform(cycle, actor: actor, in: stores)
+        let cycleID = CycleID(created.id)
+        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
+        let ids = try proposals.map { proposal in
+            ProposalID(try SubmitProposal.perform(
+                NewProposal(
+                    title: proposal.title, description: proposal.description, category: proposal.category, district: nil,
+                    location: nil, estimatedCost: String(proposal.cost), language: proposal.language),
+                cycle: cycleID, trackingTokenHash: nil, actor: actor, in: stores).id)
+        }
+        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
+        return (created, ids)
+    }
+
     /// Creates the demo cycle unless it exists, and returns fresh printed codes each run (codes are
     /// stored only hashed, so old ones cannot be shown again). One transaction: a failure leaves nothing.
     public static func seed(secrets: ServerSecrets, codeCount: Int = 5, storage: PostgresStorage) async throws -> Result {
@@ -63,22 +83,12 @@ public enum DemoSeed {
                 cycle: CycleID(existing.id), count: codeCount, secrets: secrets, actor: actor, in: stores)
             return Result(cycleID: existing.id, created: false, codes: issued.codes)
         }
-        let cycle = try CreateCycle.perform(
+        let (cycle, ids) = try openForReview(
             NewCycle(
                 communeCode: commune, year: 2026, title: cycleTitle, budget: .dirhams(6_000_000),
                 ballot: .approval(minimum: 1, maximum: 5), rule: .mes, tieBreak: .lexicographic),
-            actor: actor, in: stores)
+            proposals: proposals.map { ($0.title, $0.description, $0.category, $0.cost, $0.language) }, actor: actor, in: stores)
         let cycleID = CycleID(cycle.id)
-        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
-        var ids: [ProposalID] = []
-        for proposal in proposals {
-            ids.append(ProposalID(try SubmitProposal.perform(
-                NewProposal(
-                    title: proposal.title, description: proposal.description, category: proposal.category, district: nil,
-                    location: nil, estimatedCost: String(proposal.cost), language: proposal.language),
-                cycle: cycleID, trackingTokenHash: nil, actor: actor, in: stores).id))
-        }
-        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
         for (index, id) in ids.enumerated() {
             if index == 13 {
                 _ = try ReviewProposal.perform(id, .reject(reason: "Relève du budget de l'ONEE, pas de la commune."), actor: actor, in: stores)
@@ -148,22 +158,12 @@ extension DemoSeed {
             return PublishedResult(cycleID: existing.id, created: false, sampleReceipt: try generated.sampleReceipt(CycleID(existing.id)))
         }
         let actor = "demo"
-        let created = try CreateCycle.perform(
+        let (created, ids) = try openForReview(
             NewCycle(
                 communeCode: commune, year: 2025, title: publishedCycleTitle, budget: .dirhams(6_500_000),
                 ballot: .approval(minimum: 1, maximum: 4), rule: .mes, tieBreak: .lexicographic),
-            actor: actor, in: stores)
+            proposals: publishedProjects.map { ($0.title, $0.description, $0.category, $0.cost, $0.language) }, actor: actor, in: stores)
         let cycleID = CycleID(created.id)
-        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
-        var ids: [ProposalID] = []
-        for project in publishedProjects {
-            ids.append(ProposalID(try SubmitProposal.perform(
-                NewProposal(
-                    title: project.title, description: project.description, category: project.category, district: nil,
-                    location: nil, estimatedCost: String(project.cost), language: project.language),
-                cycle: cycleID, trackingTokenHash: nil, actor: actor, in: stores).id))
-        }
-        _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
         for (index, id) in ids.enumerated() {
             _ = try ReviewProposal.perform(
                 id, .accept(cost: .dirhams(publishedProjects[index].cost), answer: "Faisable ; coût vérifié par les services techniques."),

@@ -106,17 +106,4 @@ struct DemoTests {
     }
 }
 
-extension Site {
-    /// The storage the use cases run on, on its own pool, closed afterwards.
-    func withStorage<T>(_ body: (PostgresStorage) async throws -> T) async throws -> T {
-        let pool = ConnectionPool(configuration: configuration, maximumConnections: 1)
-        do {
-            let value = try await body(PostgresStorage(pool: pool))
-            await pool.shutdown()
-            return value
-        } catch {
-            await pool.shutdown()
-            throw error
-        }
-    }
-}
+

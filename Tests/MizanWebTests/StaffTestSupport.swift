@@ -26,20 +26,7 @@ extension Site {
     }
 }
 
-extension Site {
-    /// Runs `body` with storage on the site's database, as the use cases see it; closed afterwards.
-    func withStorage<T>(_ body: (any Storage) async throws -> T) async throws -> T {
-        let pool = ConnectionPool(configuration: configuration, maximumConnections: 1)
-        do {
-            let value = try await body(PostgresStorage(pool: pool))
-            await pool.shutdown()
-            return value
-        } catch {
-            await pool.shutdown()
-            throw error
-        }
-    }
-}
+
 
 extension Browser {
     /// Fills in and sends the staff login form like a browser: loads it (for the CSRF cookie and

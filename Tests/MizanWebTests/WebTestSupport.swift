@@ -31,6 +31,20 @@ struct Site {
         try await app.test(.live) { client in try await body(client, site) }
     }
 
+    /// The storage the use cases run on, on the site's database with a pool of its own, closed
+    /// afterwards.
+    func withStorage<T>(_ body: (PostgresStorage) async throws -> T) async throws -> T {
+        let pool = ConnectionPool(configuration: configuration, maximumConnections: 1)
+        do {
+            let value = try await body(PostgresStorage(pool: pool))
+            await pool.shutdown()
+            return value
+        } catch {
+            await pool.shutdown()
+            throw error
+        }
+    }
+
     @discardableResult
     func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         let connection = try PostgresConnection.connect(configuration)

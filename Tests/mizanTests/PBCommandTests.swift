@@ -1,6 +1,7 @@
 import Foundation
 import MizanPostgres
 import MizanTestSupport
+import PBEngine
 import Testing
 import PostgresDriver
 import MizanDevCluster
@@ -116,6 +117,30 @@ extension PBCommandTests {
                     #expect((object["cost"] as? NSNumber)?.doubleValue == expected.cost, "\(name) \(key)")
                 }
             }
+        }
+
+        /// Wieliczka's Green Budget 2023, from its file alone: META names equalshares/add1-comparison,
+        /// and the city funded 995,079 zł.
+        @Test(
+            .enabled(
+                if: PBFiles.sharedFile("Poland_Wieliczka_2023_Green_Budget.pb") != nil,
+                "../shared/pabulib/Poland_Wieliczka_2023_Green_Budget.pb is absent"))
+        func theRuleTheFileNamesReproducesTheCity() throws {
+            let path = try #require(PBFiles.sharedFile("Poland_Wieliczka_2023_Green_Budget.pb"))
+            let result = try runPB("rank", path, "--rule", "meta", "--json")
+            #expect(result.status == 0, "\(result.output)")
+            let object = try pbJSONObject(result)
+            #expect(object["rule"] as? String == "equalshares/add1?comparison=satisfaction")
+            #expect((object["cost"] as? NSNumber)?.intValue == 995_079)
+            let document = try PabulibReader.read(Data(contentsOf: URL(fileURLWithPath: path)))
+            let column = try #require(document.projectColumns.firstIndex(of: "selected"))
+            let funded = document.instance.projects.indices.filter { document.projectValues[$0][column] == "1" }.map { document.instance.projects[$0].id }
+            #expect(funded.count == 30)
+            #expect(Set(object["selected"] as? [String] ?? []) == Set(funded))
+            let refused = try runPB("rank", PBFiles.fixture, "--rule", "meta", "--json")
+            #expect(refused.status == 1)
+            #expect(refused.standardOutput.isEmpty)
+            #expect(refused.standardError.contains("is not one Mizan reproduces"), "\(refused.output)")
         }
 
         @Test(

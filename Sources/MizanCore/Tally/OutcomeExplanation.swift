@@ -125,6 +125,7 @@ public struct OutcomePhrases: Sendable {
         "trace_not_max_welfare": "Not part of the feasible set with the highest total satisfaction{welfare}.",
         "trace_welfare_short": " ({welfare})",
         "trace_not_reached": "The rule ended before it came up.",
+        "trace_ineligible": "Left out before the rule ran: its {votes} supporter(s) fell short of the election's threshold.",
     ]
 
     /// `template` with each `{name}` replaced by its value, in one pass (a value that itself

@@ -17,11 +17,16 @@ public struct MetaRule: Sendable {
     public let eligibility: Eligibility
 
     public init(_ document: PabulibDocument) throws(MetaRuleError) {
-        guard let name = document.instance.metaValue("rule") else { throw .missing }
+        try self.init(instance: document.instance, voteType: document.voteType)
+    }
+
+    /// From the META of `instance` and the file's kind of ballots.
+    public init(instance: Instance, voteType: VoteType) throws(MetaRuleError) {
+        guard let name = instance.metaValue("rule") else { throw .missing }
         self.name = name
-        let byScore: Utility = document.voteType == .approval ? .cost : .points
+        let byScore: Utility = voteType == .approval ? .cost : .points
         let threshold: Int?
-        if let text = document.instance.metaValue("min_project_score_threshold") {
+        if let text = instance.metaValue("min_project_score_threshold") {
             guard let value = Int(text), value >= 0 else { throw .badThreshold(text) }
             threshold = value
         } else {

@@ -54,6 +54,7 @@ extension OutcomeSummary {
         case .tooExpensive: return round + say("trace_too_expensive", values)
         case .unaffordable: return round + say("trace_unaffordable", values)
         case .stopped: return round + say("trace_stopped", values)
+        case .ineligible: return say("trace_ineligible", values)
         case .budgetRaised:
             return round + say("trace_share_raised", ["share": event.share.map { say("trace_share_raised_to", ["share": approximate($0)]) } ?? ""])
         }

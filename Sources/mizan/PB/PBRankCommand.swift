@@ -11,7 +11,13 @@ struct PBRankCommand: AsyncParsableCommand {
         discussion: """
             Rules: greedy (= greedy_cost), mes (equal shares with cost utilities, add-one \
             completion, then greedy = mes_cost_add1_util), phragmen, optimal (= maxwelfare_cost), \
-            and every pabutools key: \(Rule.keys.joined(separator: ", ")).
+            every pabutools key: \(Rule.keys.filter { !$0.hasPrefix("equalshares/") }.joined(separator: ", ")); \
+            equalshares.net's own procedure, as cities run it: equalshares/COMPLETION (none, \
+            utilitarian, add1, add1e, add1u, add1eu; e stops at the first exhaustive outcome, u adds \
+            the utilitarian completion) with options ?integral&increment=N&comparison=satisfaction|\
+            exclusionRatio&tie=maxVotes,minCost,maxCost; and meta: the rule the file's META names \
+            (greedy, greedy-no-skip, greedy-threshold with min_project_score_threshold, \
+            equalshares/add1, equalshares/add1-comparison), to reproduce a city's published result.
 
             Ties go by default to the smallest project id compared as text (pabutools' default); \
             --tie equalshares uses equalshares.net's order (lower cost, then more votes, then the \
@@ -27,10 +33,12 @@ struct PBRankCommand: AsyncParsableCommand {
               mizan pb rank Poland_Krakow_2023_Czyzyny.pb --rule mes
               mizan pb rank Poland_Krakow_2023_Czyzyny.pb --rule mes_cost --json
               mizan pb rank Poland_Krakow_2023_Czyzyny.pb --rule mes_cost --explain BO.D14.4/23
+              mizan pb rank Poland_Wieliczka_2023_Green_Budget.pb --rule meta --json
+              mizan pb rank Poland_Wieliczka_2023_Green_Budget.pb --rule 'equalshares/add1u?integral&comparison=satisfaction'
             """)
 
     @Argument(help: ArgumentHelp("The Pabulib file.", valueName: "file.pb")) var file: String
-    @Option(help: ArgumentHelp("The rule: greedy, mes, phragmen, optimal or a pabutools key.", valueName: "key"))
+    @Option(help: ArgumentHelp("The rule: greedy, mes, phragmen, optimal, a pabutools key, equalshares/…, or meta (the file's own).", valueName: "key"))
     var rule: String
     @Option(name: .customLong("tie"), help: "How ties are broken.") var tie: TieChoice = .lexicographic
     @Option(help: "Equal shares only: what happens to the budget the method leaves (none, add1, add1-greedy).")
@@ -42,8 +50,21 @@ struct PBRankCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            let chosen = try RuleSelection.rule(key: rule, completion: completion)
+            let named = rule == "meta" ? nil : try RuleSelection.rule(key: rule, completion: completion)
             let election = try timing.measure("read") { try PabulibFile.load(file) }
+            var eligibility = Eligibility.none
+            let chosen: Rule
+            if let named {
+                chosen = named
+            } else {
+                if completion != nil { throw CommandFailure.user("--completion does not apply to --rule meta: the file's META names the rule") }
+                let meta: MetaRule
+                do { meta = try MetaRule(instance: election.instance, voteType: election.voteType) } catch {
+                    throw CommandFailure.user("\(file): \(error)")
+                }
+                chosen = meta.rule
+                eligibility = meta.eligibility
+            }
             if let refusal = RuleSelection.refusal(of: chosen, for: election) { throw CommandFailure.user(refusal) }
             let explained = try explain.map { id in
                 guard let index = election.instance.projects.firstIndex(where: { $0.id == id }) else {
@@ -53,7 +74,7 @@ struct PBRankCommand: AsyncParsableCommand {
             }
             let tieBreaking = tie.tieBreaking(for: election.instance)
             let outcome = timing.measure("rank") {
-                chosen.apply(to: election.instance, profile: election.profile, tieBreaking: tieBreaking)
+                chosen.apply(to: election.instance, profile: election.profile, tieBreaking: tieBreaking, eligibility: eligibility)
             }
             let summary = OutcomeSummary(outcome, instance: election.instance, supporters: election.supporterCounts())
             if json {
