@@ -117,6 +117,7 @@ let package = Package(
             dependencies: [
                 "MizanWeb", "MizanDemo", "MizanTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),

@@ -1,6 +1,7 @@
--- pgbench: the statement the ballot POST runs for each ballot, one transaction each.
+-- pgbench: the statement the ballot POST runs for each ballot, one transaction each: the
+-- participation row and a sealed ballot of the size the service writes for a three-project cycle
+-- (284 bytes: 256 padded bytes, nonce and tag).
 \set id random(1, 2000000000)
 SELECT cast_ballot(:cycle::int, :commune::int, decode(lpad(to_hex(:id::int), 64, '0'), 'hex'), 'web', NULL::int,
-                   decode(lpad(to_hex(:id::int), 64, 'f'), 'hex'),
-                   upper(substr(md5(:id::text), 1, 4) || '-' || substr(md5(:id::text), 5, 4) || '-' || substr(md5(:id::text), 9, 4) || '-' || substr(md5(:id::text), 13, 4)),
-                   ARRAY[:project1::int, :project2::int], ARRAY[1, 1]);
+                   substr(decode(repeat(md5(:id::text), 18), 'hex'), 1, 284),
+                   sha256(convert_to('receipt:' || :id, 'UTF8')), sha256(convert_to('submission:' || :id, 'UTF8')), NULL::bytea);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes requests.tsv for wrk: N ballot POSTs, each from a different voter, with a valid signed
-voter session and CSRF token, computed with the server secret exactly as Mizan computes them.
+voter session, CSRF token and one-time submission token, computed with the server secret exactly as Mizan computes them.
 
 usage: MIZAN_SECRET=<hex> python3 make-requests.py CYCLE_ID PROJECT_ID[,PROJECT_ID] N > requests.tsv
 """
@@ -26,8 +26,9 @@ cycle, projects, count = int(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[
 expires = int(time.time()) + 3600
 for index in range(count):
     voter = hmac.new(registry, f"cin:BM{index:06d}".encode(), hashlib.sha256).digest()
-    body = f"v1.{cycle}.{b64url(voter)}.-.{expires}"
+    body = f"v2.{cycle}.{b64url(voter)}.-.registry.{expires}"
     token = b64url(os.urandom(18))
     cookie = f"mz_voter={body}.{sign(body)}; mz_csrf={token}"
-    form = f"csrf={sign('csrf:' + token)}&" + "&".join(f"project={p}" for p in projects)
+    submission = b64url(os.urandom(16))
+    form = f"csrf={sign('csrf:' + token)}&submission={submission}&" + "&".join(f"project={p}" for p in projects)
     print(f"{cookie}\t{form}")

@@ -161,39 +161,57 @@ public struct VoterKey: Hashable, Sendable {
 public struct EligibleVoter: Hashable, Sendable {
     public let key: VoterKey
     public let district: DistrictID?
-    public init(key: VoterKey, district: DistrictID?) {
+    /// True when the voter was identified by a printed code: their online vote is a `code` vote.
+    public let holdsCode: Bool
+    public init(key: VoterKey, district: DistrictID?, holdsCode: Bool = false) {
         self.key = key
         self.district = district
+        self.holdsCode = holdsCode
     }
+
+    /// The channel of this voter's vote on the web: `code` when identified by a printed code.
+    public var onlineChannel: VoteChannel { holdsCode ? .code : .web }
 }
 
-/// A validated ballot, sealed and ready to be written: who voted (`voter`, for participation) and
-/// what (`choices` under `pseudonym`, for the ballot table), kept apart by the store.
+/// A validated ballot, sealed and ready to be written: who voted (`voter`, `channel` and
+/// `district`, for participation) and, apart, what was voted, sealed (`sealed`) so that only the
+/// service can open it when voting closes.
 public struct PendingBallot: Sendable, Equatable {
     public let cycle: CycleID
     public let commune: CommuneID
     public let voter: VoterKey
-    /// The voter's stable pseudonym in this cycle (`ServerSecrets.pseudonym`): a new web ballot
-    /// replaces the one stored under it.
-    public let pseudonym: [UInt8]
     public let district: DistrictID?
     public let channel: VoteChannel
-    /// Handed to the voter once the ballot is stored.
+    /// Handed to the voter once the ballot is stored; derived from the submission token.
     public let receipt: ReceiptCode
     public let choices: [BallotChoice]
+    /// The ballot's content, receipt and channel, encrypted (`ServerSecrets.seal`).
+    public let sealed: [UInt8]
+    public let receiptTag: [UInt8]
+    public let submissionTag: [UInt8]
+    /// The tag of the receipt code the voter gave for the ballot this one replaces, if any.
+    public let proofTag: [UInt8]?
 
+    /// `projectCount` is the number of projects on the cycle's ballot: every sealed ballot of the
+    /// cycle is padded to the length of one marking them all.
     public init(
-        cycle: Cycle, voter: EligibleVoter, channel: VoteChannel, choices: [BallotChoice], secrets: ServerSecrets,
-        receipt: ReceiptCode = .random()
+        cycle: Cycle, voter: EligibleVoter, channel: VoteChannel, choices: [BallotChoice], submission: SubmissionToken,
+        replacing proof: ReceiptCode? = nil, projectCount: Int, secrets: ServerSecrets
     ) {
-        self.cycle = CycleID(cycle.id)
+        let id = CycleID(cycle.id)
+        self.cycle = id
         commune = CommuneID(cycle.communeID)
         self.voter = voter.key
-        pseudonym = secrets.pseudonym(voterKey: voter.key.bytes, cycleID: cycle.id)
         district = voter.district
         self.channel = channel
-        self.receipt = receipt
+        receipt = secrets.receipt(for: submission, in: id)
         self.choices = choices
+        sealed = secrets.seal(
+            OpenedBallot(receipt: receipt, channel: channel, district: voter.district, choices: choices), cycle: id,
+            paddedTo: 64 + 24 * max(projectCount, choices.count))
+        receiptTag = secrets.tag(of: receipt)
+        submissionTag = secrets.tag(of: submission, in: id)
+        proofTag = proof.map(secrets.tag(of:))
     }
 }
 
@@ -213,6 +231,12 @@ public enum VoteError: Error, Equatable, CustomStringConvertible {
     case alreadyVoted(channel: VoteChannel)
     case notInVoting(Phase)
     case invalid(BallotError)
+    /// A ballot is already recorded for this voter on this channel: a new one replaces it only
+    /// with the receipt code of the one recorded (missing or not that ballot's).
+    case needsReceipt
+    /// The form's submission token is missing, malformed, or was used by another voter: a fresh
+    /// form is needed.
+    case staleForm
 
     public var description: String {
         switch self {
@@ -220,6 +244,9 @@ public enum VoteError: Error, Equatable, CustomStringConvertible {
         case .alreadyVoted(let channel): return "this voter already voted (\(channel.rawValue)); only one vote per person"
         case .notInVoting(let phase): return "voting is not open (the cycle is in \(phase.rawValue))"
         case .invalid(let error): return error.description
+        case .needsReceipt:
+            return "a ballot is already recorded for this voter; to replace it, give the receipt code of that ballot"
+        case .staleForm: return "this ballot form was already used or is not valid; fill in a fresh one"
         }
     }
 }

@@ -1,12 +1,14 @@
 import Crypto
 import Foundation
 
-/// The server's secrets, derived from one master key: one keys the HMAC of national ID numbers and
-/// voting codes, the other the ballot pseudonyms. Keeping them apart means the registry digests and
-/// the ballot table cannot be joined without the master key.
+/// The server's secrets, derived from one master key, each for one purpose: the HMAC of national
+/// ID numbers and voting codes, the sealing of ballots until voting closes (`BallotSeal.swift`), and
+/// the signature of web tokens. Keeping them apart means no table can be joined to another, nor a
+/// ballot opened, without the master key.
 public struct ServerSecrets: Sendable {
     private let registryKey: SymmetricKey
-    private let ballotKey: SymmetricKey
+    let sealingKey: SymmetricKey
+    let ballotTagKey: SymmetricKey
     private let signingKey: SymmetricKey
 
     /// At least 32 bytes of randomness.
@@ -15,8 +17,10 @@ public struct ServerSecrets: Sendable {
         let master = SymmetricKey(data: masterKey)
         registryKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: master, info: Data("mizan registry v1".utf8), outputByteCount: 32)
-        ballotKey = HKDF<SHA256>.deriveKey(
-            inputKeyMaterial: master, info: Data("mizan ballot pseudonym v1".utf8), outputByteCount: 32)
+        sealingKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("mizan ballot sealing v1".utf8), outputByteCount: 32)
+        ballotTagKey = HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: master, info: Data("mizan ballot tags v1".utf8), outputByteCount: 32)
         signingKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: master, info: Data("mizan web signing v1".utf8), outputByteCount: 32)
     }
@@ -40,14 +44,6 @@ public struct ServerSecrets: Sendable {
     /// HMAC-SHA256 of a printed voting code, so a leaked table does not reveal usable codes.
     public func digest(of code: VotingCode) -> [UInt8] {
         Array(HMAC<SHA256>.authenticationCode(for: Data("code:\(code.value)".utf8), using: registryKey))
-    }
-
-    /// The pseudonym under which a voter's ballot is stored in a cycle: stable (so a new ballot
-    /// replaces the old one) but not linkable to the voter without the secret.
-    public func pseudonym(voterKey: [UInt8], cycleID: Int) -> [UInt8] {
-        var message = Data("cycle:\(cycleID):".utf8)
-        message.append(contentsOf: voterKey)
-        return Array(HMAC<SHA256>.authenticationCode(for: message, using: ballotKey))
     }
 }
 

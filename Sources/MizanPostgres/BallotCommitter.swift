@@ -11,7 +11,10 @@ import PostgresDriver
 /// hundreds of ballots share each flush.
 ///
 /// If a batch fails as a whole (the database restarted, voting closed meanwhile), each of its
-/// ballots is retried alone (`DirectBallotBox`) so that every voter gets their own answer.
+/// ballots is sent again alone (`DirectBallotBox`) so that every voter gets their own answer. A
+/// batch can fail after its COMMIT reached the server (the connection broke before the answer
+/// came back): `cast_ballot` recognises each ballot's submission token, so a ballot already stored
+/// is answered as stored with its receipt, not stored twice nor reported as replacing itself.
 public final class BallotCommitter: BallotBox, Service {
     let pool: ConnectionPool
     let maximumBatch: Int

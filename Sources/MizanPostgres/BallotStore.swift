@@ -1,22 +1,23 @@
 import MizanCore
 import PostgresDriver
 
-/// Ballots in the database. Who voted goes to `participation`, what was voted to `ballots` under a
-/// pseudonym, both by the one function `cast_ballot` (see the migrations), so a vote is either
-/// fully stored or not at all; the UNIQUE constraints are the final word on one person, one vote,
-/// and the phase guards on when.
+/// Ballots in the database. Casting writes who voted to `participation` and the ballot, sealed, to
+/// `sealed_ballots`, both by the one function `cast_ballot` (see the migrations), so a vote is
+/// either fully stored or not at all; the UNIQUE constraints are the final word on one person, one
+/// vote, and the phase guards on when. Closing voting moves the sealed ballots, opened and
+/// shuffled, into `ballots` (`MixBallots`).
 ///
-/// Ballots are written only through a `BallotBox` (`BallotCommitter`, `DirectBallotBox`), which
-/// use the statement built here; the rest reads them back by receipt code.
+/// Ballots are cast only through a `BallotBox` (`BallotCommitter`, `DirectBallotBox`), which use
+/// the statement built here.
 enum BallotStore {
-    /// The one statement that stores a ballot. It answers `stored`, `replaced` (an earlier web
-    /// ballot of the same voter was replaced) or `already:<channel>` instead of raising, so many
-    /// ballots can share one transaction without one refusal aborting the others.
+    /// The one statement that stores a ballot. It answers `stored`, `replaced`, `already:<channel>`,
+    /// `needs-receipt` or `form-used` instead of raising, so many ballots can share one transaction
+    /// without one refusal aborting the others.
     static func castStatement(_ ballot: PendingBallot) -> SQL {
         """
         SELECT cast_ballot(\(ballot.cycle), \(ballot.commune), \(PostgresBytes(ballot.voter.bytes)), \(ballot.channel.rawValue),
-                           \(ballot.district), \(PostgresBytes(ballot.pseudonym)), \(ballot.receipt.value),
-                           \(ballot.choices.map(\.proposalID))::int[], \(ballot.choices.map(\.weight))::int[])
+                           \(ballot.district), \(PostgresBytes(ballot.sealed)), \(PostgresBytes(ballot.receiptTag)),
+                           \(PostgresBytes(ballot.submissionTag)), \(ballot.proofTag.map(PostgresBytes.init))::bytea)
         """
     }
 
@@ -25,7 +26,13 @@ enum BallotStore {
         if text.hasPrefix("already:") {
             throw VoteError.alreadyVoted(channel: VoteChannel(rawValue: String(text.dropFirst(8))) ?? ballot.channel)
         }
-        return BallotReceipt(code: ballot.receipt, replaced: text == "replaced")
+        switch text {
+        case "stored": return BallotReceipt(code: ballot.receipt, replaced: false)
+        case "replaced": return BallotReceipt(code: ballot.receipt, replaced: true)
+        case "needs-receipt": throw VoteError.needsReceipt
+        case "form-used": throw VoteError.staleForm
+        default: throw PostgresError(.query, "cast_ballot answered \(text)")
+        }
     }
 
     /// Runs the statement of `ballot` and returns its answer, to be read by `receipt(for:fromResult:)`.
@@ -33,9 +40,15 @@ enum BallotStore {
         try connection.query(castStatement(ballot)).single().decode(String.self, 0)
     }
 
-    /// A refusal of the phase guard (voting closed while the ballot was on its way) as a vote error.
-    static func votingClosed(_ error: PostgresError) -> VoteError? {
-        error.constraint == "votes_phase" ? .notInVoting(.tallied) : nil
+    /// A refusal the database raised rather than answered, as a vote error: the phase guard (voting
+    /// closed while the ballot was on its way), or the same submission token sent at the same
+    /// moment by two voters.
+    static func refusal(_ error: PostgresError) -> VoteError? {
+        switch error.constraint {
+        case "votes_phase": .notInVoting(.tallied)
+        case "sealed_ballots_submission_tag_key": .staleForm
+        default: nil
+        }
     }
 }
 
@@ -43,8 +56,50 @@ enum BallotStore {
 struct PostgresBallots: BallotRepository {
     let connection: PostgresConnection
 
-    func cycle(ofReceipt code: ReceiptCode) throws -> CycleID? {
-        try connection.query("SELECT cycle_id FROM ballots WHERE receipt_code = \(code.value)").first?.decode(CycleID.self, 0)
+    func cycle(ofReceipt code: ReceiptCode, tag: [UInt8]) throws -> CycleID? {
+        try connection.query("""
+            SELECT cycle_id FROM ballots WHERE receipt_code = \(code.value)
+            UNION ALL SELECT cycle_id FROM sealed_ballots WHERE receipt_tag = \(PostgresBytes(tag))
+            LIMIT 1
+            """).first?.decode(CycleID.self, 0)
+    }
+
+    func sealed(in cycle: CycleID) throws -> [[UInt8]] {
+        try connection.query("SELECT sealed FROM sealed_ballots WHERE cycle_id = \(cycle)").map { try $0.decode(PostgresBytes.self, 0).bytes }
+    }
+
+    /// Batches of a few thousand ballots per statement, each statement inserting its rows in the
+    /// order of its arrays (unnest WITH ORDINALITY, ORDER BY ordinality).
+    func replaceSealed(of cycle: CycleID, commune: CommuneID, with ballots: [OpenedBallot]) throws {
+        var start = 0
+        while start < ballots.count {
+            let batch = ballots[start..<min(start + 2000, ballots.count)]
+            start += batch.count
+            let ids = try connection.query("""
+                INSERT INTO ballots (commune_id, cycle_id, receipt_code, channel, district_id)
+                SELECT \(commune), \(cycle), b.receipt, b.channel, b.district
+                FROM unnest(\(batch.map(\.receipt.value))::text[], \(batch.map(\.channel.rawValue))::text[],
+                            \(batch.map { $0.district?.rawValue })::int[]) WITH ORDINALITY AS b (receipt, channel, district, n)
+                ORDER BY b.n
+                RETURNING id, receipt_code
+                """).map { (try $0.decode(Int64.self, 0), try $0.decode(String.self, 1)) }
+            let idOf = Dictionary(uniqueKeysWithValues: ids.map { ($0.1, $0.0) })
+            var ballotIDs: [Int64] = [], projects: [Int] = [], weights: [Int] = []
+            for ballot in batch {
+                for choice in ballot.choices {
+                    ballotIDs.append(idOf[ballot.receipt.value]!)
+                    projects.append(choice.proposalID)
+                    weights.append(choice.weight)
+                }
+            }
+            try connection.query("""
+                INSERT INTO ballot_choices (ballot_id, cycle_id, proposal_id, weight)
+                SELECT c.ballot, \(cycle), c.project, c.weight
+                FROM unnest(\(ballotIDs)::bigint[], \(projects)::int[], \(weights)::int[]) WITH ORDINALITY AS c (ballot, project, weight, n)
+                ORDER BY c.n
+                """)
+        }
+        try connection.query("DELETE FROM sealed_ballots WHERE cycle_id = \(cycle)")
     }
 
     func published(receipt code: ReceiptCode, in cycle: Cycle) throws -> PublishedBallot? {

@@ -56,8 +56,10 @@ public enum CycleStore {
     }
 
     /// Moves the cycle one phase forward with its audit entry: `AdvanceCycle` in the caller's transaction.
-    public static func advance(_ id: Int, actor: String, on connection: PostgresConnection) throws -> Cycle {
-        try AdvanceCycle.perform(CycleID(id), actor: actor, in: PostgresStores(connection: connection))
+    public static func advance(
+        _ id: Int, actor: String, secrets: ServerSecrets? = nil, on connection: PostgresConnection
+    ) throws -> Cycle {
+        try AdvanceCycle.perform(CycleID(id), actor: actor, in: PostgresStores(connection: connection), secrets: secrets)
     }
 
     /// Enters `phase` (the next one), records it and appends the audit entry; used by publishing.

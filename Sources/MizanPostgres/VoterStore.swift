@@ -18,7 +18,7 @@ struct PostgresVoters: VoterRepository {
     func codeHolder(_ code: VoterKey, in cycle: CycleID) throws -> EligibleVoter? {
         try connection.query("""
             SELECT district_id FROM voting_codes WHERE cycle_id = \(cycle) AND code_hash = \(PostgresBytes(code.bytes))
-            """).first.map { EligibleVoter(key: code, district: try $0.decodeIfPresent(DistrictID.self, 0)) }
+            """).first.map { EligibleVoter(key: code, district: try $0.decodeIfPresent(DistrictID.self, 0), holdsCode: true) }
     }
 
     func channelVoted(by voter: VoterKey, in cycle: CycleID) throws -> VoteChannel? {

@@ -88,7 +88,7 @@ extension ServeCommand {
         }
         logger.info("demo: Oujda's published results are at http://\(host):\(port)/fr/cycles/\(published.cycleID)/results")
         if let receipt = published.sampleReceipt {
-            logger.info("demo: check one of its ballots at http://\(host):\(port)/fr/receipts/\(receipt)")
+            logger.info("demo: check one of its ballots with receipt code \(receipt) at http://\(host):\(port)/fr/receipts")
         }
         // A staff account so the dashboards and the rule comparison can be tried at once; its
         // password is random and shown only here, once.

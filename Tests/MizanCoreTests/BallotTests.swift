@@ -80,38 +80,80 @@ struct CastBallotTests {
         BallotValidator(rules: cycle.ballot, projects: [1: .dirhams(100_000), 2: .dirhams(250_000), 3: .dirhams(700_000)], budget: cycle.budget)
     }
 
-    @Test func sealsAValidBallotUnderTheVotersPseudonym() throws {
+    @Test func sealsAValidBallotSoOnlyTheSecretOpensIt() throws {
         let voting = cycle(.voting)
-        let receipt = ReceiptCode.random()
+        let token = SubmissionToken.random()
         let ballot = try CastBallot.seal(
             [BallotChoice(proposalID: 2, weight: 5), BallotChoice(proposalID: 1)], by: voter, channel: .paper, cycle: voting,
-            validator: validator(voting), secrets: secrets, receipt: receipt)
+            validator: validator(voting), submission: token, secrets: secrets)
         #expect(ballot.cycle == CycleID(12))
         #expect(ballot.commune == CommuneID(40))
         #expect(ballot.voter == voter.key)
         #expect(ballot.district == DistrictID(3))
         #expect(ballot.channel == .paper)
-        #expect(ballot.receipt == receipt)
-        #expect(ballot.pseudonym == secrets.pseudonym(voterKey: voter.key.bytes, cycleID: 12))
-        #expect(ballot.pseudonym != voter.key.bytes)
+        #expect(ballot.receipt == secrets.receipt(for: token, in: CycleID(12)), "the receipt follows from the submission")
         #expect(ballot.choices == [BallotChoice(proposalID: 2), BallotChoice(proposalID: 1)], "an approval mark weighs 1 whatever was sent")
+        #expect(ballot.receiptTag == secrets.tag(of: ballot.receipt))
+        #expect(ballot.proofTag == nil)
+
+        let opened = try secrets.open(ballot.sealed, cycle: CycleID(12))
+        #expect(opened == OpenedBallot(receipt: ballot.receipt, channel: .paper, district: DistrictID(3), choices: ballot.choices))
+        // Another secret, another cycle, or one flipped bit: it does not open.
+        let other = try ServerSecrets(masterKey: Array(repeating: 0x5b, count: 32))
+        #expect(throws: SealBroken.self) { try other.open(ballot.sealed, cycle: CycleID(12)) }
+        #expect(throws: SealBroken.self) { try secrets.open(ballot.sealed, cycle: CycleID(13)) }
+        var flipped = ballot.sealed
+        flipped[20] ^= 1
+        #expect(throws: SealBroken.self) { try secrets.open(flipped, cycle: CycleID(12)) }
+        // Nothing readable: neither the receipt nor a project number appears in the sealed bytes.
+        let text = String(decoding: ballot.sealed, as: UTF8.self)
+        #expect(!text.contains(ballot.receipt.value))
+    }
+
+    @Test func everySealedBallotOfACycleHasTheSameLength() throws {
+        let voting = cycle(.voting, .approval(minimum: 1, maximum: 3))
+        let lengths = try [[1], [1, 2], [1, 2, 3], [3]].map { projects in
+            try CastBallot.seal(
+                projects.map { BallotChoice(proposalID: $0) }, by: voter, channel: .web, cycle: voting, validator: validator(voting),
+                submission: .random(), secrets: secrets
+            ).sealed.count
+        }
+        #expect(Set(lengths).count == 1, "the length of a sealed ballot says nothing of how many projects it marks")
+    }
+
+    @Test func theSameSubmissionGivesTheSameReceiptAndTags() throws {
+        let token = SubmissionToken.random()
+        #expect(secrets.receipt(for: token, in: CycleID(1)) == secrets.receipt(for: token, in: CycleID(1)))
+        #expect(secrets.receipt(for: token, in: CycleID(1)) != secrets.receipt(for: .random(), in: CycleID(1)))
+        #expect(secrets.tag(of: token, in: CycleID(1)) != secrets.tag(of: token, in: CycleID(2)))
+        #expect(SubmissionToken.derived(from: "paper:1:AB1,2") == SubmissionToken.derived(from: "paper:1:AB1,2"))
+        #expect(try SubmissionToken(parsing: token.value) == token)
+        for bad in ["", "short", String(repeating: "A", count: 23), "!!!!!!!!!!!!!!!!!!!!!!"] {
+            #expect(throws: VoteError.staleForm) { try SubmissionToken(parsing: bad) }
+        }
     }
 
     @Test(arguments: Phase.allCases.filter { $0 != .voting })
     func refusesOutsideVoting(_ phase: Phase) {
         let closed = cycle(phase)
         #expect(throws: VoteError.notInVoting(phase)) {
-            try CastBallot.seal([BallotChoice(proposalID: 1)], by: voter, channel: .web, cycle: closed, validator: validator(closed), secrets: secrets)
+            try CastBallot.seal(
+                [BallotChoice(proposalID: 1)], by: voter, channel: .web, cycle: closed, validator: validator(closed), submission: .random(),
+                secrets: secrets)
         }
     }
 
     @Test func refusesWhatTheRulesForbid() {
         let voting = cycle(.voting, .points(total: 10, cap: 6))
         #expect(throws: VoteError.invalid(.overCap(proposalID: 1, points: 7, cap: 6))) {
-            try CastBallot.seal([BallotChoice(proposalID: 1, weight: 7)], by: voter, channel: .web, cycle: voting, validator: validator(voting), secrets: secrets)
+            try CastBallot.seal(
+                [BallotChoice(proposalID: 1, weight: 7)], by: voter, channel: .web, cycle: voting, validator: validator(voting),
+                submission: .random(), secrets: secrets)
         }
         #expect(throws: VoteError.invalid(.unknownProject(9))) {
-            try CastBallot.seal([BallotChoice(proposalID: 9, weight: 1)], by: voter, channel: .web, cycle: voting, validator: validator(voting), secrets: secrets)
+            try CastBallot.seal(
+                [BallotChoice(proposalID: 9, weight: 1)], by: voter, channel: .web, cycle: voting, validator: validator(voting),
+                submission: .random(), secrets: secrets)
         }
     }
 

@@ -7,7 +7,7 @@ import Testing
 import PostgresDriver
 
 /// A Berkane cycle of 2026 in voting, with three districts of its own, five proposals and 87
-/// voters cast through `cast_ballot`:
+/// voters seeded through `seed_ballot`:
 /// - registry voters 1–45 in Quartier A, 46–72 in B, 73–75 in C (3: a small cell), 76–80 are
 ///   registered but do not vote; 12 printed-code voters without a district;
 /// - voters 1–5 on paper (a small cell), the other registry voters online;
@@ -57,12 +57,12 @@ struct StatisticsScenario {
         cycle = try CycleStore.advance(cycle.id, actor: "test", on: connection)
         let project = try connection.query("SELECT min(id) FROM proposals WHERE cycle_id = \(cycle.id) AND status = 'accepted'").single().decode(Int.self, 0)
         try connection.query("""
-            SELECT cast_ballot(\(cycle.id), \(cycle.communeID), r.national_id_hmac, CASE WHEN g <= 5 THEN 'paper' ELSE 'web' END, r.district_id,
+            SELECT seed_ballot(\(cycle.id), \(cycle.communeID), r.national_id_hmac, CASE WHEN g <= 5 THEN 'paper' ELSE 'web' END, r.district_id,
                                sha256(('stat-pseudonym-' || g)::bytea), 'STAT-' || lpad(g::text, 4, '0') || '-AAAA', ARRAY[\(project)::int], ARRAY[1])
             FROM generate_series(1, 75) g JOIN registry_entries r ON r.national_id_hmac = sha256(('stat-voter-' || g)::bytea)
             """)
         try connection.query("""
-            SELECT cast_ballot(\(cycle.id), \(cycle.communeID), sha256(('stat-code-' || g)::bytea), 'code', NULL,
+            SELECT seed_ballot(\(cycle.id), \(cycle.communeID), sha256(('stat-code-' || g)::bytea), 'code', NULL,
                                sha256(('stat-code-pseudonym-' || g)::bytea), 'CODE-' || lpad(g::text, 4, '0') || '-AAAA', ARRAY[\(project)::int], ARRAY[1])
             FROM generate_series(1, 12) g
             """)

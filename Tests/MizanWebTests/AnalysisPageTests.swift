@@ -25,7 +25,7 @@ struct AnalysisPageTests {
         try site.transaction { connection in
             for (first, count, choice) in [(1, 30, [projects[2]]), (100, 20, [projects[0], projects[1]])] {
                 try connection.query("""
-                    SELECT cast_ballot(y.id, y.commune_id, sha256(('analysis-voter-' || g)::bytea), 'code', NULL,
+                    SELECT seed_ballot(y.id, y.commune_id, sha256(('analysis-voter-' || g)::bytea), 'code', NULL,
                                        sha256(('analysis-pseudonym-' || g)::bytea), 'ANLY-' || lpad(g::text, 4, '0') || '-AAAA',
                                        \(choice)::int[], array_fill(1, ARRAY[\(choice.count)::int]))
                     FROM cycles y, generate_series(\(first)::int, \(first + count - 1)::int) g WHERE y.id = \(cycle)

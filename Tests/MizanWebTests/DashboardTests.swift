@@ -29,14 +29,14 @@ extension Site {
                 FROM cycles y, generate_series(1, 60) g WHERE y.id = \(cycle)
                 """)
             try connection.query("""
-                SELECT cast_ballot(r.cycle_id, r.commune_id, r.national_id_hmac, CASE WHEN g <= 15 THEN 'paper' ELSE 'web' END, r.district_id,
+                SELECT seed_ballot(r.cycle_id, r.commune_id, r.national_id_hmac, CASE WHEN g <= 15 THEN 'paper' ELSE 'web' END, r.district_id,
                                    sha256(('dash-pseudonym-' || g)::bytea), 'DASH-' || lpad(g::text, 4, '0') || '-AAAA',
                                    ARRAY[\(projects[0])::int], ARRAY[1])
                 FROM generate_series(1, 60) g JOIN registry_entries r ON r.national_id_hmac = sha256(('dash-voter-' || g)::bytea)
                 WHERE r.cycle_id = \(cycle)
                 """)
             try connection.query("""
-                SELECT cast_ballot(y.id, y.commune_id, sha256(('dash-code-' || g)::bytea), 'code', NULL,
+                SELECT seed_ballot(y.id, y.commune_id, sha256(('dash-code-' || g)::bytea), 'code', NULL,
                                    sha256(('dash-code-pseudonym-' || g)::bytea), 'CODE-' || lpad(g::text, 4, '0') || '-AAAA',
                                    ARRAY[\(projects[1])::int], ARRAY[1])
                 FROM cycles y, generate_series(1, 6) g WHERE y.id = \(cycle)
@@ -109,7 +109,7 @@ struct DashboardTests {
             // Live: one more code voter shows at once on the staff page.
             _ = try site.transaction { connection in
                 try connection.query("""
-                    SELECT cast_ballot(y.id, y.commune_id, sha256('dash-late'::bytea), 'code', NULL, sha256('dash-late-pseudonym'::bytea),
+                    SELECT seed_ballot(y.id, y.commune_id, sha256('dash-late'::bytea), 'code', NULL, sha256('dash-late-pseudonym'::bytea),
                                        'LATE-0001-AAAA', ARRAY[(SELECT min(id) FROM proposals WHERE cycle_id = y.id AND status = 'accepted')], ARRAY[1])
                     FROM cycles y WHERE y.id = \(cycle)
                     """)

@@ -84,7 +84,9 @@ struct DemoTests {
             }
             let line = try #require(file.split(separator: "\n").first { $0.contains(";\(receipt);") })
             #expect(line.hasPrefix("42;"))
-            let response = try await client.execute(uri: "/fr/receipts/\(receipt)", method: .get)
+            var browser = Browser()
+            let form = String(buffer: try await browser.get(client, "/fr/receipts").body)
+            let response = try await browser.post(client, "/fr/receipts", ["csrf": Browser.field("csrf", in: form)!, "code": receipt])
             #expect(response.status == .ok)
             let page = String(buffer: response.body)
             #expect(page.contains("Ce bulletin est le n° 42 du fichier publié ballots.pb."))
@@ -100,7 +102,7 @@ struct DemoTests {
             #expect(page.contains("/fr/cycles/\(demo.cycleID)/results"))
             #expect(!page.contains("Ce bulletin est enregistré et sera compté."))
 
-            let arabic = String(buffer: try await client.execute(uri: "/ar/receipts/\(receipt)", method: .get).body)
+            let arabic = String(buffer: try await browser.post(client, "/ar/receipts", ["csrf": Browser.field("csrf", in: form)!, "code": receipt]).body)
             #expect(arabic.contains("هذه الورقة تحمل الرقم 42 في الملف المنشور ballots.pb."))
         }
     }

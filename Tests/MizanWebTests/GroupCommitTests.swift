@@ -16,37 +16,70 @@ struct GroupCommitTests {
         let pool = ConnectionPool(configuration: configuration, maximumConnections: 4)
         let committer = BallotCommitter(pool: pool, maximumBatch: 64)
         let runner = Task { try await committer.run() }
+        func ballot(_ voter: EligibleVoter, _ project: Int, channel: VoteChannel = .web, token: SubmissionToken = .random(), proof: ReceiptCode? = nil) -> PendingBallot {
+            PendingBallot(
+                cycle: cycle, voter: voter, channel: channel, choices: [BallotChoice(proposalID: project)], submission: token,
+                replacing: proof, projectCount: projects.count, secrets: .forTests)
+        }
 
         let voters = (0..<300).map { index in
             EligibleVoter(key: VoterKey((0..<32).map { UInt8(truncatingIfNeeded: index >> ($0 % 2 == 0 ? 0 : 8)) &+ UInt8($0) }), district: nil)
         }
-        let receipts = try await withThrowingTaskGroup(of: BallotReceipt.self) { group in
+        let receipts = try await withThrowingTaskGroup(of: (Int, BallotReceipt).self) { group in
             for (index, voter) in voters.enumerated() {
-                group.addTask {
-                    try await committer.submit(PendingBallot(
-                        cycle: cycle, voter: voter, channel: .web,
-                        choices: [BallotChoice(proposalID: projects[index % 3])], secrets: .forTests))
-                }
+                group.addTask { (index, try await committer.submit(ballot(voter, projects[index % 3]))) }
             }
-            return try await group.reduce(into: [BallotReceipt]()) { $0.append($1) }
+            return try await group.reduce(into: [Int: BallotReceipt]()) { $0[$1.0] = $1.1 }
         }
         #expect(receipts.count == 300)
-        #expect(receipts.allSatisfy { !$0.replaced })
-        // The same voters again: every ballot replaces the earlier one.
-        let again = try await committer.submit(PendingBallot(
-            cycle: cycle, voter: voters[7], channel: .web, choices: [BallotChoice(proposalID: projects[2])], secrets: .forTests))
-        #expect(again.replaced)
+        #expect(Set(receipts.values.map(\.code)).count == 300)
+        #expect(receipts.values.allSatisfy { !$0.replaced })
+
+        // A second ballot of the same voter replaces the first only with the first one's receipt:
+        // not without one, not with another voter's.
+        await #expect(throws: VoteError.needsReceipt) { try await committer.submit(ballot(voters[9], projects[2])) }
+        await #expect(throws: VoteError.needsReceipt) {
+            try await committer.submit(ballot(voters[9], projects[2], proof: receipts[10]!.code))
+        }
+        let token = SubmissionToken.random()
+        let replacing = receipts[9]!.code
+        let replaced = try await committer.submit(ballot(voters[9], projects[2], token: token, proof: replacing))
+        #expect(replaced.replaced)
+        // The same submission sent again (a retry, or the group commit's retry after a failed
+        // batch) gets the same receipt and is not a replacement of itself.
+        let retried = try await committer.submit(ballot(voters[9], projects[2], token: token, proof: replacing))
+        #expect(retried == BallotReceipt(code: replaced.code, replaced: false))
+        let alone = try await DirectBallotBox(pool: pool).submit(ballot(voters[9], projects[2], token: token, proof: replacing))
+        #expect(alone.code == replaced.code && !alone.replaced)
+        // The same token cannot serve another voter.
+        await #expect(throws: VoteError.staleForm) { try await committer.submit(ballot(voters[10], projects[2], token: token)) }
         // A paper vote of a web voter is refused inside the batch without failing the others.
         await #expect(throws: VoteError.alreadyVoted(channel: .web)) {
-            try await committer.submit(PendingBallot(
-                cycle: cycle, voter: voters[8], channel: .paper, choices: [BallotChoice(proposalID: projects[0])], secrets: .forTests))
+            try await committer.submit(ballot(voters[8], projects[0], channel: .paper))
         }
-        let counts = try site.transaction {
-            try $0.query("SELECT (SELECT count(*) FROM ballots), (SELECT count(*) FROM participation), (SELECT count(*) FROM ballot_choices)").single()
+
+        // While voting is open nothing is in the ballots table; closing voting mixes them in.
+        var counts = try site.transaction {
+            try $0.query("SELECT (SELECT count(*) FROM ballots), (SELECT count(*) FROM participation), (SELECT count(*) FROM sealed_ballots)").single()
+        }
+        #expect(try counts.decode(Int.self, 0) == 0)
+        #expect(try counts.decode(Int.self, 1) == 300)
+        #expect(try counts.decode(Int.self, 2) == 300)
+        _ = try site.transaction { try CycleStore.advance(cycleID, actor: "test", secrets: .forTests, on: $0) }
+        counts = try site.transaction {
+            try $0.query("SELECT (SELECT count(*) FROM ballots), (SELECT count(*) FROM ballot_choices), (SELECT count(*) FROM sealed_ballots)").single()
         }
         #expect(try counts.decode(Int.self, 0) == 300)
         #expect(try counts.decode(Int.self, 1) == 300)
-        #expect(try counts.decode(Int.self, 2) == 300)
+        #expect(try counts.decode(Int.self, 2) == 0)
+        let stored = try site.transaction { connection in
+            try connection.query("""
+                SELECT c.proposal_id FROM ballots b JOIN ballot_choices c ON c.ballot_id = b.id WHERE b.receipt_code = \(replaced.code.value)
+                """).map { try $0.decode(Int.self, 0) }
+        }
+        #expect(stored == [projects[2]], "the replacing ballot is the one counted")
+        let gone = try site.transaction { try $0.query("SELECT count(*) FROM ballots WHERE receipt_code = \(replacing.value)").single().decode(Int.self, 0) }
+        #expect(gone == 0, "the replaced ballot is not counted")
         runner.cancel()
         await pool.shutdown()
     }

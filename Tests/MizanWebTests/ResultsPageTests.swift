@@ -8,12 +8,12 @@ import Testing
 import PostgresDriver
 
 extension Site {
-    /// `count` ballots for `projects`, written as `cast_ballot` would, numbered from `first` so
+    /// `count` ballots for `projects`, seeded by `seed_ballot`, numbered from `first` so
     /// every voter is different.
     func cast(_ count: Int, for projects: [Int], cycle: Int, first: Int) throws {
         try transaction { connection in
             try connection.query("""
-                SELECT cast_ballot(y.id, y.commune_id, sha256(('voter-' || g)::bytea), 'web', NULL, sha256(('pseudonym-' || g)::bytea),
+                SELECT seed_ballot(y.id, y.commune_id, sha256(('voter-' || g)::bytea), 'web', NULL, sha256(('pseudonym-' || g)::bytea),
                                    upper(substr(md5('r' || g), 1, 4) || '-' || substr(md5('r' || g), 5, 4) || '-' || substr(md5('r' || g), 9, 4) || '-' || substr(md5('r' || g), 13, 4)),
                                    \(projects)::int[], array_fill(1, ARRAY[\(projects.count)::int]))
                 FROM cycles y, generate_series(\(first)::int, \(first + count - 1)::int) g WHERE y.id = \(cycle)

@@ -12,6 +12,10 @@ struct VoteFlowTests {
         try site.transaction { try $0.query(SQL(unsafeRaw: "SELECT count(*) FROM \(table)")).single().decode(Int.self, 0) }
     }
 
+    func receipt(in page: String) -> String? {
+        page.components(separatedBy: "<p class=\"receipt\"><code>").dropFirst().first?.components(separatedBy: "</code>").first
+    }
+
     @Test func approvalBallotFromEligibilityToReceiptAndReplacement() async throws {
         try await Site.with { client, site in
             let (cycle, projects, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
@@ -22,9 +26,10 @@ struct VoteFlowTests {
             #expect(html.contains("dir=\"rtl\""))
             #expect(html.contains("Terrain de proximité"))
             let csrf = try #require(Browser.field("csrf", in: html))
+            let submission = try #require(Browser.field("submission", in: html))
 
             // Three checkboxes of the same name, as a browser sends them.
-            let body = "csrf=\(csrf)&project=\(projects[0])&project=\(projects[1])&project=\(projects[2])"
+            let body = "csrf=\(csrf)&submission=\(submission)&project=\(projects[0])&project=\(projects[1])&project=\(projects[2])"
             let rejected = try await client.execute(
                 uri: "/ar/cycles/\(cycle)/ballot", method: .post,
                 headers: [.cookie: browser.cookieHeader, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
@@ -32,40 +37,80 @@ struct VoteFlowTests {
             let again = String(buffer: rejected.body)
             #expect(again.contains("اختر 2 مشروعاً على الأكثر؛ اخترت 3."))
             #expect(again.contains("value=\"\(projects[2])\" checked"), "the choices are kept")
-            #expect(try count(site, "ballots") == 0)
+            #expect(Browser.field("submission", in: again) == submission, "the form keeps its submission token")
+            #expect(try count(site, "sealed_ballots") == 0)
 
+            let valid = "csrf=\(csrf)&submission=\(submission)&project=\(projects[0])&project=\(projects[1])"
             let cast = try await client.execute(
                 uri: "/ar/cycles/\(cycle)/ballot", method: .post,
-                headers: [.cookie: browser.cookieHeader, .contentType: "application/x-www-form-urlencoded"],
-                body: ByteBuffer(string: "csrf=\(csrf)&project=\(projects[0])&project=\(projects[1])"))
-            #expect(cast.status == .seeOther)
-            browser.remember(cast)
-            let location = try #require(cast.headers[.location])
-            let receiptPage = String(buffer: try await browser.get(client, location).body)
+                headers: [.cookie: browser.cookieHeader, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: valid))
+            #expect(cast.status == .ok)
+            #expect(cast.headers[.location] == nil, "the receipt code never goes into an address")
+            let receiptPage = String(buffer: cast.body)
             #expect(receiptPage.contains("تم تسجيل تصويتك"))
-            let receipt = String(location.split(separator: "/").last!.prefix { $0 != "?" })
-            #expect(try site.transaction { try $0.query("SELECT count(*) FROM ballots WHERE receipt_code = \(receipt)").single().decode(Int.self, 0) } == 1)
-            let choices = try site.transaction {
-                try $0.query("SELECT proposal_id FROM ballot_choices ORDER BY proposal_id").map { try $0.decode(Int.self, 0) }
-            }
-            #expect(choices == [projects[0], projects[1]])
+            let receipt = try #require(self.receipt(in: receiptPage))
+            // While voting is open the ballot is only sealed beside its participation row.
+            #expect(try count(site, "sealed_ballots") == 1)
+            #expect(try count(site, "ballots") == 0)
+            #expect(try site.transaction { try $0.query("SELECT channel FROM participation").single().decode(String.self, 0) } == "web")
+
+            // The same form sent again (a double click, a retry): the same receipt, one ballot.
+            let resent = try await client.execute(
+                uri: "/ar/cycles/\(cycle)/ballot", method: .post,
+                headers: [.cookie: browser.cookieHeader, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: valid))
+            #expect(resent.status == .ok)
+            #expect(self.receipt(in: String(buffer: resent.body)) == receipt)
+            #expect(!String(buffer: resent.body).contains("تحل هذه الورقة محل"), "a retry is not a replacement")
+            #expect(try count(site, "sealed_ballots") == 1)
 
             // Check my ballot: counted, but its choices only after publication.
-            let check = String(buffer: try await client.execute(uri: "/fr/receipts/\(receipt)", method: .get).body)
+            var checker = Browser()
+            let form = String(buffer: try await checker.get(client, "/fr/receipts").body)
+            let check = String(buffer: try await checker.post(client, "/fr/receipts", ["csrf": Browser.field("csrf", in: form)!, "code": receipt]).body)
             #expect(check.contains("Ce bulletin est enregistré et sera compté."))
             #expect(!check.contains("Terrain de proximité"))
             #expect(!check.contains("fichier publié"))
 
-            // Voting again (a fresh check) replaces the ballot.
+            // Knowing the voter's ID number and birth date is not enough to change their vote: a
+            // replacement needs the receipt code of the ballot it replaces.
             var same = Browser()
             let second = String(buffer: try await same.becomeVoter(client, cycle: cycle).body)
-            #expect(second.contains("Vous avez déjà voté"))
-            let replaced = try await same.post(client, "/fr/cycles/\(cycle)/ballot", ["csrf": Browser.field("csrf", in: second)!, "project": "\(projects[2])"])
-            #expect(replaced.status == .seeOther)
-            #expect(try count(site, "ballots") == 1)
+            #expect(second.contains("Un bulletin est déjà enregistré pour vous"))
+            #expect(second.contains("name=\"receipt\""))
+            for (proof, status) in [("", HTTPResponse.Status.conflict), (ReceiptCode.random().value, .conflict), ("not a code", .unprocessableContent)] {
+                let response = try await same.post(client, "/fr/cycles/\(cycle)/ballot", [
+                    "csrf": Browser.field("csrf", in: second)!, "submission": Browser.field("submission", in: second)!,
+                    "project": "\(projects[2])", "receipt": proof,
+                ])
+                #expect(response.status == status, "receipt \(proof)")
+            }
+            let refused = try await same.post(client, "/fr/cycles/\(cycle)/ballot", [
+                "csrf": Browser.field("csrf", in: second)!, "submission": Browser.field("submission", in: second)!,
+                "project": "\(projects[2])", "receipt": "WRONG",
+            ])
+            #expect(String(buffer: refused.body).contains("value=\"WRONG\""), "what was typed is kept")
+            let replaced = try await same.post(client, "/fr/cycles/\(cycle)/ballot", [
+                "csrf": Browser.field("csrf", in: second)!, "submission": Browser.field("submission", in: second)!,
+                "project": "\(projects[2])", "receipt": receipt.lowercased(),
+            ])
+            #expect(replaced.status == .ok)
+            let newPage = String(buffer: replaced.body)
+            #expect(newPage.contains("Ce bulletin remplace votre vote précédent."))
+            let newReceipt = try #require(self.receipt(in: newPage))
+            #expect(newReceipt != receipt)
+            #expect(try count(site, "sealed_ballots") == 1)
             #expect(try count(site, "participation") == 1)
-            let old = try await client.execute(uri: "/fr/receipts/\(receipt)", method: .get)
+            let old = try await checker.post(client, "/fr/receipts", ["csrf": Browser.field("csrf", in: form)!, "code": receipt])
             #expect(old.status == .notFound, "the replaced ballot's receipt no longer exists")
+
+            // Closing voting opens the sealed ballot into the ballots table.
+            _ = try site.transaction { try CycleStore.advance(cycle, actor: "test", secrets: .forTests, on: $0) }
+            #expect(try count(site, "sealed_ballots") == 0)
+            let choices = try site.transaction {
+                try $0.query("SELECT c.proposal_id FROM ballots b JOIN ballot_choices c ON c.ballot_id = b.id WHERE b.receipt_code = \(newReceipt)")
+                    .map { try $0.decode(Int.self, 0) }
+            }
+            #expect(choices == [projects[2]])
         }
     }
 
@@ -86,11 +131,20 @@ struct VoteFlowTests {
             #expect(limited.status == .tooManyRequests, "even the right date is refused once the entry is locked")
             #expect(String(buffer: limited.body).contains("Trop de tentatives"))
 
-            // A printed code works for another voter.
+            // A printed code works for another voter, whose vote is recorded as a code vote.
             var other = Browser()
             let withCode = try await other.becomeVoter(client, cycle: cycle, code: code.printed.lowercased())
             #expect(withCode.status == .ok)
-            #expect(String(buffer: withCode.body).contains("Bibliothèque"))
+            let page = String(buffer: withCode.body)
+            #expect(page.contains("Bibliothèque"))
+            let project = try site.transaction {
+                try $0.query("SELECT min(id) FROM proposals WHERE cycle_id = \(cycle) AND status = 'accepted'").single().decode(Int.self, 0)
+            }
+            let cast = try await other.post(client, "/fr/cycles/\(cycle)/ballot", [
+                "csrf": Browser.field("csrf", in: page)!, "submission": Browser.field("submission", in: page)!, "project": "\(project)",
+            ])
+            #expect(cast.status == .ok)
+            #expect(try site.transaction { try $0.query("SELECT channel FROM participation").single().decode(String.self, 0) } == "code")
         }
     }
 
@@ -107,7 +161,7 @@ struct VoteFlowTests {
             let (cycle, projects, _) = try site.cycleInVoting(ballot: rules)
             var browser = Browser()
             let page = String(buffer: try await browser.becomeVoter(client, cycle: cycle).body)
-            var body = "csrf=\(Browser.field("csrf", in: page)!)"
+            var body = "csrf=\(Browser.field("csrf", in: page)!)&submission=\(Browser.field("submission", in: page)!)"
             for (name, values) in marks {
                 for value in values {
                     // Marks name projects by position (1, 2, 3) for checkboxes and weights by value.
@@ -123,7 +177,7 @@ struct VoteFlowTests {
                 headers: [.cookie: browser.cookieHeader, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
             #expect(response.status == .unprocessableContent)
             #expect(String(buffer: response.body).contains(expected), "\(String(buffer: response.body))")
-            #expect(try count(site, "ballots") == 0)
+            #expect(try count(site, "sealed_ballots") == 0)
             #expect(try count(site, "participation") == 0, "a refused ballot leaves no trace of who tried")
         }
     }
@@ -147,7 +201,17 @@ struct VoteFlowTests {
             forger.cookies["mz_voter"] = "v1.\(cycle).\(String(repeating: "A", count: 43)).-.9999999999.forged"
             let forged = try await forger.post(client, "/fr/cycles/\(cycle)/ballot", ["csrf": Browser.field("csrf", in: page)!, "project": "\(projects[0])"])
             #expect(String(buffer: forged.body).contains("Votre vérification a expiré"))
-            #expect(try count(site, "ballots") == 0)
+            #expect(try count(site, "sealed_ballots") == 0)
+
+            // A form without its submission token comes back, choices kept, with a fresh one.
+            let page2 = String(buffer: try await browser.get(client, "/fr/cycles/\(cycle)/ballot").body)
+            let stale = try await browser.post(client, "/fr/cycles/\(cycle)/ballot", [
+                "csrf": Browser.field("csrf", in: page2)!, "project": "\(projects[0])", "submission": "forged",
+            ])
+            #expect(stale.status == .unprocessableContent)
+            #expect(String(buffer: stale.body).contains("value=\"\(projects[0])\" checked"))
+            #expect(Browser.field("submission", in: String(buffer: stale.body))?.count == 22)
+            #expect(try count(site, "sealed_ballots") == 0)
 
             try site.transaction { _ = try CycleStore.advance(cycle, actor: "test", on: $0) }
             let closed = try await browser.get(client, "/fr/cycles/\(cycle)/ballot")

@@ -61,6 +61,7 @@ public enum TestPostgres {
         let template = try PostgresConnection.connect(cluster.configuration(database: templateDatabase))
         defer { template.close() }
         try Migrator(migrations: Migration.load(from: migrationsDirectory)).migrate(on: template)
+        try template.execute(script: SeedBallots.function)
         return cluster
     }
 

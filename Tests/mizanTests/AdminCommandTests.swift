@@ -226,7 +226,7 @@ struct RegistryImportTests {
 struct PaperBallotTests {
     /// A web vote, through the use cases the site runs (each ballot in a transaction of its own
     /// instead of the site's group commit).
-    func voteOnline(_ session: AdminSession, _ id: String, _ projects: [Int]) async throws -> BallotReceipt {
+    func voteOnline(_ session: AdminSession, _ id: String, _ projects: [Int], replacing proof: ReceiptCode? = nil) async throws -> BallotReceipt {
         let secrets = try ServerSecrets(masterKey: Array(repeating: 0xab, count: 32))
         let pool = ConnectionPool(configuration: session.configuration, maximumConnections: 1)
         let storage = PostgresStorage(pool: pool)
@@ -234,7 +234,8 @@ struct PaperBallotTests {
             let voter = try #require(
                 try await IdentifyVoter(storage: storage, secrets: secrets).atDesk(.nationalID(NationalID(parsing: id)), cycle: CycleID(1)))
             let cast = CastBallot(storage: storage, box: storage.directBallotBox, secrets: secrets)
-            let receipt = try await cast(projects.map { BallotChoice(proposalID: $0) }, by: voter, in: CycleID(1), channel: .web)
+            let receipt = try await cast(
+                projects.map { BallotChoice(proposalID: $0) }, by: voter, in: CycleID(1), channel: .web, submission: .random(), replacing: proof)
             await pool.shutdown()
             return receipt
         } catch {
@@ -268,7 +269,7 @@ struct PaperBallotTests {
         #expect(rehearsal.status == 1)
         #expect(rehearsal.standardOutput.contains("2 ballot(s) would be stored, 5 refused (dry run: nothing stored)"))
         #expect(rehearsal.standardError.contains("line 3, ballot: this voter already voted (paper)"), "a repeated voter is refused in a dry run too")
-        #expect(try session.count("ballots") == 1, "a dry run stores nothing")
+        #expect(try session.count("sealed_ballots") == 1, "a dry run stores nothing")
 
         let result = try session.run("ballots", "enter-paper", "--cycle", "1", paper)
         #expect(result.status == 1, "refusals make the exit status 1")
@@ -281,18 +282,26 @@ struct PaperBallotTests {
             #expect(result.standardError.contains(expected), "missing \(expected) in \(result.standardError)")
             #expect(rehearsal.standardError.contains(expected), "the dry run refuses the same lines: missing \(expected)")
         }
-        #expect(try session.count("ballots") == 3)
+        #expect(try session.count("sealed_ballots") == 3)
         #expect(try session.count("participation") == 3)
         #expect(try session.query("SELECT count(*) FROM audit_log WHERE action = 'ballots.enter-paper'").single().decode(Int.self, 0) == 1)
+        #expect(try session.query("SELECT count(*) FROM participation WHERE channel = 'paper'").single().decode(Int.self, 0) == 2)
+        // Each paper ballot stored gets a receipt code, printed with its line for the voter.
+        let receiptLines = result.standardOutput.split(separator: "\n").filter { $0.contains("\treceipt ") }
+        #expect(receiptLines.map { $0.split(separator: "\t")[0] } == ["line 2", "line 5"])
+        // Entering the same file again stores nothing twice and prints the same receipts.
+        let rerun = try session.run("ballots", "enter-paper", "--cycle", "1", paper)
+        #expect(rerun.standardOutput.split(separator: "\n").filter { $0.contains("\treceipt ") } == receiptLines)
+        #expect(try session.count("sealed_ballots") == 3)
 
         // After voting on paper, an online vote of the same person is refused.
         await #expect(throws: VoteError.alreadyVoted(channel: .paper)) { try await voteOnline(session, "AB123456", [3]) }
 
-        // A web voter may vote again: the new ballot replaces the old one.
-        let replaced = try await voteOnline(session, "CD234567", [2, 3])
+        // A web voter may vote again with the receipt of their ballot: the new one replaces it.
+        await #expect(throws: VoteError.needsReceipt) { try await voteOnline(session, "CD234567", [2, 3]) }
+        let replaced = try await voteOnline(session, "CD234567", [2, 3], replacing: webReceipt.code)
         #expect(replaced.replaced)
-        #expect(try session.count("ballots") == 3)
-        #expect(try session.query("SELECT count(*) FROM ballots WHERE receipt_code = \(webReceipt.code.value)").single().decode(Int.self, 0) == 0)
+        #expect(try session.count("sealed_ballots") == 3)
 
         // The one-ballot-per-voter rule is a database constraint, not only application code.
         #expect {
@@ -300,6 +309,13 @@ struct PaperBallotTests {
         } throws: { error in
             (error as? PostgresError)?.sqlState == SQLState.uniqueViolation
         }
+
+        // Closing voting mixes the three ballots in; the replaced one is not among them.
+        #expect(try session.run("cycle", "advance", "1").status == 0)
+        #expect(try session.count("sealed_ballots") == 0)
+        #expect(try session.count("ballots") == 3)
+        #expect(try session.query("SELECT count(*) FROM ballots WHERE receipt_code = \(webReceipt.code.value)").single().decode(Int.self, 0) == 0)
+        #expect(try session.query("SELECT count(*) FROM ballots WHERE receipt_code = \(replaced.code.value)").single().decode(Int.self, 0) == 1)
     }
 
     @Test func refusedWhenVotingIsNotOpen() async throws {

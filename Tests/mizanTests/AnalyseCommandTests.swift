@@ -126,7 +126,7 @@ struct AnalyseCommandTests {
         let session = try await AdminSession.make()
         _ = try session.cycleInVoting(ballot: ["--ballot", "points", "--points", "10"])
         try session.query("""
-            SELECT cast_ballot(1, y.commune_id, sha256(('voter-' || g)::bytea), 'web', NULL, sha256(('pseudonym-' || g)::bytea),
+            SELECT seed_ballot(1, y.commune_id, sha256(('voter-' || g)::bytea), 'web', NULL, sha256(('pseudonym-' || g)::bytea),
                                upper(substr(md5('r' || g), 1, 4) || '-' || substr(md5('r' || g), 5, 4) || '-' || substr(md5('r' || g), 9, 4) || '-' || substr(md5('r' || g), 13, 4)),
                                ARRAY[1, 3]::int[], ARRAY[6, 4]::int[])
             FROM cycles y, generate_series(1, 5) g WHERE y.id = 1
@@ -152,8 +152,9 @@ struct AnalyseCommandTests {
         try session.cast(5, for: [1, 2], first: 1)
         try session.cast(3, for: [2], first: 50)
         try session.cast(4, for: [3], first: 80)
-        try session.query("UPDATE ballots SET district_id = \(north) WHERE id <= 8")
-        try session.query("UPDATE ballots SET district_id = \(south) WHERE id > 8")
+        // The eight ballots for projects 1 and 2 come from the north, the four for project 3 from the south.
+        try session.query("UPDATE ballots SET district_id = \(north) WHERE id IN (SELECT ballot_id FROM ballot_choices WHERE proposal_id IN (1, 2))")
+        try session.query("UPDATE ballots SET district_id = \(south) WHERE district_id IS NULL")
         #expect(try session.run("cycle", "advance", "1").status == 0)
 
         #expect(try session.run("analyse", "--cycle", "1", "--envelope", "\(south + 100)=500000").standardError.contains("has no envelope"))

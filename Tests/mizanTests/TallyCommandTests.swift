@@ -8,7 +8,7 @@ import Testing
 import PostgresDriver
 import MizanDevCluster
 
-/// Ballots written straight into the database (as `cast_ballot` would), so a test can have dozens
+/// Ballots written straight into the database (`seed_ballot`), so a test can have dozens
 /// of voters without a registry entry each.
 extension AdminSession {
     /// A Berkane cycle in voting with three accepted projects costing 200 000, 400 000 and
@@ -29,7 +29,7 @@ extension AdminSession {
     /// `count` ballots choosing `projects`, numbered from `first` so every voter is different.
     func cast(_ count: Int, for projects: [Int], first: Int, channel: String = "web") throws {
         try query("""
-            SELECT cast_ballot(1, y.commune_id, sha256(('voter-' || g)::bytea), \(channel), NULL, sha256(('pseudonym-' || g)::bytea),
+            SELECT seed_ballot(1, y.commune_id, sha256(('voter-' || g)::bytea), \(channel), NULL, sha256(('pseudonym-' || g)::bytea),
                                upper(substr(md5('r' || g), 1, 4) || '-' || substr(md5('r' || g), 5, 4) || '-' || substr(md5('r' || g), 9, 4) || '-' || substr(md5('r' || g), 13, 4)),
                                \(projects)::int[], array_fill(1, ARRAY[\(projects.count)::int]))
             FROM cycles y, generate_series(\(first)::int, \(first + count - 1)::int) g WHERE y.id = 1
@@ -295,8 +295,9 @@ struct ExportVerifyTests {
         try session.cast(5, for: [1, 2], first: 1)
         try session.cast(3, for: [2], first: 50)
         try session.cast(4, for: [3], first: 80)
-        try session.query("UPDATE ballots SET district_id = \(north) WHERE id <= 8")
-        try session.query("UPDATE ballots SET district_id = \(south) WHERE id > 8")
+        // The eight ballots for projects 1 and 2 come from the north, the four for project 3 from the south.
+        try session.query("UPDATE ballots SET district_id = \(north) WHERE id IN (SELECT ballot_id FROM ballot_choices WHERE proposal_id IN (1, 2))")
+        try session.query("UPDATE ballots SET district_id = \(south) WHERE district_id IS NULL")
         #expect(try session.run("cycle", "advance", "1").status == 0)
 
         let tally = try session.run("tally", "--cycle", "1")

@@ -1,11 +1,18 @@
-/// Stored ballots as a voter checks theirs, by receipt code. Ballots are written only through a
-/// `BallotBox`.
+/// Stored ballots: found by receipt code as a voter checks theirs, and mixed when voting closes.
+/// Ballots are cast only through a `BallotBox`.
 public protocol BallotRepository {
-    /// The cycle of the ballot stored under this receipt code; nil when there is none (a replaced
-    /// ballot's code no longer exists).
-    func cycle(ofReceipt code: ReceiptCode) throws -> CycleID?
+    /// The cycle of the ballot stored under this receipt code, mixed or still sealed (found by the
+    /// code's `tag`); nil when there is none (a replaced ballot's code no longer exists).
+    func cycle(ofReceipt code: ReceiptCode, tag: [UInt8]) throws -> CycleID?
 
     /// The ballot as the published anonymised set holds it; nil unless its scope has a published
     /// outcome and the ballot marks one of that scope's projects.
     func published(receipt code: ReceiptCode, in cycle: Cycle) throws -> PublishedBallot?
+
+    /// Every sealed ballot of the cycle, in no meaningful order.
+    func sealed(in cycle: CycleID) throws -> [[UInt8]]
+
+    /// Writes opened ballots into the ballots table in exactly the given order (the caller's
+    /// shuffle), under random ids, and deletes the cycle's sealed ballots.
+    func replaceSealed(of cycle: CycleID, commune: CommuneID, with ballots: [OpenedBallot]) throws
 }

@@ -1,26 +1,32 @@
 /// Moves a cycle one phase forward, after checking nothing stands in the way; the database
-/// refuses any other move too.
+/// refuses any other move too. Closing voting mixes the sealed ballots (`MixBallots`), which needs
+/// the server secret.
 public struct AdvanceCycle: Sendable {
     let storage: any Storage
+    let secrets: ServerSecrets?
 
-    public init(storage: any Storage) {
+    public init(storage: any Storage, secrets: ServerSecrets? = nil) {
         self.storage = storage
+        self.secrets = secrets
     }
 
     public func execute(_ id: CycleID, actor: String) async throws -> Cycle {
-        try await storage.transaction { stores in try Self.perform(id, actor: actor, in: stores) }
+        try await storage.transaction { [secrets] stores in try Self.perform(id, actor: actor, in: stores, secrets: secrets) }
     }
 
     /// The act in a transaction the caller holds (the demo data records several acts as one).
-    public static func perform(_ id: CycleID, actor: String, in stores: any Stores) throws -> Cycle {
+    public static func perform(_ id: CycleID, actor: String, in stores: any Stores, secrets: ServerSecrets? = nil) throws -> Cycle {
         let cycle = try stores.cycles.lock(id)
         let reasons = try obstacles(toAdvance: cycle, in: stores)
         guard reasons.isEmpty, let next = cycle.phase.next else {
             throw CycleError.cannotAdvance(from: cycle.phase, reasons: reasons)
         }
+        var details = "\(cycle.phase.rawValue)->\(next.rawValue)"
+        if cycle.phase == .voting {
+            details += " mixed=\(try MixBallots.perform(cycle, in: stores, secrets: secrets))"
+        }
         try stores.cycles.move(cycle, to: next, actor: actor)
-        try stores.audit.append(
-            actor: actor, action: "cycle.advance", object: "cycle:\(cycle.id)", details: "\(cycle.phase.rawValue)->\(next.rawValue)")
+        try stores.audit.append(actor: actor, action: "cycle.advance", object: "cycle:\(cycle.id)", details: details)
         return try stores.cycles.require(id)
     }
 

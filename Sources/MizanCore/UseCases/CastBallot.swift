@@ -2,8 +2,13 @@ import Synchronization
 
 /// Casting a ballot, the same way on every channel (web, printed code, paper): the cycle must be
 /// open for voting, the choices must follow its ballot rules over its accepted projects, and the
-/// ballot is then sealed under the voter's pseudonym with a fresh receipt code and handed to the
-/// ballot box, which answers once it is committed.
+/// ballot is then sealed (encrypted until voting closes, `BallotSeal.swift`) with the receipt code
+/// its submission token gives, and handed to the ballot box, which answers once it is committed.
+///
+/// A voter who already voted on the same channel replaces their ballot only by giving the receipt
+/// code of the one recorded (`replacing`): someone who merely knows their ID number and birth date,
+/// or found their printed code, cannot silently change their vote. The same submission sent again
+/// is answered with the same receipt, never as a replacement.
 ///
 /// The cycle and its accepted projects are kept a few seconds between ballots: both are frozen
 /// while voting is open, and the database refuses a ballot once voting has closed whatever they
@@ -22,10 +27,11 @@ public struct CastBallot: Sendable {
     }
 
     /// Stores `voter`'s ballot and returns its receipt once committed. Throws `VoteError`
-    /// (`notInVoting`, `invalid`, `alreadyVoted`) for a ballot refused, `CycleError.notFound` when
-    /// there is no such cycle.
+    /// (`notInVoting`, `invalid`, `alreadyVoted`, `needsReceipt`, `staleForm`) for a ballot
+    /// refused, `CycleError.notFound` when there is no such cycle.
     public func callAsFunction(
-        _ choices: [BallotChoice], by voter: EligibleVoter, in cycle: CycleID, channel: VoteChannel
+        _ choices: [BallotChoice], by voter: EligibleVoter, in cycle: CycleID, channel: VoteChannel,
+        submission: SubmissionToken, replacing proof: ReceiptCode? = nil
     ) async throws -> BallotReceipt {
         let (current, validator) = try await rules.get(cycle) {
             try await storage.transaction { stores in
@@ -33,21 +39,25 @@ public struct CastBallot: Sendable {
                 return (found, BallotValidator(cycle: found, acceptedProjects: try stores.proposals.list(cycle: cycle, status: .accepted)))
             }
         }
-        let ballot = try Self.seal(choices, by: voter, channel: channel, cycle: current, validator: validator, secrets: secrets)
+        let ballot = try Self.seal(
+            choices, by: voter, channel: channel, cycle: current, validator: validator, submission: submission, replacing: proof,
+            secrets: secrets)
         return try await box.submit(ballot)
     }
 
     /// What casting decides before anything is written: voting must be open and the choices must
     /// follow the cycle's rules (approval and knapsack marks all weigh 1); the ballot is then sealed
-    /// under the voter's pseudonym with a fresh receipt code.
+    /// with the receipt code of its submission.
     public static func seal(
         _ choices: [BallotChoice], by voter: EligibleVoter, channel: VoteChannel, cycle: Cycle, validator: BallotValidator,
-        secrets: ServerSecrets, receipt: ReceiptCode = .random()
+        submission: SubmissionToken, replacing proof: ReceiptCode? = nil, secrets: ServerSecrets
     ) throws(VoteError) -> PendingBallot {
         guard cycle.phase == .voting else { throw .notInVoting(cycle.phase) }
         let valid: [BallotChoice]
         do { valid = try validator.validate(choices) } catch { throw .invalid(error) }
-        return PendingBallot(cycle: cycle, voter: voter, channel: channel, choices: valid, secrets: secrets, receipt: receipt)
+        return PendingBallot(
+            cycle: cycle, voter: voter, channel: channel, choices: valid, submission: submission, replacing: proof,
+            projectCount: validator.projects.count, secrets: secrets)
     }
 
     /// The ballot a voter fills in: the cycle and its accepted projects, read afresh, and the
@@ -84,7 +94,8 @@ public struct CastBallot: Sendable {
 }
 
 /// A ballot to fill in: the cycle, its accepted projects by number, and the channel the voter
-/// already voted on (a web voter may vote again; the new ballot replaces the old one).
+/// already voted on (an online voter may vote again with the receipt code of their ballot; the new
+/// ballot replaces the old one).
 public struct BlankBallot: Sendable {
     public let cycle: Cycle
     public let projects: [Proposal]

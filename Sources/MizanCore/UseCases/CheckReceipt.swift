@@ -13,14 +13,16 @@ public struct CheckReceipt: Sendable {
     }
 
     let storage: any Storage
+    let secrets: ServerSecrets
 
-    public init(storage: any Storage) {
+    public init(storage: any Storage, secrets: ServerSecrets) {
         self.storage = storage
+        self.secrets = secrets
     }
 
     public func callAsFunction(_ code: ReceiptCode) async throws -> Finding {
-        try await storage.transaction { stores in
-            guard let id = try stores.ballots.cycle(ofReceipt: code) else { return .unknown }
+        try await storage.transaction { [secrets] stores in
+            guard let id = try stores.ballots.cycle(ofReceipt: code, tag: secrets.tag(of: code)) else { return .unknown }
             let cycle = try stores.cycles.require(id)
             guard cycle.phase >= .published else { return .counted(id) }
             return .published(id, try stores.ballots.published(receipt: code, in: cycle))

@@ -18,7 +18,7 @@ struct VoteController {
         self.storage = storage
         identify = IdentifyVoter(storage: storage, secrets: secrets)
         cast = CastBallot(storage: storage, box: ballotBox, secrets: secrets)
-        checkReceipt = CheckReceipt(storage: storage)
+        checkReceipt = CheckReceipt(storage: storage, secrets: secrets)
         self.pages = pages
         self.csrf = csrf
         self.secrets = secrets
@@ -38,13 +38,20 @@ struct VoteController {
         group.post(.ballot) { request, context in
             try await castBallot(request, cycleID: context.parameters.require("id", as: CycleID.self), language: language)
         }
+        // Checking a receipt is a POST and its answer a page of its own: a receipt code never
+        // appears in an address, where access logs and a shared browser's history would keep it
+        // beside a time and a client address.
         group.get(.receiptLookup) { request, _ in
-            let code = request.uri.queryParameters["code"].map(String.init) ?? ""
-            let normalized = (try? ReceiptCode(parsing: code).value) ?? "unknown"
-            return Response.redirect(to: SiteURL.receipt(code: normalized).href(language), type: .normal)
+            try await receipt(request, code: nil, language: language)
         }
-        group.get(.receipt) { request, context in
-            try await receipt(context.parameters.require("code"), isNew: request.uri.queryParameters["new"] != nil, language: language)
+        group.post(.receiptLookup) { request, _ in
+            let fields = try await FormFields.read(request)
+            guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
+            return try await receipt(request, code: fields["code"] ?? "", language: language)
+        }
+        // Addresses of the former GET form still answer, without keeping the code in the address.
+        group.get(.receipt) { _, _ in
+            Response.redirect(to: SiteURL.receiptLookup.href(language), type: .normal)
         }
     }
 
@@ -92,8 +99,8 @@ struct VoteController {
     // MARK: Ballot
 
     func ballotForm(
-        _ request: Request, cycleID: CycleID, language: Language, chosen: [Int: Int] = [:], error: String? = nil,
-        status: HTTPResponse.Status = .ok
+        _ request: Request, cycleID: CycleID, language: Language, chosen: [Int: Int] = [:], proof: String = "",
+        submission: SubmissionToken = .random(), error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         guard let session = VoterSession.read(request, cycleID: cycleID, secrets: secrets) else {
             return try await eligibilityForm(
@@ -107,7 +114,9 @@ struct VoteController {
         }
         let token = csrf.prepare(request)
         var response = try pages.render(
-            BallotPage(ballot: ballot, chosen: chosen, error: error, csrf: token.field, catalogs: catalogs, language: language),
+            BallotPage(
+                ballot: ballot, chosen: chosen, proof: proof, error: error, csrf: token.field, submission: submission, catalogs: catalogs,
+                language: language),
             language: language, url: .ballot(cycleID), status: status)
         response.setCookies([token.cookie])
         return response
@@ -121,31 +130,62 @@ struct VoteController {
                 request, cycleID: cycleID, language: language, failure: catalogs.text("ballot_session_expired", language))
         }
         let (chosen, malformed) = Self.marks(in: fields)
+        let proofText = (fields["receipt"] ?? "").trimmingCharacters(in: .whitespaces)
+        // The form comes back with what was typed and, unless it was not one, the same token: sent
+        // again, it is still one submission.
+        func again(_ message: String, _ status: HTTPResponse.Status, submission: SubmissionToken? = nil) async throws -> Response {
+            try await ballotForm(
+                request, cycleID: cycleID, language: language, chosen: chosen, proof: proofText, submission: submission ?? .random(),
+                error: message, status: status)
+        }
+        guard let submission = try? SubmissionToken(parsing: fields["submission"] ?? "") else {
+            return try await again(catalogs.text("ballot_error_stale_form", language), .unprocessableContent)
+        }
         if malformed {
-            return try await ballotForm(
-                request, cycleID: cycleID, language: language, chosen: chosen,
-                error: catalogs.text("ballot_error_bad_weight", language), status: .unprocessableContent)
+            return try await again(catalogs.text("ballot_error_bad_weight", language), .unprocessableContent, submission: submission)
+        }
+        var proof: ReceiptCode?
+        if !proofText.isEmpty {
+            guard let code = try? ReceiptCode(parsing: proofText) else {
+                return try await again(catalogs.text("ballot_error_bad_receipt", language), .unprocessableContent, submission: submission)
+            }
+            proof = code
         }
         let choices = chosen.sorted { $0.key < $1.key }.map { BallotChoice(proposalID: $0.key, weight: $0.value) }
         do {
-            let receipt = try await notFoundIfMissing { try await cast(choices, by: session.voter, in: cycleID, channel: .web) }
-            // The ballot box answers once the ballot is committed: only now is the voter told it is stored.
-            var response = Response.redirect(
-                to: SiteURL.receipt(code: receipt.code.value).href(language, query: [("new", receipt.replaced ? "replaced" : "1")]),
-                type: .normal)
-            response.setCookie(VoterSession.ending())
+            let receipt = try await notFoundIfMissing {
+                try await cast(choices, by: session.voter, in: cycleID, channel: session.voter.onlineChannel, submission: submission, replacing: proof)
+            }
+            // The ballot box answers once the ballot is committed: only now is the voter told it is
+            // stored. The receipt is this response's page, never an address (see `receipt`); sent
+            // again, the same submission shows the same receipt.
+            let token = csrf.prepare(request)
+            var response = try pages.render(
+                ReceiptPage(
+                    code: receipt.code.value, finding: .counted(cycleID), isNew: true, replaced: receipt.replaced, csrf: token.field,
+                    catalogs: catalogs, language: language),
+                language: language, url: .receiptLookup)
+            response.setCookies([token.cookie, VoterSession.ending()])
             return response
         } catch let error as VoteError {
-            let message: String
             switch error {
-            case .invalid(let ballotError): message = Self.message(for: ballotError, catalogs, language)
-            case .alreadyVoted: message = catalogs.text("ballot_error_already_voted", language)
-            case .notInVoting: message = catalogs.text("voting_closed", language)
-            case .notEligible: message = catalogs.text("eligibility_failed", language)
+            case .invalid(let ballotError):
+                return try await again(Self.message(for: ballotError, catalogs, language), .unprocessableContent, submission: submission)
+            case .alreadyVoted(let channel):
+                return try await again(
+                    catalogs.text("ballot_error_already_voted", language), channel == .paper ? .conflict : .unprocessableContent,
+                    submission: submission)
+            case .needsReceipt:
+                return try await again(catalogs.text("ballot_error_needs_receipt", language), .conflict, submission: submission)
+            case .staleForm: return try await again(catalogs.text("ballot_error_stale_form", language), .conflict)
+            case .notInVoting: return try await again(catalogs.text("voting_closed", language), .conflict, submission: submission)
+            case .notEligible: return try await again(catalogs.text("eligibility_failed", language), .forbidden, submission: submission)
             }
-            return try await ballotForm(
-                request, cycleID: cycleID, language: language, chosen: chosen, error: message,
-                status: error == .alreadyVoted(channel: .paper) ? .conflict : .unprocessableContent)
+        } catch let error as any StorageFailure where error.isUnavailable {
+            // Perhaps stored, perhaps not: the same token sent again settles it without a second vote.
+            var response = try await again(catalogs.text("ballot_error_unconfirmed", language), .serviceUnavailable, submission: submission)
+            response.headers[.retryAfter] = "5"
+            return response
         }
     }
 
@@ -188,13 +228,19 @@ struct VoteController {
 
     // MARK: Receipt and check
 
-    func receipt(_ text: String, isNew: Bool, language: Language) async throws -> Response {
-        let code = try? ReceiptCode(parsing: text)
+    /// The receipt check: the empty form, or what is known of `code`.
+    func receipt(_ request: Request, code text: String?, language: Language) async throws -> Response {
+        let code = text.flatMap { try? ReceiptCode(parsing: $0) }
         var finding = CheckReceipt.Finding.unknown
         if let code { finding = try await checkReceipt(code) }
-        return try pages.render(
-            ReceiptPage(code: code?.value ?? text, finding: finding, isNew: isNew, catalogs: catalogs, language: language),
-            language: language, url: .receipt(code: text), status: finding == .unknown && code != nil ? .notFound : .ok)
+        let token = csrf.prepare(request)
+        var response = try pages.render(
+            ReceiptPage(
+                code: code?.value ?? text ?? "", finding: finding, isNew: false, csrf: token.field, catalogs: catalogs, language: language,
+                asked: text != nil),
+            language: language, url: .receiptLookup, status: text != nil && finding == .unknown ? (code == nil ? .unprocessableContent : .notFound) : .ok)
+        response.setCookies([token.cookie])
+        return response
     }
 
     /// `work`, with a cycle that does not exist answered as a page that does not exist.

@@ -26,7 +26,7 @@ struct VoterSession: Equatable {
 
     func cookie(_ secrets: ServerSecrets, secure: Bool) -> Cookie {
         let district = voter.district.map(\.description) ?? "-"
-        let body = "v1.\(cycleID).\(Data(voter.key.bytes).base64URLEncoded).\(district).\(expires)"
+        let body = "v2.\(cycleID).\(Data(voter.key.bytes).base64URLEncoded).\(district).\(voter.holdsCode ? "code" : "registry").\(expires)"
         return Cookie(
             name: Self.cookieName, value: "\(body).\(secrets.sign(body))", maxAge: Int(Self.lifetime), path: "/",
             secure: secure, httpOnly: true, sameSite: .lax)
@@ -35,14 +35,15 @@ struct VoterSession: Equatable {
     static func read(_ request: Request, cycleID: CycleID, secrets: ServerSecrets, now: Date = Date()) -> VoterSession? {
         guard let value = request.cookies[cookieName]?.value else { return nil }
         let parts = value.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard parts.count == 6, parts[0] == "v1" else { return nil }
-        let body = parts[0..<5].joined(separator: ".")
-        guard secrets.isValidSignature(parts[5], for: body), CycleID(parts[1]) == cycleID,
-            let key = Data(base64URLEncoded: parts[2]), key.count == 32, let expires = Int(parts[4]),
-            expires > Int(now.timeIntervalSince1970)
+        guard parts.count == 7, parts[0] == "v2" else { return nil }
+        let body = parts[0..<6].joined(separator: ".")
+        guard secrets.isValidSignature(parts[6], for: body), CycleID(parts[1]) == cycleID,
+            let key = Data(base64URLEncoded: parts[2]), key.count == 32, parts[4] == "code" || parts[4] == "registry",
+            let expires = Int(parts[5]), expires > Int(now.timeIntervalSince1970)
         else { return nil }
         return VoterSession(
-            cycleID: cycleID, voter: EligibleVoter(key: VoterKey([UInt8](key)), district: DistrictID(parts[3])), expires: expires)
+            cycleID: cycleID, voter: EligibleVoter(key: VoterKey([UInt8](key)), district: DistrictID(parts[3]), holdsCode: parts[4] == "code"),
+            expires: expires)
     }
 
     static func ending() -> Cookie {

@@ -29,8 +29,12 @@ struct BallotPage: PageModel {
     let action: String
     let rules: String
     let csrf: String
+    /// The form's one-time token: the same submission sent twice is counted once.
+    let submission: String
     let error: String?
     let alreadyVoted: Bool
+    /// The receipt code typed to replace the recorded ballot, kept when the form comes back.
+    let proof: String
     let checkboxes: Bool
     let weightLabel: String
     let projects: [Project]
@@ -44,15 +48,20 @@ struct BallotPage: PageModel {
         let weight: String
     }
 
-    init(ballot: BlankBallot, chosen: [Int: Int], error: String?, csrf: String, catalogs: Catalogs, language: Language) {
+    init(
+        ballot: BlankBallot, chosen: [Int: Int], proof: String, error: String?, csrf: String, submission: SubmissionToken,
+        catalogs: Catalogs, language: Language
+    ) {
         let cycle = ballot.cycle
         cycleTitle = cycle.title
         cycleLink = SiteURL.cycle(CycleID(cycle.id)).href(language)
         action = SiteURL.ballot(CycleID(cycle.id)).href(language)
         rules = CyclePage.ballotRule(cycle, catalogs, language)
         self.csrf = csrf
+        self.submission = submission.value
         self.error = error
         alreadyVoted = ballot.alreadyVoted != nil
+        self.proof = proof
         switch cycle.ballot {
         case .approval, .knapsack:
             checkboxes = true
@@ -82,15 +91,25 @@ struct ReceiptPage: PageModel {
     let code: String
     let found: Bool
     let isNew: Bool
+    let replaced: Bool
+    /// False for the empty check form: no code was asked about yet.
+    let asked: Bool
     let published: Bool
     let lookupAction: String
+    let csrf: String
     /// After publication: where the ballot stands in the published anonymised set (none or one;
     /// a list, since the templates look into lists).
     let publishedBallot: [PublishedBallotView]
 
-    init(code: String, finding: CheckReceipt.Finding, isNew: Bool, catalogs: Catalogs, language: Language) {
+    init(
+        code: String, finding: CheckReceipt.Finding, isNew: Bool, replaced: Bool = false, csrf: String, catalogs: Catalogs,
+        language: Language, asked: Bool = true
+    ) {
         self.code = code
+        self.asked = asked
         self.isNew = isNew
+        self.replaced = replaced
+        self.csrf = csrf
         lookupAction = SiteURL.receiptLookup.href(language)
         switch finding {
         case .unknown:

@@ -18,9 +18,14 @@ struct BallotsCommand: AsyncParsableCommand {
                 like an online ballot: a voter who already voted (online or on paper) is refused, and a \
                 paper vote blocks a later online vote. Every refusal is reported with its line.
 
-                Each accepted ballot is stored as its line is read, so a run that stopped halfway can \
-                be run again on the same file: the ballots already stored are then refused as already \
-                voted (paper) and the others are stored.
+                Each accepted ballot is stored as its line is read, and its receipt code is printed \
+                with its line number, for the clerk to hand to the voter: with it, a paper voter finds \
+                their ballot in the published file like anyone else. A run that stopped halfway can \
+                be run again on the same file: a line already stored is recognised (same receipt \
+                code, not stored twice) and the others are stored.
+
+                The file links each voter to their choices: keep it as you keep the paper ballots, \
+                and destroy it with them.
 
                 Examples:
                   mizan ballots enter-paper --cycle 1 paper-ballots.csv
@@ -56,8 +61,12 @@ struct BallotsCommand: AsyncParsableCommand {
                             guard let text else { throw LineProblem(line: line, field: "line", reason: "is not UTF-8 text") }
                             let (credential, choices) = try Self.parse(text, rules: rules)
                             guard let voter = try await identify.atDesk(credential, cycle: cycleID) else { throw VoteError.notEligible }
-                            _ = try await cast(choices, by: voter, in: cycleID, channel: .paper)
+                            // The line names its own submission: entered again, it gets the same receipt.
+                            let receipt = try await cast(
+                                choices, by: voter, in: cycleID, channel: .paper,
+                                submission: .derived(from: "paper:\(cycle):\(text)"))
                             outcome.stored += 1
+                            if !dryRun { Terminal.line("line \(line)\treceipt \(receipt.code.value)") }
                         } catch let problem as LineProblem {
                             outcome.refusals.append(LineProblem(line: line, field: problem.field, reason: problem.reason))
                         } catch VoteError.notInVoting(let phase) {

@@ -165,6 +165,11 @@ struct CycleCommand: AsyncParsableCommand {
                 Phases: draft → proposals → review → voting → tallied → published → implementation. \
                 The ballot and winner rules and the budget are frozen once voting opens.
 
+                Closing voting (voting → tallied) opens the ballots, sealed until then with the \
+                server secret, and writes them in a random order into the ballots table, so no \
+                stored value links a ballot to its voter; it needs the same secret the ballots were \
+                cast with.
+
                 Example:
                   mizan cycle advance 1
                 """)
@@ -174,7 +179,10 @@ struct CycleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let cycle = try await options.withStorage { try await AdvanceCycle(storage: $0).execute(CycleID(id), actor: options.actorName) }
+                let secrets = try SecretsLoader.load(home: options.database.homeDirectory)
+                let cycle = try await options.withStorage {
+                    try await AdvanceCycle(storage: $0, secrets: secrets).execute(CycleID(id), actor: options.actorName)
+                }
                 Terminal.line(options.json ? CycleCommand.json(cycle).text : "cycle #\(cycle.id) is now in \(cycle.phase.rawValue)")
             }
         }
