@@ -10,6 +10,9 @@ public struct ServerSecrets: Sendable {
     let sealingKey: SymmetricKey
     let ballotTagKey: SymmetricKey
     private let signingKey: SymmetricKey
+    /// Signs the published audit-log head (`AuditHead`). Derived, never stored, and never in the
+    /// database: whoever rewrites the log there cannot sign a new head.
+    private let auditKey: Curve25519.Signing.PrivateKey
 
     /// At least 32 bytes of randomness.
     public init(masterKey: [UInt8]) throws(SecretsError) {
@@ -23,7 +26,24 @@ public struct ServerSecrets: Sendable {
             inputKeyMaterial: master, info: Data("mizan ballot tags v1".utf8), outputByteCount: 32)
         signingKey = HKDF<SHA256>.deriveKey(
             inputKeyMaterial: master, info: Data("mizan web signing v1".utf8), outputByteCount: 32)
+        auditKey = Self.deriveAuditKey(from: master)
     }
+
+    /// The Ed25519 key of the audit-log head: a 32-byte seed from HKDF, which is always a valid key.
+    private static func deriveAuditKey(from master: SymmetricKey) -> Curve25519.Signing.PrivateKey {
+        let seed = HKDF<SHA256>.deriveKey(inputKeyMaterial: master, info: Data("mizan audit signing v1".utf8), outputByteCount: 32)
+        return try! Curve25519.Signing.PrivateKey(rawRepresentation: seed.withUnsafeBytes { Data($0) })
+    }
+
+    /// The audit-log head with its Ed25519 signature and the public key that checks it.
+    public func sign(_ head: AuditHead, at time: Date = Date()) -> SignedAuditHead {
+        let signedAt = SignedAuditHead.timestamp(time)
+        let signature = try! auditKey.signature(for: SignedAuditHead.message(head, signedAt: signedAt))
+        return SignedAuditHead(head: head, signedAt: signedAt, signature: signature.hexString, publicKey: auditPublicKeyHex)
+    }
+
+    /// The public half of the audit-head key, in hex: what auditors pin.
+    public var auditPublicKeyHex: String { auditKey.publicKey.rawRepresentation.hexString }
 
     /// A signature for web tokens (CSRF, the voter session), URL- and cookie-safe.
     public func sign(_ message: String) -> String {

@@ -240,6 +240,8 @@ public enum TallyError: Error, Equatable, CustomStringConvertible {
     case noProjects(scope: String)
     case nothingToPublish(cycle: Int)
     case invalid(String, String)
+    /// Publishing would show how identifiable voters voted (`SmallScopeRule`); staff did not confirm.
+    case exposesVoters(cycle: Int, reasons: [String])
 
     public var description: String {
         switch self {
@@ -248,6 +250,11 @@ public enum TallyError: Error, Equatable, CustomStringConvertible {
         case .noProjects(let scope): return "no accepted project in \(scope): there is nothing to tally"
         case .nothingToPublish(let cycle): return "cycle \(cycle) has no stored outcome: run `mizan tally --cycle \(cycle)` first"
         case .invalid(let option, let reason): return "--\(option): \(reason)"
+        case .exposesVoters(let cycle, let reasons):
+            return "cycle \(cycle) is not published: \(reasons.joined(separator: "; ")). Its counts would show how these voters voted "
+                + "(a project's vote count is then the choice of a few known people, or of everyone). Publish it only if that is "
+                + "acceptable, for example because the voters agreed: `mizan publish --cycle \(cycle) --confirm-small`; "
+                + "the confirmation is recorded in the audit log"
         }
     }
 }

@@ -44,6 +44,14 @@ public enum AuditLogStore {
         }.reversed()
     }
 
+    /// The entry count and the newest hash, read by one statement so both describe the same log.
+    public static func head(on connection: PostgresConnection) throws -> AuditHead {
+        let row = try connection.query("""
+            SELECT count(*), (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) FROM audit_log
+            """).single()
+        return AuditHead(entries: try row.decode(Int.self, 0), hash: try row.decodeIfPresent(String.self, 1) ?? AuditEntry.genesisHash)
+    }
+
     public static func verify(on connection: PostgresConnection) throws -> AuditVerification {
         AuditVerification.verify(try entries(on: connection))
     }

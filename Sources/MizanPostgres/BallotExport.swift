@@ -14,11 +14,12 @@ public enum BallotExport {
 
     /// Ballots in `format` (one file per scope, numbered like the canonical `.pb`), the projects
     /// with their votes per channel, `outcome.json` when an outcome is stored, and `SHA256SUMS`.
-    /// `beforeRename` runs once every file is complete, before the folder appears (the caller
-    /// appends its audit entry there).
+    /// `beforeManifest` runs once those files are complete (the caller appends its audit entry
+    /// there); the files it returns are written and listed in `SHA256SUMS` too, before the folder
+    /// appears.
     public static func export(
         cycle: Cycle, format: Format, to directory: URL, on connection: PostgresConnection,
-        progress: ((String) -> Void)? = nil, beforeRename: () throws -> Void = {}
+        progress: ((String) -> Void)? = nil, beforeManifest: () throws -> [ExportAttachment] = { [] }
     ) throws -> ExportedFiles {
         let manager = FileManager.default
         if manager.fileExists(atPath: directory.path) {
@@ -92,11 +93,18 @@ public enum BallotExport {
                 sums.append(ExportedFile(name: "outcome.json", sha256: try file.finish()))
                 hasOutcome = true
             }
+            for attachment in try beforeManifest() {
+                guard !attachment.name.contains("/"), !sums.contains(where: { $0.name == attachment.name }) else {
+                    throw ExportError("cannot add \(attachment.name) to the export")
+                }
+                let file = try FileSink(staging.appendingPathComponent(attachment.name))
+                try file.write(attachment.contents)
+                sums.append(ExportedFile(name: attachment.name, sha256: try file.finish()))
+            }
             sums.sort { $0.name < $1.name }
             let manifest = try FileSink(staging.appendingPathComponent("SHA256SUMS"))
             try manifest.write(sums.map { "\($0.sha256)  \($0.name)\n" }.joined())
             _ = try manifest.finish()
-            try beforeRename()
             try manager.moveItem(at: staging, to: directory)
             return ExportedFiles(files: sums, ballots: ballots, hasOutcome: hasOutcome)
         } catch {
@@ -109,7 +117,11 @@ public enum BallotExport {
         try connection.query("SELECT count(DISTINCT b.id) FROM \(SQL(unsafeRaw: CanonicalBallots.scopedChoices))").single().decode(Int.self, 0)
     }
 
-    /// Projects with official costs and the votes they got on each channel, scope by scope.
+    /// Projects with official costs and the votes they got on each channel, scope by scope, under
+    /// the rule every published count follows (`Breakdown`): a count under 10 is written `<10`,
+    /// and when exactly one channel of a project is withheld another is too (`[c]`), so the total
+    /// minus the shown channels never gives it. The exact supporters per project are the outcome's
+    /// (`outcome.json`), which `mizan verify` recomputes from the ballots.
     static func writeProjects(
         cycle: Cycle, scopes: [TallyScope], json: Bool, into folder: URL, on connection: PostgresConnection
     ) throws -> ExportedFile {
@@ -118,7 +130,7 @@ public enum BallotExport {
         let perChannel = """
             SELECT p.id, p.district_id, p.title, p.category, p.official_cost_centimes,
                    count(v.ballot_id) FILTER (WHERE v.channel = 'web') AS web, count(v.ballot_id) FILTER (WHERE v.channel = 'code') AS code,
-                   count(v.ballot_id) FILTER (WHERE v.channel = 'paper') AS paper, count(v.ballot_id) AS total
+                   count(v.ballot_id) FILTER (WHERE v.channel = 'paper') AS paper
             FROM proposals p LEFT JOIN (SELECT c.proposal_id, c.ballot_id, b.channel FROM \(CanonicalBallots.scopedChoices)) v
                  ON v.proposal_id = p.id
             WHERE \(CanonicalBallots.projectFilter.text)
@@ -128,26 +140,48 @@ public enum BallotExport {
         var first = true
         for scope in scopes {
             try CanonicalBallots.select(cycle: cycle, scope: scope, on: connection)
-            if json {
-                let rows = try connection.query(SQL(unsafeRaw: """
-                    SELECT json_build_object('project_id', x.id, 'district_id', x.district_id, 'title', x.title, 'category', x.category,
-                           'cost_centimes', x.official_cost_centimes, 'votes_web', x.web, 'votes_code', x.code, 'votes_paper', x.paper,
-                           'votes_total', x.total)::text
-                    FROM (\(perChannel)) x ORDER BY x.id
-                    """))
-                for row in rows.rows {
-                    try file.write((first ? "" : ",\n") + (try row.decode(String.self, 0)))
+            let rows = try connection.query(SQL(unsafeRaw: """
+                SELECT x.id, x.district_id, x.title, x.category, x.official_cost_centimes,
+                       to_char(x.official_cost_centimes / 100.0, 'FM999999999999990.00'), x.web, x.code, x.paper
+                FROM (\(perChannel)) x ORDER BY x.id
+                """))
+            for row in rows.rows {
+                let votes = Breakdown(counting: [
+                    (key: "web", count: try row.decode(Int.self, 6)), (key: "code", count: try row.decode(Int.self, 7)),
+                    (key: "paper", count: try row.decode(Int.self, 8)),
+                ])
+                let counts = votes.cells.map(\.count) + [votes.total]
+                let id = try row.decode(Int.self, 0)
+                let district = try row.decodeIfPresent(Int.self, 1)
+                let title = try row.decode(String.self, 2)
+                let category = try row.decode(String.self, 3)
+                if json {
+                    let cost = try row.decodeIfPresent(Int64.self, 4)
+                    let fields: [(String, JSON)] = [
+                        ("project_id", .int(id)), ("district_id", district.map(JSON.int) ?? .null), ("title", .string(title)),
+                        ("category", .string(category)), ("cost_centimes", cost.map { JSON.number($0) } ?? .null),
+                    ]
+                    let votesFields: [(String, JSON)] = zip(["votes_web", "votes_code", "votes_paper", "votes_total"], counts).map { key, count in
+                        (key, count.value.map { JSON.int($0) } ?? JSON.string(count.csvText))
+                    }
+                    try file.write((first ? "" : ",\n") + JSON.object(fields + votesFields).text)
                     first = false
+                } else {
+                    let fields = [String(id), district.map(String.init) ?? "", csvField(title), csvField(category), try row.decodeIfPresent(String.self, 5) ?? ""]
+                    try file.write((fields + counts.map(\.csvText)).joined(separator: ",") + "\n")
                 }
-            } else {
-                try connection.copyOut(SQL(unsafeRaw: """
-                    COPY (SELECT x.id, x.district_id, x.title, x.category, to_char(x.official_cost_centimes / 100.0, 'FM999999999999990.00'),
-                                 x.web, x.code, x.paper, x.total FROM (\(perChannel)) x ORDER BY x.id) TO STDOUT WITH (FORMAT csv)
-                    """), into: file.write)
             }
         }
         if json { try file.write(first ? "]\n" : "\n]\n") }
         return ExportedFile(name: name, sha256: try file.finish())
+    }
+
+    /// A CSV field, quoted when needed; text typed by citizens that a spreadsheet would take for a
+    /// formula gets a leading apostrophe.
+    static func csvField(_ value: String) -> String {
+        let safe = value.first.map { "=+-@\t\r".contains($0) } == true ? "'" + value : value
+        if !safe.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) { return safe }
+        return "\"" + safe.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 
@@ -208,8 +242,9 @@ struct PostgresExports: ExportRepository {
     let connection: PostgresConnection
 
     func export(
-        cycle: Cycle, format: ExportFormat, to directory: URL, progress: ((String) -> Void)?, beforeRename: () throws -> Void
+        cycle: Cycle, format: ExportFormat, to directory: URL, progress: ((String) -> Void)?,
+        beforeManifest: () throws -> [ExportAttachment]
     ) throws -> ExportedFiles {
-        try BallotExport.export(cycle: cycle, format: format, to: directory, on: connection, progress: progress, beforeRename: beforeRename)
+        try BallotExport.export(cycle: cycle, format: format, to: directory, on: connection, progress: progress, beforeManifest: beforeManifest)
     }
 }

@@ -36,6 +36,10 @@ struct PostgresAuditLog: AuditLogRepository {
     func entries(limit: Int?) throws -> [AuditEntry] {
         try AuditLogStore.entries(limit: limit, on: connection)
     }
+
+    func head() throws -> AuditHead {
+        try AuditLogStore.head(on: connection)
+    }
 }
 
 extension EntityID: PostgresEncodable {

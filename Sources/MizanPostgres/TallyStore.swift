@@ -102,6 +102,22 @@ public enum TallyStore {
         return stored
     }
 
+    /// The newest stored outcome's scopes: ballots, and whether every project had all or none of
+    /// the scope's voters (then every ballot chose the same projects).
+    static func newestScopeSizes(cycleID: Int, on connection: PostgresConnection) throws -> [ScopeSize] {
+        try connection.query("""
+            SELECT t.district_id, d.name_fr, t.voters,
+                   NOT EXISTS (SELECT 1 FROM tally_projects tp WHERE tp.tally_id = t.id AND tp.supporters <> 0 AND tp.supporters <> t.voters)
+            FROM tallies t LEFT JOIN districts d ON d.id = t.district_id
+            WHERE t.cycle_id = \(cycleID) AND t.computed_at = (SELECT max(computed_at) FROM tallies WHERE cycle_id = \(cycleID))
+            ORDER BY t.district_id NULLS FIRST
+            """).map {
+                ScopeSize(
+                    district: try $0.decodeIfPresent(Int.self, 0), districtName: try $0.decodeIfPresent(String.self, 1),
+                    ballots: try $0.decode(Int.self, 2), everyBallotAlike: try $0.decode(Bool.self, 3))
+            }
+    }
+
     /// Stamps the newest stored outcome of every scope (all rows of the latest tally share its
     /// transaction's `computed_at`) as published; empty when nothing is stored.
     static func publishNewest(cycleID: Int, on connection: PostgresConnection) throws -> [StoredTally] {
@@ -170,6 +186,10 @@ struct PostgresTallies: TallyRepository {
 
     func store(cycle: Cycle, prepared: PreparedScope, result: TallyResult, actor: String) throws -> Int {
         try TallyStore.store(cycle: cycle, prepared: prepared, result: result, actor: actor, on: connection)
+    }
+
+    func newestScopeSizes(cycle: CycleID) throws -> [ScopeSize] {
+        try TallyStore.newestScopeSizes(cycleID: cycle.rawValue, on: connection)
     }
 
     func publishNewest(cycle: CycleID) throws -> [StoredTally] {

@@ -39,11 +39,11 @@ public func buildApplication(
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
     StaticController(pages: pages).addRoutes(to: router)
-    try OpenDataController(storage: storage, logger: logger).addRoutes(to: router)
+    try OpenDataController(storage: storage, secrets: secrets, logger: logger).addRoutes(to: router)
 
     let geographyRepository = StoredGeography(storage: storage)
     let geography = GeographyController(repository: geographyRepository, storage: storage, pages: pages)
-    let cycles = CycleController(storage: storage, pages: pages)
+    let cycles = CycleController(storage: storage, pages: pages, secrets: secrets)
     let overview = OverviewController(repository: geographyRepository, storage: storage, pages: pages)
     let csrf = CSRF(secrets: secrets, secureCookies: configuration.secureCookies)
     let proposals = ProposalController(storage: storage, pages: pages, csrf: csrf)

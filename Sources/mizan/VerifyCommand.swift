@@ -1,6 +1,9 @@
 import ArgumentParser
 import Crypto
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import MizanCore
 import PBEngine
 
@@ -16,15 +19,34 @@ struct VerifyCommand: AsyncParsableCommand {
             recorded rule and tie-break by the same engine. Prints MATCH, or every difference \
             (funded projects, order, amounts, supporters). Needs no database.
 
-            Exit status: 0 MATCH, 1 a difference or a bad export, 2 a file that cannot be read.
+            That proves the folder is consistent, not that it is the one published: whoever \
+            rewrites a ballot can also rewrite outcome.json and SHA256SUMS. So compare the ballots \
+            files with the hashes the commune published: --expect-pb-sha256 (as printed on a notice \
+            or in a newspaper; once per district envelope), or --against the site, which reads \
+            BASE_URL/api/v1/cycles/ID/outcome (ID from outcome.json, or --cycle). A ballots file \
+            that is not the published one is named with both hashes. The audit_head.json of the \
+            export is checked too: its Ed25519 signature, and with --against, its key against the \
+            site's.
+
+            Exit status: 0 MATCH, 1 a difference or a bad export, 2 a file or address that cannot be read.
 
             Examples:
               mizan verify berkane-2026
               mizan verify berkane-2026 --json
+              mizan verify berkane-2026 --expect-pb-sha256 9f2c…
+              mizan verify berkane-2026 --against https://mizan.berkane.ma
             """)
 
     @Argument(help: ArgumentHelp("Folder written by `mizan export --format pb`.", valueName: "dir")) var directory: String
     @Flag(help: "Print JSON instead of text.") var json = false
+    @Option(
+        name: .customLong("expect-pb-sha256"),
+        help: ArgumentHelp("A published SHA-256 of a ballots file (once per district envelope).", valueName: "hex"))
+    var expectedHashes: [String] = []
+    @Option(help: ArgumentHelp("A Mizan site whose published outcome the ballots must match.", valueName: "base-url"))
+    var against: String?
+    @Option(help: ArgumentHelp("The cycle to read with --against (default: the one outcome.json names).", valueName: "id"))
+    var cycle: Int?
 
     /// What `outcome.json` holds that verification needs.
     struct RecordedOutcome: Decodable {
@@ -52,7 +74,23 @@ struct VerifyCommand: AsyncParsableCommand {
 
     struct ScopeReport {
         let file: String
-        let differences: [String]
+        var differences: [String]
+        /// The file is not the one published (`--expect-pb-sha256`, `--against`).
+        var unpublished = false
+        /// What to print instead of MATCH when all is well.
+        var summary: String? = nil
+    }
+
+    /// The hashes published for the ballots files, and where they come from.
+    struct Publication {
+        /// Where the hashes were read, for messages.
+        let source: String
+        /// By district (nil: the whole commune); when read from the command line, by no key at all.
+        let byDistrict: [Int?: String]
+        /// `--expect-pb-sha256`: any of these, whatever the district.
+        let anyOf: [String]
+        /// The site's audit public key, when read from the site.
+        let auditPublicKey: String?
     }
 
     func run() async throws {
@@ -76,20 +114,68 @@ struct VerifyCommand: AsyncParsableCommand {
             } catch {
                 throw CommandFailure.user("outcome.json is not an outcome written by `mizan export`: \(error)")
             }
+            // A csv or json export has the same outcome.json but nothing the engine can read.
+            if !recorded.scopes.contains(where: { hashes[$0.file] != nil }) {
+                let ballots = hashes.keys.filter { $0.hasPrefix("ballots") }.sorted()
+                throw CommandFailure.user(
+                    "\(directory) has no .pb ballots file" + (ballots.isEmpty ? "" : " (it holds \(ballots.joined(separator: ", ")))")
+                        + ": the outcome can only be recomputed from the Pabulib files of `mizan export --format pb`; "
+                        + "its checksums are correct, but nothing was recomputed")
+            }
+            let publication = try await readPublication(recorded: recorded)
             var scopes: [ScopeReport] = []
             for scope in recorded.scopes {
-                scopes.append(try Self.verify(scope, in: folder, hash: hashes[scope.file]))
+                var report = try Self.verify(scope, in: folder, hash: hashes[scope.file])
+                if let publication, let hash = hashes[scope.file], let problem = Self.compare(hash, of: scope, with: publication) {
+                    report.differences.insert(problem, at: 0)
+                    report.unpublished = true
+                }
+                scopes.append(report)
             }
-            report(checksums: [], scopes: scopes)
+            if hashes[ExportAuditHead.file] != nil {
+                scopes.append(ExportAuditHead.check(in: folder, siteKey: publication?.auditPublicKey))
+            }
+            report(checksums: [], scopes: scopes, publication: publication)
             if scopes.contains(where: { !$0.differences.isEmpty }) { throw ExitCode(1) }
         }
     }
 
-    func report(checksums: [String], scopes: [ScopeReport]) {
+    /// The published hashes from the options, or nil when none was asked for.
+    func readPublication(recorded: RecordedOutcome) async throws -> Publication? {
+        if let against {
+            guard expectedHashes.isEmpty else { throw CommandFailure.user("give --expect-pb-sha256 or --against, not both") }
+            return try await PublishedOutcomeReader.read(base: against, cycle: cycle ?? recorded.cycle)
+        }
+        guard !expectedHashes.isEmpty else { return nil }
+        let hashes = expectedHashes.map { $0.lowercased() }
+        for hash in hashes where hash.count != 64 || !hash.allSatisfy(\.isHexDigit) {
+            throw CommandFailure.user("--expect-pb-sha256 must be a SHA-256 in hex (64 digits), not \(hash.prefix(80))")
+        }
+        return Publication(source: "--expect-pb-sha256", byDistrict: [:], anyOf: hashes, auditPublicKey: nil)
+    }
+
+    /// Why a ballots file is not the published one, naming both hashes; nil when it is.
+    static func compare(_ hash: String, of scope: RecordedOutcome.Scope, with publication: Publication) -> String? {
+        if !publication.anyOf.isEmpty {
+            if publication.anyOf.contains(hash) { return nil }
+            let published = publication.anyOf.count == 1 ? "the published hash is \(publication.anyOf[0])"
+                : "the published hashes are \(publication.anyOf.joined(separator: ", "))"
+            return "not the published ballots file: its SHA-256 is \(hash), \(published) (\(publication.source))"
+        }
+        let district = scope.district.map { "district \($0)" } ?? "the whole commune"
+        guard let published = publication.byDistrict[scope.district] else {
+            return "not the published ballots file: \(publication.source) publishes no outcome for \(district)"
+        }
+        if published == hash { return nil }
+        return "not the published ballots file: its SHA-256 is \(hash), the published pb_sha256 is \(published) (\(publication.source))"
+    }
+
+    func report(checksums: [String], scopes: [ScopeReport], publication: Publication? = nil) {
         let match = checksums.isEmpty && scopes.allSatisfy { $0.differences.isEmpty }
         if json {
             Terminal.line(JSON.object([
                 ("match", .bool(match)), ("checksum_problems", .array(checksums.map { .string($0) })),
+                ("checked_against", publication.map { JSON.string($0.source) } ?? JSON.null),
                 ("scopes", .array(scopes.map {
                     .object([("file", .string($0.file)), ("match", .bool($0.differences.isEmpty)), ("differences", .array($0.differences.map { .string($0) }))])
                 })),
@@ -99,13 +185,20 @@ struct VerifyCommand: AsyncParsableCommand {
         guard checksums.isEmpty else { return }
         for scope in scopes {
             if scope.differences.isEmpty {
-                Terminal.line("\(scope.file): MATCH")
+                Terminal.line("\(scope.file): \(scope.summary ?? "MATCH")")
             } else {
                 Terminal.line("\(scope.file): MISMATCH")
                 for difference in scope.differences { Terminal.line("  - \(difference)") }
             }
         }
-        Terminal.line(match ? "MATCH" : "MISMATCH: the recomputed outcome differs from the recorded one")
+        if let publication, match { Terminal.line("ballots files are the published ones (\(publication.source))") }
+        if match {
+            Terminal.line("MATCH")
+        } else if scopes.contains(where: \.unpublished) {
+            Terminal.line("MISMATCH: the ballots are not the published ones")
+        } else {
+            Terminal.line("MISMATCH: the recomputed outcome differs from the recorded one")
+        }
     }
 
     /// Hashes every file SHA256SUMS lists; returns the hashes and the problems (missing, changed,

@@ -56,7 +56,7 @@ indirect enum JSON: Decodable, Equatable, CustomStringConvertible {
 
 /// Checks response bodies against the schemas of an OpenAPI 3.1 document, for the subset of JSON
 /// Schema the document uses: `type` (one name or a list, `integer` meaning a whole number),
-/// `properties`, `required`, `additionalProperties: false`, `items`, `enum` and `$ref` to
+/// `properties`, `required`, `additionalProperties: false`, `items`, `enum`, `pattern` and `$ref` to
 /// `#/components/schemas`. Any other validation keyword is reported as an error rather than
 /// ignored, so a schema the validator does not understand can never pass by default.
 struct OpenAPIValidator {
@@ -64,7 +64,7 @@ struct OpenAPIValidator {
 
     /// Keywords that only annotate.
     static let annotations: Set<String> = ["description", "default", "minimum", "maximum", "title", "format", "example"]
-    static let understood: Set<String> = ["type", "properties", "required", "additionalProperties", "items", "enum", "$ref"]
+    static let understood: Set<String> = ["type", "properties", "required", "additionalProperties", "items", "enum", "pattern", "$ref"]
 
     /// The schema of the JSON body a GET on `path` (as written in the document, e.g.
     /// `/api/v1/cycles/{id}`) answers with `status`.
@@ -102,6 +102,14 @@ struct OpenAPIValidator {
         }
         if let options = keywords["enum"]?.array, !options.contains(value) {
             found.append("\(location): \(value) is not one of \(options)")
+        }
+        if let pattern = keywords["pattern"]?.string, let text = value.string {
+            guard let expression = try? NSRegularExpression(pattern: pattern) else {
+                return found + ["\(location): the schema's pattern \(pattern) is not a regular expression"]
+            }
+            if expression.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) == nil {
+                found.append("\(location): \(value) does not match \(pattern)")
+            }
         }
         if case .object(let members) = value {
             let properties: [String: JSON]

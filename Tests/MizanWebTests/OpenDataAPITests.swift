@@ -106,6 +106,11 @@ struct OpenDataAPITests {
             for (reason, document) in wrong {
                 #expect(!api.validator.errors(document, against: commune).isEmpty, "the validator accepts a commune with: \(reason)")
             }
+            // Patterns are checked, not just read.
+            let hash = try JSON.parse(#"{"type": "string", "pattern": "^[0-9a-f]{64}$"}"#)
+            #expect(api.validator.errors(.string(String(repeating: "0a", count: 32)), against: hash).isEmpty)
+            #expect(!api.validator.errors(.string(String(repeating: "0A", count: 32)), against: hash).isEmpty)
+            #expect(!api.validator.errors(.string("0a"), against: hash).isEmpty)
             // A keyword it does not implement is an error, never a silent pass.
             #expect(!api.validator.errors(.integer(1), against: try JSON.parse(#"{"oneOf": [{"type": "string"}]}"#)).isEmpty)
             #expect(!api.validator.errors(.integer(1), against: try JSON.parse(##"{"$ref": "#/components/schemas/Nothing"}"##)).isEmpty)
@@ -275,6 +280,16 @@ struct OpenDataAPITests {
             for answer in answers + [outcome, statistics] {
                 for secret in secrets { #expect(!answer.body.contains(secret), "\(secret) in \(answer.body.prefix(300))") }
             }
+            // The signed audit-log head, as of this answer, checkable with the published key alone.
+            let head = try SignedAuditHead(json: Data(outcome.body.utf8))
+            #expect(head.hasValidSignature)
+            #expect(head.publicKey == ServerSecrets.forTests.auditPublicKeyHex)
+            let logged = try site.transaction { connection in
+                let row = try connection.query("SELECT count(*), (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) FROM audit_log").single()
+                return AuditHead(entries: try row.decode(Int.self, 0), hash: try row.decode(String.self, 1))
+            }
+            #expect(head.head == logged)
+            #expect(logged.entries > 0)
             let scope = try #require(outcome.json["scopes"]?.array?.first)
             #expect(outcome.json["scopes"]?.array?.count == 1)
             #expect(scope["voters"]?.int == 17)

@@ -85,6 +85,17 @@ struct ResultsPageTests {
             (status, html) = try await get(client, "/fr/cycles/\(cycle)/results")
             #expect(status == .ok)
             #expect(html.contains("Projets financés"))
+            // The signed head of the audit log, for anyone to keep and check later.
+            let head = try site.transaction { connection in
+                let row = try connection.query("SELECT count(*), (SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1) FROM audit_log").single()
+                return AuditHead(entries: try row.decode(Int.self, 0), hash: try row.decode(String.self, 1))
+            }
+            #expect(html.contains("<code dir=\"ltr\">\(head.hash)</code>"))
+            #expect(html.contains("<code dir=\"ltr\">\(ServerSecrets.forTests.auditPublicKeyHex)</code>"))
+            #expect(html.contains("mizan audit verify --expect-head \(head.entries):\(head.hash)"))
+            let english = try await get(client, "/en/cycles/\(cycle)/results").1
+            #expect(english.contains("<h2 id=\"audit-head\">Audit log head</h2>"))
+            #expect(english.contains("<dt>Entries</dt><dd>\(head.entries)</dd>"))
             let afterList = try #require(html.range(of: "<ol class=\"funded\">").map { String(html[$0.upperBound...]) })
             let list = afterList.components(separatedBy: "</ol>")[0]
             #expect(list.contains("Éclairage de la rue 12 — 200.000,00 MAD"))

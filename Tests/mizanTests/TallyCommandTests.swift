@@ -179,7 +179,7 @@ struct ExportVerifyTests {
 
         let folder = try exported(session)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        #expect(names == ["SHA256SUMS", "ballots.pb", "outcome.json", "projects.csv"])
+        #expect(names == ["SHA256SUMS", "audit_head.json", "ballots.pb", "outcome.json", "projects.csv"])
         let sums = try String(contentsOf: folder.appendingPathComponent("SHA256SUMS"), encoding: .utf8)
         for line in sums.split(separator: "\n") {
             let parts = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -207,7 +207,15 @@ struct ExportVerifyTests {
         let receipt = try session.query("SELECT receipt_code FROM ballots ORDER BY receipt_code LIMIT 1").single().decode(String.self, 0)
         #expect(text.contains("\n1;") && text.contains(";\(receipt);"), "ballots are numbered in receipt order")
         let projects = try String(contentsOf: folder.appendingPathComponent("projects.csv"), encoding: .utf8)
-        #expect(projects.contains("2,,Terrain de proximité,Voirie,400000.00,18,0,2,20"), "\(projects)")
+        // Votes per channel under the small-cell rule: 0 printed-code and 2 paper votes are withheld.
+        #expect(projects.contains("1,,Éclairage de la rue 12,Voirie,200000.00,12,<10,<10,12"), "\(projects)")
+        #expect(projects.contains("2,,Terrain de proximité,Voirie,400000.00,18,<10,<10,20"), "\(projects)")
+        #expect(projects.contains("3,,Bibliothèque de quartier,Voirie,600000.00,16,<10,<10,18"), "\(projects)")
+        for line in projects.split(separator: "\n").dropFirst() {
+            for cell in line.split(separator: ",").suffix(4) {
+                if let count = Int(cell) { #expect(count >= 10, "a count under 10 in projects.csv: \(line)") }
+            }
+        }
 
         let match = try verify(folder, session)
         #expect(match.status == 0, "\(match.output)")
@@ -218,11 +226,16 @@ struct ExportVerifyTests {
         for format in ["csv", "json"] {
             let other = try exported(session, format: format)
             let files = try FileManager.default.contentsOfDirectory(atPath: other.path).sorted()
-            #expect(files == ["SHA256SUMS", "ballots.\(format)", "outcome.json", "projects.\(format)"])
+            #expect(files == ["SHA256SUMS", "audit_head.json", "ballots.\(format)", "outcome.json", "projects.\(format)"])
             #expect(try ChildProcess.run(["sha256sum", "-c", "SHA256SUMS"], in: other.path).status == 0)
         }
         let json = try Data(contentsOf: folder.deletingLastPathComponent().appendingPathComponent("export-json/ballots.json"))
         #expect((try JSONSerialization.jsonObject(with: json) as? [Any])?.count == 30)
+        let projectsJSON = try Data(contentsOf: folder.deletingLastPathComponent().appendingPathComponent("export-json/projects.json"))
+        let rows = try #require(try JSONSerialization.jsonObject(with: projectsJSON) as? [[String: Any]])
+        #expect(rows.count == 3)
+        #expect(rows.allSatisfy { $0["votes_paper"] as? String == "<10" && $0["votes_code"] as? String == "<10" })
+        #expect(rows.map { $0["votes_total"] as? Int } == [12, 20, 18])
         #expect(try session.run("export", "--cycle", "1", "--out", folder.path).status == 1, "an existing export is never overwritten")
         #expect(try session.count("audit_log WHERE action = 'cycle.export'") == 3)
     }
@@ -250,13 +263,7 @@ struct ExportVerifyTests {
         #expect(tampered.standardError.contains("ballots.pb was modified"), "\(tampered.output)")
 
         // The same change with SHA256SUMS rewritten to match: the tally's recorded hash catches it.
-        func resum() throws {
-            var manifest = ""
-            for name in ["ballots.pb", "outcome.json", "projects.csv"] {
-                manifest += "\(sha256Hex(try Data(contentsOf: folder.appendingPathComponent(name))))  \(name)\n"
-            }
-            try manifest.write(to: folder.appendingPathComponent("SHA256SUMS"), atomically: true, encoding: .utf8)
-        }
+        func resum() throws { try rewriteSHA256SUMS(in: folder) }
         try resum()
         let rehashed = try verify(folder, session)
         #expect(rehashed.status == 1)
@@ -306,7 +313,12 @@ struct ExportVerifyTests {
             .map { [try $0.decode(Int.self, 0), try $0.decode(Int.self, 1), try $0.decode(Int.self, 2), try $0.decode(Int.self, 3)] }
         #expect(rows == [[north, 8, 40_000_000, 30_000_000], [south, 4, 60_000_000, 30_000_000]])
         #expect(try session.query("SELECT proposal_id FROM tally_projects WHERE funded ORDER BY proposal_id").map { try $0.decode(Int.self, 0) } == [2, 3])
-        #expect(try session.run("publish", "--cycle", "1").status == 0)
+        // 8 and 4 ballots: each envelope's counts would show how its few voters voted.
+        let refused = try session.run("publish", "--cycle", "1")
+        #expect(refused.status == 1)
+        #expect(refused.standardError.contains("district Nord (#\(north)) has 8 ballots (fewer than 10)"), "\(refused.output)")
+        #expect(refused.standardError.contains("district Sud (#\(south)) has 4 ballots"))
+        #expect(try session.run("publish", "--cycle", "1", "--confirm-small").status == 0)
         #expect(try session.query("SELECT count(*) FROM tallies WHERE published_at IS NOT NULL").single().decode(Int.self, 0) == 2)
 
         let folder = try exported(session)

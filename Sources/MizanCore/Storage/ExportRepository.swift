@@ -3,12 +3,26 @@ import Foundation
 /// Writes a cycle's open data (ballots, projects, outcome, `SHA256SUMS`) into a new folder.
 public protocol ExportRepository {
     /// Ballots in `format` (one file per scope, numbered like the canonical `.pb`), the projects
-    /// with their votes per channel, `outcome.json` when an outcome is stored, and `SHA256SUMS`,
-    /// written into a hidden folder renamed to `directory` at the end, so a failed export leaves
-    /// nothing behind. `beforeRename` runs once every file is complete, before the folder appears.
+    /// with their votes per channel (counts under 10 withheld), `outcome.json` when an outcome is
+    /// stored, and `SHA256SUMS`, written into a hidden folder renamed to `directory` at the end,
+    /// so a failed export leaves nothing behind. `beforeManifest` runs once those files are
+    /// complete; the files it returns are written too and listed in `SHA256SUMS` like the others,
+    /// and then the folder appears.
     func export(
-        cycle: Cycle, format: ExportFormat, to directory: URL, progress: ((String) -> Void)?, beforeRename: () throws -> Void
+        cycle: Cycle, format: ExportFormat, to directory: URL, progress: ((String) -> Void)?,
+        beforeManifest: () throws -> [ExportAttachment]
     ) throws -> ExportedFiles
+}
+
+/// A small file the use case adds to an export (`audit_head.json`).
+public struct ExportAttachment: Sendable {
+    public let name: String
+    public let contents: String
+
+    public init(name: String, contents: String) {
+        self.name = name
+        self.contents = contents
+    }
 }
 
 /// The ballot file format of an export.

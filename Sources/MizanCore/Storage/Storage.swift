@@ -46,6 +46,10 @@ public protocol AuditLogRepository {
 
     /// Entries in chain order, optionally only the newest `limit`.
     func entries(limit: Int?) throws -> [AuditEntry]
+
+    /// The entry count and the newest entry's hash, as of this transaction: what is signed and
+    /// published so that a later rewrite or truncation of the log can be shown.
+    func head() throws -> AuditHead
 }
 
 /// What a storage failure tells the layers above without naming the database: the web answers 503

@@ -12,6 +12,9 @@ public protocol TallyRepository {
     /// Stores one scope's outcome and returns the new tally's number. The database refuses it
     /// unless the cycle is in its tallied phase.
     func store(cycle: Cycle, prepared: PreparedScope, result: TallyResult, actor: String) throws -> Int
+    /// The scopes of the newest stored outcome with their ballots, and whether all of a scope's
+    /// ballots chose the same projects (empty when none is stored).
+    func newestScopeSizes(cycle: CycleID) throws -> [ScopeSize]
     /// Stamps the newest stored outcome of every scope as published (empty when none is stored).
     func publishNewest(cycle: CycleID) throws -> [StoredTally]
     /// Moves a cycle whose outcome was just published from tallied to published (its phase

@@ -10,15 +10,18 @@ import MizanCore
 /// opaque `next_cursor` of the previous page passed back as `?cursor=`.
 struct OpenDataController {
     let storage: any Storage
+    /// Signs the audit-log head the outcome carries.
+    let secrets: ServerSecrets
     let openAPIDocument: ByteBuffer
     let logger: Logger
 
     static let defaultLimit = 50
     static let maximumLimit = 200
 
-    init(storage: any Storage, logger: Logger) throws {
+    init(storage: any Storage, secrets: ServerSecrets, logger: Logger) throws {
         guard let url = Bundle.module.url(forResource: "OpenAPI/openapi", withExtension: "json") else { throw PageError.missingResources }
         self.storage = storage
+        self.secrets = secrets
         self.openAPIDocument = ByteBuffer(bytes: try Data(contentsOf: url))
         self.logger = logger
     }
@@ -151,14 +154,17 @@ struct OpenDataController {
         return try list(records, limit: paging.limit, key: { String($0.id) }, json: \.json)
     }
 
+    /// The published outcome with the signed head of the audit log, read in the same transaction.
     func outcome(_ text: String) async throws -> Response {
         let id = try cycleID(text)
-        let scopes = try await storage.transaction { stores in
+        let (scopes, head) = try await storage.transaction { stores in
             _ = try Self.requireCycle(id, in: stores)
-            return try stores.openData.publishedOutcome(cycle: id)
+            return (try stores.openData.publishedOutcome(cycle: id), try stores.audit.head())
         }
         guard !scopes.isEmpty else { throw Self.notPublished(id) }
-        return try JSONValue.object(["cycle_id": .int(id.rawValue), "scopes": .array(scopes.map(\.json))]).response()
+        return try JSONValue.object([
+            "cycle_id": .int(id.rawValue), "scopes": .array(scopes.map(\.json)), "audit_head": secrets.sign(head).json,
+        ]).response()
     }
 
     func implementationUpdates(_ request: Request, _ text: String) async throws -> Response {

@@ -7,6 +7,8 @@ import MizanCore
 struct CycleController {
     let storage: any Storage
     let pages: PageRenderer
+    /// Signs the audit-log head each results page shows.
+    let secrets: ServerSecrets
     var catalogs: Catalogs { pages.catalogs }
 
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
@@ -14,21 +16,22 @@ struct CycleController {
         group.get(.cycleResults) { _, context in try await results(CycleID(context.parameters.require("id", as: Int.self)), language) }
     }
 
-    /// The published outcome; until publication the address is a 404 that says why.
+    /// The published outcome, with the signed head of the audit log as read in the same
+    /// transaction; until publication the address is a 404 that says why.
     func results(_ id: CycleID, _ language: Language) async throws -> Response {
-        let loaded = try await storage.transaction { stores -> (Cycle, PublishedOutcome?)? in
+        let loaded = try await storage.transaction { stores -> (Cycle, PublishedOutcome?, AuditHead)? in
             guard let cycle = try stores.cycles.find(id) else { return nil }
-            return (cycle, try stores.tallies.published(cycle: id))
+            return (cycle, try stores.tallies.published(cycle: id), try stores.audit.head())
         }
-        guard let (cycle, outcome) = loaded else { throw HTTPError(.notFound) }
+        guard let (cycle, outcome, head) = loaded else { throw HTTPError(.notFound) }
         guard let outcome else {
             return try pages.render(
                 ErrorPage(kind: "results_pending", catalogs: catalogs, language: language), language: language,
                 url: .cycleResults(id), status: .notFound)
         }
         return try pages.render(
-            ResultsPage(cycle: cycle, outcome: outcome, catalogs: catalogs, language: language), language: language,
-            url: .cycleResults(id))
+            ResultsPage(cycle: cycle, outcome: outcome, auditHead: secrets.sign(head), catalogs: catalogs, language: language),
+            language: language, url: .cycleResults(id))
     }
 
     func show(_ id: CycleID, _ language: Language) async throws -> Response {

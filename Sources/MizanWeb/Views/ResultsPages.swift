@@ -148,8 +148,20 @@ struct ResultsPage: PageModel {
     let cycleLink: String
     let participationLink: String
     let results: [ResultsView]
+    let auditHead: AuditHeadView
 
-    init(cycle: Cycle, outcome: PublishedOutcome, catalogs: Catalogs, language: Language) {
+    /// The signed head of the audit log, so anyone can later check the log against it with
+    /// `mizan audit verify --expect-head N:HASH`.
+    struct AuditHeadView {
+        let entries: String
+        let hash: String
+        let signedAt: String
+        let signature: String
+        let publicKey: String
+        let command: String
+    }
+
+    init(cycle: Cycle, outcome: PublishedOutcome, auditHead: SignedAuditHead, catalogs: Catalogs, language: Language) {
         heading = catalogs.text("results_heading", language)
         cycleTitle = cycle.title
         communeName = PlaceName(cycle.communeName, language)
@@ -159,6 +171,10 @@ struct ResultsPage: PageModel {
         cycleLink = SiteURL.cycle(id).href(language)
         participationLink = SiteURL.cycleParticipation(id).href(language)
         results = outcome.scopes.map { ResultsView(scope: $0, cycle: cycle, catalogs: catalogs, language: language) }
+        self.auditHead = AuditHeadView(
+            entries: catalogs.number(auditHead.head.entries), hash: auditHead.head.hash, signedAt: auditHead.signedAt,
+            signature: auditHead.signature, publicKey: auditHead.publicKey,
+            command: "mizan audit verify --expect-head \(auditHead.head.entries):\(auditHead.head.hash)")
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(heading) — \(cycleTitle)" }

@@ -42,34 +42,127 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the hash chain and name the first modified, inserted or deleted entry.",
+            abstract: "Recompute the hash chain and compare it with a published head.",
             discussion: """
-                Prints the head hash when the chain is intact: publish it, and check later with \
-                --expect-head that nothing was removed from the end either.
+                Without options: recomputes the chain and names the first modified, inserted or \
+                deleted entry; when intact, prints the head (entry count and hash) as N:HEX.
 
-                Example:
-                  mizan audit verify --expect-head 3f1c…
+                Someone who rewrites an entry and recomputes every hash after it, or who removes \
+                entries from the end, leaves a consistent chain. Compare with a head published \
+                before (results pages, the outcome API and every export's audit_head.json show it): \
+                with its count, a shortened log ("entries were removed") is told apart from a \
+                rewritten one ("the log was rewritten: entry N has hash X, the published head says Y"). \
+                --expect-head-file also checks the file's Ed25519 signature against its public key; \
+                --public-key pins that key to the one the commune published.
+
+                Examples:
+                  mizan audit verify
+                  mizan audit verify --expect-head 1234:3f1c…
+                  mizan audit verify --expect-head-file berkane-2026/audit_head.json --public-key 9a0b…
                 """)
-        @Option(name: .customLong("expect-head"), help: "A head hash published earlier, which must still be in the chain.") var expectHead: String?
+        @Option(
+            name: .customLong("expect-head"),
+            help: ArgumentHelp("A published head: N:HEX (entry count and hash), or the hash alone.", valueName: "head"))
+        var expectHead: String?
+        @Option(
+            name: .customLong("expect-head-file"),
+            help: ArgumentHelp("A published audit_head.json (or a saved outcome API answer); its signature is checked.", valueName: "file"))
+        var expectHeadFile: String?
+        @Option(
+            name: .customLong("public-key"),
+            help: ArgumentHelp("The audit public key (hex) the head file must be signed with.", valueName: "hex"))
+        var publicKey: String?
         @OptionGroup var options: AdminOptions
+
+        func validate() throws {
+            if expectHead != nil, expectHeadFile != nil {
+                throw ValidationError("give --expect-head or --expect-head-file, not both")
+            }
+            if publicKey != nil, expectHeadFile == nil {
+                throw ValidationError("--public-key checks the signature of --expect-head-file; give that file too")
+            }
+        }
 
         func run() async throws {
             try await reportingFailures {
-                let result = try await options.withStorage { storage in
-                    try await VerifyAuditLog(storage: storage).execute(expectedHead: expectHead)
+                var expected: AuditHead?
+                var signedNote = ""
+                if let expectHead {
+                    do { expected = try AuditHead(parsing: expectHead) } catch { throw CommandFailure.user("--expect-head: \(error)") }
                 }
-                switch result {
-                case .headMissing(let expected):
-                    throw CommandFailure.user("the chain is consistent but does not contain the expected head \(expected): entries were removed")
-                case .intact(let count, let head):
-                    Terminal.line(options.json ? JSON.object([("intact", .bool(true)), ("entries", .number(Int64(count))), ("head", .string(head))]).text
-                        : "audit log intact: \(count) entries, head \(head)")
-                case .broken(let id, let reason):
-                    if options.json {
-                        Terminal.line(JSON.object([("intact", .bool(false)), ("first_bad_entry", .number(id)), ("reason", .string(reason))]).text)
-                    }
-                    throw CommandFailure.user("audit log broken at entry \(id): \(reason)")
+                if let expectHeadFile {
+                    let signed = try Self.readSignedHead(expectHeadFile, publicKey: publicKey)
+                    expected = signed.head
+                    signedNote = " (\(URL(fileURLWithPath: expectHeadFile).lastPathComponent): signature valid, key \(signed.publicKey), signed \(signed.signedAt))"
                 }
+                let result = try await options.withStorage { [expected] storage in
+                    try await VerifyAuditLog(storage: storage).execute(expected: expected)
+                }
+                try report(result, expected: expected, signedNote: signedNote)
+            }
+        }
+
+        /// Reads and checks a published head file: well formed, signature valid under its own key,
+        /// and that key the pinned one when given.
+        static func readSignedHead(_ path: String, publicKey: String?) throws -> SignedAuditHead {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure.user("--expect-head-file: cannot read \(path)")
+            }
+            let signed: SignedAuditHead
+            do { signed = try SignedAuditHead(json: data) } catch {
+                throw CommandFailure.user("--expect-head-file: \(path) is not a published audit head: \(error)")
+            }
+            guard signed.hasValidSignature else {
+                throw CommandFailure.user(
+                    "the signature of \(path) does not verify under its public key \(signed.publicKey): the head was altered after it was signed")
+            }
+            if let publicKey, publicKey.lowercased() != signed.publicKey {
+                throw CommandFailure.user(
+                    "\(path) is signed by key \(signed.publicKey), not by the expected key \(publicKey.lowercased())")
+            }
+            return signed
+        }
+
+        func report(_ result: VerifyAuditLog.Result, expected: AuditHead?, signedNote: String) throws {
+            switch result {
+            case .intact(let count, let head):
+                let against = expected.map { " and contains the published head \($0.hasCount ? "\($0.entries):" : "")\($0.hash)" } ?? ""
+                if options.json {
+                    Terminal.line(JSON.object([
+                        ("intact", .bool(true)), ("entries", .int(count)), ("head", .string(head)),
+                        ("matches_published_head", expected == nil ? JSON.null : JSON.bool(true)),
+                    ]).text)
+                } else {
+                    Terminal.line("audit log intact: \(count) entries, head \(count):\(head)\(against)\(signedNote)")
+                }
+            case .broken(let id, let reason):
+                if options.json {
+                    Terminal.line(JSON.object([("intact", .bool(false)), ("first_bad_entry", .number(id)), ("reason", .string(reason))]).text)
+                }
+                throw CommandFailure.user("audit log broken at entry \(id): \(reason)")
+            case .shortened(let published, let count):
+                if options.json {
+                    Terminal.line(JSON.object([("intact", .bool(false)), ("entries", .int(count)), ("published_entries", .int(published.entries)), ("reason", "removed")]).text)
+                }
+                throw CommandFailure.user(
+                    "entries were removed: the published head counts \(published.entries) entries (head \(published.hash)), the log has \(count)")
+            case .rewritten(let position, let id, let found, let published):
+                if options.json {
+                    Terminal.line(JSON.object([
+                        ("intact", .bool(false)), ("entry", .int(position)), ("found", .string(found)), ("published", .string(published)),
+                        ("reason", "rewritten"),
+                    ]).text)
+                }
+                throw CommandFailure.user(
+                    "the log was rewritten: entry \(position) has hash \(found), the published head says \(published)"
+                        + (id > 0 ? " (entry \(position) is row id \(id); the chain was recomputed after a change at or before it)" : ""))
+            case .headMissing(let hash):
+                if options.json {
+                    Terminal.line(JSON.object([("intact", .bool(false)), ("published", .string(hash)), ("reason", "head missing")]).text)
+                }
+                throw CommandFailure.user(
+                    "the published head \(hash) is not in the log: entries were removed or the log was rewritten; "
+                        + "give the head with its entry count (N:HEX, as published) to tell which")
             }
         }
     }

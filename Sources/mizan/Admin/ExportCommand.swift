@@ -10,8 +10,11 @@ struct ExportCommand: AsyncParsableCommand {
         discussion: """
             Writes into a new folder: the ballots (one file per district envelope, if any), \
             projects.csv (projects.json with --format json) with official costs and votes per \
-            channel, outcome.json (the published outcome, else the newest stored one, with its \
-            trace), and SHA256SUMS, which `sha256sum -c SHA256SUMS` checks.
+            channel (any count under 10 withheld as <10, a second one as [c] when the first could be \
+            worked out from the total), outcome.json (the published outcome, else the newest \
+            stored one, with its trace), audit_head.json (the audit log's head after this export's \
+            own entry, signed with the server's Ed25519 audit key, with the public key), and \
+            SHA256SUMS, which `sha256sum -c SHA256SUMS` checks.
 
             Ballots carry no voter data: they are numbered 1…N in the order of their receipt codes, \
             with the channel and the receipt code so each voter can find theirs. With --format pb \
@@ -36,8 +39,9 @@ struct ExportCommand: AsyncParsableCommand {
             }
             let directory = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
             let request = ExportCycle.Request(cycle: CycleID(cycle), format: format, directory: directory, actor: options.actorName)
+            let secrets = try SecretsLoader.load(home: options.database.homeDirectory)
             let written = try await options.withStorage { storage in
-                try await ExportCycle(storage: storage, progress: { Terminal.error("export: \($0)") }).execute(request)
+                try await ExportCycle(storage: storage, secrets: secrets, progress: { Terminal.error("export: \($0)") }).execute(request)
             }
             if options.json {
                 Terminal.line(JSON.object([

@@ -140,16 +140,24 @@ struct PublishCommand: AsyncParsableCommand {
             outcome, and no new outcome can be stored for the cycle. Funded projects can then receive \
             implementation updates.
 
-            Example:
+            An outcome whose counts would show how someone voted is refused: a scope (the commune, \
+            or a district envelope) with 1 to 9 ballots, or one whose ballots all chose the same \
+            projects. --confirm-small publishes it anyway, for example when those voters agreed; \
+            the confirmation and its reasons are recorded in the audit log.
+
+            Examples:
               mizan publish --cycle 3
+              mizan publish --cycle 3 --confirm-small
             """)
 
     @Option(help: "Cycle number.") var cycle: Int
+    @Flag(name: .customLong("confirm-small"), help: "Publish even though a scope's counts would show how its voters voted.")
+    var confirmSmall = false
     @OptionGroup var options: AdminOptions
 
     func run() async throws {
         try await reportingFailures {
-            let request = PublishOutcome.Request(cycle: CycleID(cycle), actor: options.actorName)
+            let request = PublishOutcome.Request(cycle: CycleID(cycle), actor: options.actorName, confirmSmall: confirmSmall)
             let stored = try await options.withStorage { try await PublishOutcome(storage: $0).execute(request) }
             if options.json {
                 Terminal.line(JSON.object([
