@@ -84,3 +84,74 @@ struct GroupCommitTests {
         await pool.shutdown()
     }
 }
+
+@Suite("Ballots across a database restart")
+struct BallotRestartTests {
+    /// Voters keep sending the same submission until they get an answer, while PostgreSQL stops
+    /// and starts again under them. Whatever happened to each attempt (refused while the server
+    /// was down, or committed with the answer lost), every voter ends with the receipt their
+    /// submission gives, no one is told their ballot replaced another, and each voter has exactly
+    /// one ballot. Nothing here depends on when the restart falls.
+    @Test func everyVoterGetsTheirOwnReceiptOnceWhateverTheRestart() async throws {
+        let cluster = try TestPostgres.privateCluster()
+        defer { try? cluster.stop() }
+        let configuration = cluster.configuration()
+        let setup = try PostgresConnection.connect(configuration)
+        try Migrator(migrations: Migration.load(from: TestPostgres.migrationsDirectory)).migrate(on: setup)
+        setup.close()
+        let site = Site(configuration: configuration)
+        let (cycleID, projects, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
+        let cycle = try site.transaction { try CycleStore.require(cycleID, on: $0) }
+        let pool = ConnectionPool(configuration: configuration, maximumConnections: 4)
+        let committer = BallotCommitter(pool: pool, maximumBatch: 16)
+        let runner = Task { try await committer.run() }
+
+        let voters = 60
+        let tokens = (0..<voters).map { _ in SubmissionToken.random() }
+        @Sendable func ballot(_ index: Int) -> PendingBallot {
+            let voter = EligibleVoter(key: VoterKey((0..<32).map { UInt8(truncatingIfNeeded: index &* 31 &+ $0) }), district: nil)
+            return PendingBallot(
+                cycle: cycle, voter: voter, channel: .web, choices: [BallotChoice(proposalID: projects[index % 3])],
+                submission: tokens[index], projectCount: projects.count, secrets: .forTests)
+        }
+        /// Sends the voter's one submission until the database answers.
+        @Sendable func persist(_ index: Int) async throws -> (Int, BallotReceipt) {
+            while true {
+                do {
+                    return (index, try await committer.submit(ballot(index)))
+                } catch let error as VoteError {
+                    throw error
+                } catch {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+        }
+        func expected(_ index: Int) -> BallotReceipt {
+            BallotReceipt(code: ServerSecrets.forTests.receipt(for: tokens[index], in: CycleID(cycleID)), replaced: false)
+        }
+
+        // The first half votes while the server is up.
+        for index in 0..<(voters / 2) {
+            #expect(try await committer.submit(ballot(index)) == expected(index))
+        }
+        // The server stops. The second half votes, and the first half sends the same forms again
+        // (as after an answer lost on the way back); all keep trying while it starts again.
+        try cluster.stop()
+        let answers = try await withThrowingTaskGroup(of: (Int, BallotReceipt).self) { group in
+            for index in 0..<voters { group.addTask { try await persist(index) } }
+            _ = try cluster.start()
+            return try await group.reduce(into: [(Int, BallotReceipt)]()) { $0.append($1) }
+        }
+        #expect(answers.count == voters)
+        for (index, receipt) in answers {
+            #expect(receipt == expected(index), "voter \(index)")
+        }
+        let counts = try site.transaction {
+            try $0.query("SELECT (SELECT count(*) FROM participation), (SELECT count(*) FROM sealed_ballots)").single()
+        }
+        #expect(try counts.decode(Int.self, 0) == voters)
+        #expect(try counts.decode(Int.self, 1) == voters)
+        runner.cancel()
+        await pool.shutdown()
+    }
+}
