@@ -17,14 +17,22 @@ enum MizanBinary {
         return directory.appendingPathComponent("mizan").path
     }
 
-    /// The environment without any database settings, plus `extra`.
+    /// The environment without any database or secret settings, plus `extra`. A secret the binary
+    /// creates goes to a configuration folder of this test process, never the user's own.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for key in ["DATABASE_URL", "MIZAN_HOME"] + PostgresConfiguration.environmentVariables {
+        for key in ["DATABASE_URL", "MIZAN_HOME", "MIZAN_SECRET", "MIZAN_SECRET_FILE", "MIZAN_OWNER_ROLE", "MIZAN_APP_ROLE"]
+            + PostgresConfiguration.environmentVariables
+        {
             environment[key] = nil
         }
+        environment["XDG_CONFIG_HOME"] = configurationFolder.path
         return environment.merging(extra) { $1 }
     }
+
+    /// Removed with the process's other temporary folders.
+    static let configurationFolder: URL = (try? TemporaryFolder.make("mizan-config"))
+        ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mizan-config-\(getpid())")
 
     static var projectFolder: String {
         TestPostgres.migrationsDirectory.deletingLastPathComponent().deletingLastPathComponent().path
@@ -40,7 +48,7 @@ extension PostgresConfiguration {
     var urlForTests: String {
         guard case .keywords(let keywords) = source else { return "" }
         let host = keywords["host"]!.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        return "postgresql://postgres@\(host):\(keywords["port"]!)/\(databaseOverride ?? keywords["dbname"]!)"
+        return "postgresql://\(keywords["user"] ?? "postgres")@\(host):\(keywords["port"]!)/\(databaseOverride ?? keywords["dbname"]!)"
     }
 }
 
