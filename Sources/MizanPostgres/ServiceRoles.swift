@@ -118,23 +118,41 @@ public struct ServiceRoles: Sendable, Equatable, CustomStringConvertible {
     /// The service's privileges on what exists now; run by the owner (or a superuser) after every
     /// migration, so a table a migration added, or a restriction this version added, takes effect.
     public func grantScript() -> String {
-        let restrictions = Self.restrictedTables.map { "('\($0.table)', '\($0.keeps)')" }.joined(separator: ", ")
+        """
+        DO $$ BEGIN EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO \(app)', current_database()); END $$;
+        GRANT USAGE ON SCHEMA public TO \(app);
+        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(app);
+        GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO \(app);
+        -- Never: TRUNCATE skips row triggers, and TRIGGER/REFERENCES are the owner's business.
+        REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM \(app);
+        REVOKE UPDATE ON ALL SEQUENCES IN SCHEMA public FROM \(app);
+        \(restrictionScript(keptBy: app))
+        """
+    }
+
+    /// Withholds what `restrictedTables` says from every role but the tables' owner, whatever its
+    /// name (default privileges may have given a differently named service role everything), and
+    /// gives `keptBy` back what it keeps.
+    public func restrictionScript(keptBy role: String? = nil) -> String {
+        let all: Set<String> = ["SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"]
+        let rows = Self.restrictedTables.map { table, keeps in
+            let kept = Set(keeps.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+            let withheld = all.subtracting(kept).sorted().joined(separator: ", ")
+            return "('\(table)', '\(withheld)', '\(keeps)')"
+        }.joined(separator: ", ")
+        let regrant = role.map { "EXECUTE format('GRANT %s ON TABLE %I TO \($0)', item.keeps, item.name);" } ?? ""
         return """
-            DO $$ BEGIN EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO \(app)', current_database()); END $$;
-            GRANT USAGE ON SCHEMA public TO \(app);
-            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(app);
-            GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO \(app);
-            -- Never: TRUNCATE skips row triggers, and TRIGGER/REFERENCES are the owner's business.
-            REVOKE TRUNCATE, REFERENCES, TRIGGER ON ALL TABLES IN SCHEMA public FROM \(app);
-            REVOKE UPDATE ON ALL SEQUENCES IN SCHEMA public FROM \(app);
             DO $$
-            DECLARE item record;
+            DECLARE item record; grantee text;
             BEGIN
-              FOR item IN SELECT * FROM (VALUES \(restrictions)) AS restricted (name, keeps) LOOP
-                IF to_regclass('public.' || item.name) IS NOT NULL THEN
-                  EXECUTE format('REVOKE ALL ON TABLE %I FROM \(app)', item.name);
-                  EXECUTE format('GRANT %s ON TABLE %I TO \(app)', item.keeps, item.name);
-                END IF;
+              FOR item IN SELECT * FROM (VALUES \(rows)) AS restricted (name, withheld, keeps) LOOP
+                CONTINUE WHEN to_regclass('public.' || item.name) IS NULL;
+                FOR grantee IN SELECT DISTINCT CASE WHEN acl.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(acl.grantee)) END
+                    FROM pg_class c, aclexplode(c.relacl) acl
+                    WHERE c.oid = to_regclass('public.' || item.name) AND acl.grantee <> c.relowner LOOP
+                  EXECUTE format('REVOKE %s ON TABLE %I FROM %s', item.withheld, item.name, grantee);
+                END LOOP;
+                \(regrant)
               END LOOP;
             END $$;
             """
@@ -157,15 +175,19 @@ public struct ServiceRoles: Sendable, Equatable, CustomStringConvertible {
         if !done { try setUp(on: connection) }
     }
 
-    /// Re-grants the app role its privileges after a migration, when the app role exists and the
-    /// connection is not the app role itself (which may grant nothing). Returns whether it granted.
+    /// Re-grants the app role its privileges after a migration, and withholds the restricted ones
+    /// from everyone, unless the connection is the app role itself (which may grant nothing).
+    /// Returns whether it did.
     @discardableResult
     public func grantAfterMigrating(on connection: PostgresConnection) throws -> Bool {
         let row = try connection.query("""
             SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = \(app)), current_user = \(app)
             """).single()
-        guard try row.decode(Bool.self, 0), try !row.decode(Bool.self, 1) else { return false }
-        try Self.exclusively(on: connection) { try $0.execute(script: grantScript()) }
+        guard try !row.decode(Bool.self, 1) else { return false }
+        // Without the service's role (a database used by the superuser alone), the restrictions
+        // still hold for whoever was granted privileges.
+        let script = try row.decode(Bool.self, 0) ? grantScript() : restrictionScript()
+        try Self.exclusively(on: connection) { try $0.execute(script: script) }
         return true
     }
 
