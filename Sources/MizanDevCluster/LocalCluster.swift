@@ -66,10 +66,14 @@ public struct LocalCluster: Sendable {
                 + "install them with: apt-get install postgresql")
     }
 
-    /// Connection settings for a database of this cluster.
-    public func configuration(database: String = "postgres") -> PostgresConfiguration {
+    /// Connection settings for a database of this cluster, as `user` (the superuser unless told).
+    ///
+    /// Every role authenticates by `trust` on the socket: what keeps others out is the socket's
+    /// folder, which only the cluster's OS user can enter. The roles (see `ServiceRoles`) limit what
+    /// each part of Mizan may do once connected, not who may connect.
+    public func configuration(database: String = "postgres", user: String = "postgres") -> PostgresConfiguration {
         PostgresConfiguration(source: .keywords([
-            "host": socketDirectory.path, "port": String(port), "user": "postgres", "dbname": database,
+            "host": socketDirectory.path, "port": String(port), "user": user, "dbname": database,
         ]))
     }
 
@@ -137,24 +141,27 @@ public struct LocalCluster: Sendable {
         try? FileManager.default.removeItem(at: socketDirectory)
     }
 
-    /// Creates a database unless it exists, optionally as a copy of a template.
-    public func createDatabase(_ name: String, template: String? = nil) throws {
+    /// Creates a database unless it exists, optionally as a copy of a template and owned by a role.
+    public func createDatabase(_ name: String, template: String? = nil, owner: String? = nil) throws {
         let connection = try PostgresConnection.connect(configuration(database: "postgres"))
         defer { connection.close() }
-        try Self.createDatabase(name, template: template, on: connection)
+        try Self.createDatabase(name, template: template, owner: owner, on: connection)
     }
 
-    /// `CREATE DATABASE` cannot take bind parameters, so the name is checked to be a plain identifier.
-    public static func createDatabase(_ name: String, template: String?, on connection: PostgresConnection) throws {
-        for identifier in [name, template].compactMap({ $0 }) {
+    /// `CREATE DATABASE` cannot take bind parameters, so the names are checked to be plain identifiers.
+    public static func createDatabase(
+        _ name: String, template: String?, owner: String? = nil, on connection: PostgresConnection
+    ) throws {
+        for identifier in [name, template, owner].compactMap({ $0 }) {
             guard identifier.utf8.allSatisfy({ ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 95 }),
                 !identifier.isEmpty, identifier.utf8.count < 64
-            else { throw ClusterError("database name \(identifier) must be lowercase letters, digits and _") }
+            else { throw ClusterError("database or role name \(identifier) must be lowercase letters, digits and _") }
         }
         let exists = try connection.query("SELECT 1 FROM pg_database WHERE datname = \(name)")
         guard exists.isEmpty else { return }
         let templateClause = template.map { " TEMPLATE \($0)" } ?? ""
-        try connection.execute(script: "CREATE DATABASE \(name)\(templateClause) ENCODING 'UTF8'")
+        let ownerClause = owner.map { " OWNER \($0)" } ?? ""
+        try connection.execute(script: "CREATE DATABASE \(name)\(templateClause)\(ownerClause) ENCODING 'UTF8'")
     }
 
     private func prepareSocketDirectory() throws {

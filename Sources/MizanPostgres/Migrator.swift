@@ -90,6 +90,9 @@ public enum MigrationError: Error, CustomStringConvertible, Equatable {
                 + "restore the file and add a new migration instead"
         case .missingFile(let version, let name):
             return "the database has migration \(String(format: "%04d", version))_\(name) applied, but its file is missing"
+        case .failed(let file, _, let reason) where reason.contains("SQLSTATE 42501"):
+            return "migration \(file) failed and was rolled back: \(reason); migrations run as the database's "
+                + "owner role (`mizan db roles` prints the SQL that sets the roles up)"
         case .failed(let file, _, let reason):
             return "migration \(file) failed and was rolled back: \(reason)"
         }
@@ -121,9 +124,14 @@ public struct Migrator: Sendable {
         )
         """
 
-    /// Applied and pending migrations; throws if an applied file changed or vanished.
+    static func hasLedger(on connection: PostgresConnection) throws -> Bool {
+        try connection.query("SELECT to_regclass('schema_migrations') IS NOT NULL").single().decode(Bool.self, 0)
+    }
+
+    /// Applied and pending migrations; throws if an applied file changed or vanished. Changes nothing,
+    /// so the service's role (which may not create tables) can check that the schema is current.
     public func status(on connection: PostgresConnection) throws -> [Status] {
-        try connection.execute(script: Self.ledgerDDL)
+        guard try Self.hasLedger(on: connection) else { return migrations.map { Status(migration: $0, appliedAt: nil) } }
         let applied = try connection.query("SELECT version, name, sha256, applied_at FROM schema_migrations ORDER BY version")
             .map { row in
                 (version: try row.decode(Int.self, 0), name: try row.decode(String.self, 1),
@@ -148,6 +156,14 @@ public struct Migrator: Sendable {
     public func migrate(on connection: PostgresConnection, progress: (Migration) -> Void = { _ in }) throws -> [Migration] {
         try connection.query("SELECT pg_advisory_lock(74242001)")
         defer { _ = try? connection.query("SELECT pg_advisory_unlock(74242001)") }
+        // Created only when missing: even `IF NOT EXISTS` needs the right to create tables.
+        if try !Self.hasLedger(on: connection) {
+            do {
+                try connection.execute(script: Self.ledgerDDL)
+            } catch {
+                throw MigrationError.failed("the schema_migrations ledger", error.kind, error.description)
+            }
+        }
         let pending = try status(on: connection).filter { !$0.isApplied }.map(\.migration)
         for migration in pending {
             progress(migration)

@@ -15,6 +15,24 @@ struct DatabaseOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Folder holding the NNNN_name.sql migrations (default: the project's sql/migrations).", valueName: "dir"))
     var migrations: String?
 
+    @Option(
+        name: .customLong("secret-file"),
+        help: ArgumentHelp(
+            "File holding the server secret (default: $MIZAN_SECRET_FILE, else ~/.config/mizan/secret.key); MIZAN_SECRET overrides it.",
+            valueName: "file"))
+    var secretFile: String?
+
+    /// The owner and service roles: `MIZAN_OWNER_ROLE`/`MIZAN_APP_ROLE`, else `mizan_owner`/`mizan_app`.
+    var roles: ServiceRoles {
+        get throws {
+            do throws(RolesError) {
+                return try ServiceRoles.fromEnvironment(ProcessInfo.processInfo.environment)
+            } catch {
+                throw CommandFailure.user(error.description)
+            }
+        }
+    }
+
     var homeDirectory: URL {
         let path = home ?? ProcessInfo.processInfo.environment["MIZAN_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ".mizan"
         return URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
@@ -31,34 +49,73 @@ struct DatabaseOptions: ParsableArguments {
         }
     }
 
-    /// Uses `DATABASE_URL`/`PG*` when set; otherwise creates (once) and starts the private cluster.
+    /// Uses `DATABASE_URL`/`PG*` when set (one role for everything: the administrator chooses it per
+    /// command, see `mizan db roles`); otherwise creates (once) and starts the private cluster, whose
+    /// roles are set up here: migrations run as the owner, everything else as the service's role.
     func open(logger: Logger) throws -> DatabaseSession {
+        let roles = try roles
         do {
             if let configuration = try PostgresConfiguration.fromEnvironment(ProcessInfo.processInfo.environment) {
                 logger.info("using the database at \(configuration)")
-                return DatabaseSession(configuration: configuration, cluster: nil, startedCluster: false)
+                return DatabaseSession(
+                    configuration: configuration, ownerConfiguration: configuration, roles: roles, cluster: nil, startedCluster: false)
             }
         } catch let error as PostgresError {
             throw CommandFailure.user(error.description)
         }
+        var started = false
+        var openedCluster: LocalCluster?
         do {
             let cluster = try LocalCluster(dataDirectory: homeDirectory.appendingPathComponent("pgdata"), logger: logger)
             try cluster.initializeIfNeeded()
-            let started = try cluster.start()
+            started = try cluster.start()
+            openedCluster = cluster
             logger.info(started ? "started the private PostgreSQL cluster in \(cluster.dataDirectory.path)" : "the private PostgreSQL cluster is already running")
             try cluster.createDatabase("mizan")
-            return DatabaseSession(configuration: cluster.configuration(database: "mizan"), cluster: cluster, startedCluster: started)
-        } catch let error as ClusterError {
-            throw CommandFailure.system(error.description)
+            let superuser = try PostgresConnection.connect(cluster.configuration(database: "mizan"))
+            defer { superuser.close() }
+            try roles.setUpIfNeeded(on: superuser)
+            return DatabaseSession(
+                configuration: cluster.configuration(database: "mizan", user: roles.app),
+                ownerConfiguration: cluster.configuration(database: "mizan", user: roles.owner),
+                roles: roles, cluster: cluster, startedCluster: started)
+        } catch {
+            // Leaves the cluster as it found it.
+            if started { try? openedCluster?.stop() }
+            if let error = error as? ClusterError { throw CommandFailure.system(error.description) }
+            throw CommandFailure.system("cannot prepare the private PostgreSQL cluster: \(error)")
         }
     }
 }
 
 /// An open database, and the private cluster to stop afterwards if this process started it.
 struct DatabaseSession {
+    /// How the service connects: the app role on the private cluster, else `DATABASE_URL`/`PG*`.
     let configuration: PostgresConfiguration
+    /// How migrations connect: the owner role on the private cluster, else the same as `configuration`.
+    let ownerConfiguration: PostgresConfiguration
+    let roles: ServiceRoles
     let cluster: LocalCluster?
     let startedCluster: Bool
+
+    /// Applies pending migrations as the owner, then grants the service's role what it may do on
+    /// the tables as they now are (a no-op where that role does not exist).
+    func migrate(_ migrations: [Migration], progress: (Migration) -> Void = { _ in }) throws -> [Migration] {
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(ownerConfiguration)
+        } catch {
+            throw CommandFailure.system(error.description)
+        }
+        defer { connection.close() }
+        do {
+            let applied = try Migrator(migrations: migrations).migrate(on: connection, progress: progress)
+            try roles.grantAfterMigrating(on: connection)
+            return applied
+        } catch let error as MigrationError {
+            throw CommandFailure.user(error.description)
+        }
+    }
 
     func close(logger: Logger) {
         guard startedCluster, let cluster else { return }

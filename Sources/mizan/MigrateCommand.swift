@@ -10,12 +10,14 @@ struct MigrateCommand: AsyncParsableCommand {
         abstract: "Apply pending database migrations, or list them with --status.",
         discussion: """
             Migrations are sql/migrations/NNNN_name.sql, applied in order, each in its own transaction, \
-            and recorded with their SHA-256. A file changed after it was applied is refused.
+            and recorded with their SHA-256. A file changed after it was applied is refused. They run \
+            as the database's owner role (on the private cluster, mizan_owner); afterwards the service's \
+            role (mizan_app, if it exists) is granted what it may do on the tables as they now are.
 
             Examples:
               mizan migrate
               mizan migrate --status
-              DATABASE_URL=postgresql://mizan@db/mizan mizan migrate
+              DATABASE_URL=postgresql://mizan_owner@db/mizan mizan migrate
             """)
 
     @Flag(help: "List applied and pending migrations without changing anything.")
@@ -30,12 +32,11 @@ struct MigrateCommand: AsyncParsableCommand {
             let migrations = try database.loadMigrations()
             let session = try database.open(logger: logger)
             defer { session.close(logger: logger) }
-            let connection = try session.connect()
-            defer { connection.close() }
-            let migrator = Migrator(migrations: migrations)
             do {
                 if status {
-                    let statuses = try migrator.status(on: connection)
+                    let connection = try session.connect()
+                    defer { connection.close() }
+                    let statuses = try Migrator(migrations: migrations).status(on: connection)
                     let width = statuses.map(\.migration.fileName.count).max() ?? 10
                     for entry in statuses {
                         let name = entry.migration.fileName.padding(toLength: width, withPad: " ", startingAt: 0)
@@ -45,7 +46,7 @@ struct MigrateCommand: AsyncParsableCommand {
                     let pending = statuses.filter { !$0.isApplied }.count
                     Terminal.line("\(statuses.count - pending) applied, \(pending) pending")
                 } else {
-                    let applied = try migrator.migrate(on: connection) { migration in
+                    let applied = try session.migrate(migrations) { migration in
                         Terminal.line("applying \(migration.fileName)…")
                     }
                     Terminal.line(applied.isEmpty ? "the database is up to date" : "applied \(applied.count) migration(s)")

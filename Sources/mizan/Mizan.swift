@@ -36,7 +36,7 @@ struct Mizan: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, CommuneCommand.self, DistrictCommand.self, CycleCommand.self, ProposalCommand.self,
+            ServeCommand.self, MigrateCommand.self, DatabaseCommand.self, CommuneCommand.self, DistrictCommand.self, CycleCommand.self, ProposalCommand.self,
             RegistryCommand.self, CodesCommand.self, BallotsCommand.self, AuditCommand.self, ImplementationCommand.self, TallyCommand.self, PublishCommand.self, ExportCommand.self, VerifyCommand.self,
             PBCommand.self,
             AnalyseCommand.self, StaffCommand.self,

@@ -49,17 +49,11 @@ struct ServeCommand: AsyncParsableCommand {
             let migrations = try database.loadMigrations()
             let session = try database.open(logger: logger)
             defer { session.close(logger: logger) }
-            do {
-                let connection = try session.connect()
-                let applied = try Migrator(migrations: migrations).migrate(on: connection)
-                connection.close()
-                if !applied.isEmpty { logger.info("applied \(applied.count) migration(s)") }
-            } catch let error as MigrationError {
-                throw CommandFailure.user(error.description)
-            }
+            let applied = try session.migrate(migrations)
+            if !applied.isEmpty { logger.info("applied \(applied.count) migration(s)") }
+            let secrets = try SecretsLoader.load(database, session: session, actor: "mizan serve", logger: logger)
             let pool = ConnectionPool(
                 configuration: session.configuration, maximumConnections: poolSize ?? ConnectionPool.defaultSize, logger: logger)
-            let secrets = try SecretsLoader.load(home: database.homeDirectory)
             if demo { try await seedDemo(storage: PostgresStorage(pool: pool), session: session, secrets: secrets, logger: logger) }
             let committer = BallotCommitter(pool: pool, logger: logger)
             // Stopped in reverse order: the committer writes what is queued before the pool closes.

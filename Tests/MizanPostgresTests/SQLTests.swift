@@ -109,7 +109,8 @@ struct PostgresRoundTripTests {
     }
 
     @Test func errorsCarryTheirSQLState() async throws {
-        try await TestPostgres.withPool(size: 1) { pool in
+        // The driver's own tables: created as the owner, since the service's role creates none.
+        try await TestPostgres.withPool(size: 1, as: .owner) { pool in
             try await pool.query("CREATE TABLE voters (id int PRIMARY KEY, age int CHECK (age >= 18))")
             try await pool.query("INSERT INTO voters VALUES (\(1), \(30))")
             await #expect {
@@ -133,7 +134,8 @@ struct PostgresRoundTripTests {
     }
 
     @Test func transactionsCommitOrRollBackAsAWhole() async throws {
-        try await TestPostgres.withPool(size: 1) { pool in
+        // The driver's own tables: created as the owner, since the service's role creates none.
+        try await TestPostgres.withPool(size: 1, as: .owner) { pool in
             try await pool.query("CREATE TABLE ledger (id int PRIMARY KEY)")
             await #expect(throws: PostgresError.self) {
                 try await pool.withTransaction { connection in
@@ -151,7 +153,8 @@ struct PostgresRoundTripTests {
     }
 
     @Test func copyOutAndInStream() async throws {
-        try await TestPostgres.withPool(size: 1) { pool in
+        // The driver's own tables: created as the owner, since the service's role creates none.
+        try await TestPostgres.withPool(size: 1, as: .owner) { pool in
             let exported = try await pool.withConnection { connection in
                 var bytes: [UInt8] = []
                 let rows = try connection.copyOut("COPY (SELECT code, name_ar FROM communes ORDER BY code) TO STDOUT WITH (FORMAT csv)") {
@@ -180,7 +183,8 @@ struct PostgresRoundTripTests {
     }
 
     @Test func pipelineSendsManyStatementsInOneRoundTrip() async throws {
-        try await TestPostgres.withPool(size: 1) { pool in
+        // The driver's own tables: created as the owner, since the service's role creates none.
+        try await TestPostgres.withPool(size: 1, as: .owner) { pool in
             try await pool.query("CREATE TABLE piped (id int PRIMARY KEY, label text)")
             let outcomes = try await pool.withConnection { connection in
                 try connection.pipeline((1...2_000).map { "INSERT INTO piped VALUES (\($0), \("label \($0)")) RETURNING id" })

@@ -13,17 +13,68 @@ import MizanDevCluster
 public enum TestPostgres {
     public static let templateDatabase = "mizan_template"
 
+    /// The roles the template is set up with, as the private cluster sets them up.
+    public static let roles = ServiceRoles.default
+
+    /// Who a test connects as.
+    public enum Role: Sendable {
+        /// The service's role, as the site and the commands connect: what every test of the service
+        /// uses, so the suite proves the service works with no more privileges than it has.
+        case app
+        /// The owner of every table, as migrations connect.
+        case owner
+        /// The cluster's superuser, for tests that play a database administrator.
+        case superuser
+    }
+
     /// The migrated cluster, started once per process.
     public static let cluster: Task<LocalCluster, any Error> = Task { try startCluster() }
 
-    /// A fresh database for one suite, cloned from the migrated template.
-    public static func database(_ label: String = #fileID) async throws -> PostgresConfiguration {
+    /// A fresh database for one suite, cloned from the migrated template (owned, like everything in
+    /// it, by the owner role), reached as `role`.
+    public static func database(_ label: String = #fileID, as role: Role = .app) async throws -> PostgresConfiguration {
         let cluster = try await cluster.value
         let name = uniqueName(label)
         let connection = try PostgresConnection.connect(cluster.configuration(database: "postgres"))
         defer { connection.close() }
-        try LocalCluster.createDatabase(name, template: templateDatabase, on: connection)
+        try LocalCluster.createDatabase(name, template: templateDatabase, owner: roles.owner, on: connection)
+        return configuration(of: cluster, database: name, as: role)
+    }
+
+    /// A new database with no schema at all, reached as the superuser: for tests that migrate (or
+    /// half-migrate) a database the way an earlier version left it.
+    public static func emptyDatabase(_ label: String = #fileID) async throws -> PostgresConfiguration {
+        let cluster = try await cluster.value
+        let name = uniqueName(label)
+        try cluster.createDatabase(name)
         return cluster.configuration(database: name)
+    }
+
+    /// A database of the cluster reached as `role`.
+    public static func configuration(of cluster: LocalCluster, database: String, as role: Role) -> PostgresConfiguration {
+        cluster.configuration(database: database, user: user(role))
+    }
+
+    /// The same database as `configuration`, reached as `role`.
+    public static func configuration(_ configuration: PostgresConfiguration, as role: Role) -> PostgresConfiguration {
+        self.configuration(configuration, user: user(role))
+    }
+
+    /// The same database as `configuration`, reached as the role named `user`.
+    public static func configuration(_ configuration: PostgresConfiguration, user: String) -> PostgresConfiguration {
+        guard case .keywords(var keywords) = configuration.source else { return configuration }
+        keywords["user"] = user
+        var changed = configuration
+        changed.source = .keywords(keywords)
+        return changed
+    }
+
+    static func user(_ role: Role) -> String {
+        switch role {
+        case .app: return roles.app
+        case .owner: return roles.owner
+        case .superuser: return "postgres"
+        }
     }
 
     /// A new cluster of the test's own (for tests that restart or break the server), in its own
@@ -58,10 +109,16 @@ public enum TestPostgres {
         let connection = try PostgresConnection.connect(cluster.configuration(database: "postgres"))
         defer { connection.close() }
         try LocalCluster.createDatabase(templateDatabase, template: nil, on: connection)
-        let template = try PostgresConnection.connect(cluster.configuration(database: templateDatabase))
+        // As the private cluster does: the superuser creates the roles, the owner migrates and
+        // grants the service's role its privileges.
+        let superuser = try PostgresConnection.connect(cluster.configuration(database: templateDatabase))
+        try roles.setUp(on: superuser)
+        superuser.close()
+        let template = try PostgresConnection.connect(cluster.configuration(database: templateDatabase, user: roles.owner))
         defer { template.close() }
         try Migrator(migrations: Migration.load(from: migrationsDirectory)).migrate(on: template)
         try template.execute(script: SeedBallots.function)
+        try roles.grantAfterMigrating(on: template)
         return cluster
     }
 
@@ -125,11 +182,11 @@ extension TestPostgres {
     /// Callers wait for a connection as long as it takes unless a test is about the queue timeout
     /// itself: a busy machine may run other suites' queries meanwhile.
     public static func withPool<T>(
-        size: Int = 4, queueTimeout: Duration = .seconds(600), label: String = #fileID,
+        size: Int = 4, queueTimeout: Duration = .seconds(600), label: String = #fileID, as role: Role = .app,
         _ body: (ConnectionPool) async throws -> T
     ) async throws -> T {
         let pool = ConnectionPool(
-            configuration: try await database(label), maximumConnections: size, queueTimeout: queueTimeout)
+            configuration: try await database(label, as: role), maximumConnections: size, queueTimeout: queueTimeout)
         do {
             let value = try await body(pool)
             await pool.shutdown()

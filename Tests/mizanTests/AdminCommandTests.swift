@@ -40,9 +40,11 @@ struct AdminSession {
         return path
     }
 
+    /// Runs a statement as the database's superuser: the hand of an administrator (or an attacker
+    /// with database access) beside the commands, which connect as the service's role.
     @discardableResult
     func query(_ sql: SQL) throws -> QueryResult {
-        let connection = try PostgresConnection.connect(configuration)
+        let connection = try PostgresConnection.connect(TestPostgres.configuration(configuration, as: .superuser))
         defer { connection.close() }
         return try connection.query(sql)
     }

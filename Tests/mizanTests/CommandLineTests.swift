@@ -17,14 +17,22 @@ enum MizanBinary {
         return directory.appendingPathComponent("mizan").path
     }
 
-    /// The environment without any database settings, plus `extra`.
+    /// The environment without any database or secret settings, plus `extra`. A secret the binary
+    /// creates goes to a configuration folder of this test process, never the user's own.
     static func environment(_ extra: [String: String] = [:]) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
-        for key in ["DATABASE_URL", "MIZAN_HOME"] + PostgresConfiguration.environmentVariables {
+        for key in ["DATABASE_URL", "MIZAN_HOME", "MIZAN_SECRET", "MIZAN_SECRET_FILE", "MIZAN_OWNER_ROLE", "MIZAN_APP_ROLE"]
+            + PostgresConfiguration.environmentVariables
+        {
             environment[key] = nil
         }
+        environment["XDG_CONFIG_HOME"] = configurationFolder.path
         return environment.merging(extra) { $1 }
     }
+
+    /// Removed with the process's other temporary folders.
+    static let configurationFolder: URL = (try? TemporaryFolder.make("mizan-config"))
+        ?? URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("mizan-config-\(getpid())")
 
     static var projectFolder: String {
         TestPostgres.migrationsDirectory.deletingLastPathComponent().deletingLastPathComponent().path
@@ -40,7 +48,7 @@ extension PostgresConfiguration {
     var urlForTests: String {
         guard case .keywords(let keywords) = source else { return "" }
         let host = keywords["host"]!.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-        return "postgresql://postgres@\(host):\(keywords["port"]!)/\(databaseOverride ?? keywords["dbname"]!)"
+        return "postgresql://\(keywords["user"] ?? "postgres")@\(host):\(keywords["port"]!)/\(databaseOverride ?? keywords["dbname"]!)"
     }
 }
 
@@ -112,6 +120,8 @@ struct ServeCommandTests {
             // to create the cluster and migrate; only then is the page asked for.
             try await Self.waitForOutput(of: server, containing: "Server started and listening")
             let page = try? await Self.get("http://127.0.0.1:\(port)/")
+            // The site is served by the service's role, never the superuser or the owner.
+            let users = try Self.connectedRoles(home: home)
             server.send(signal: SIGINT)
             let result = try server.wait()
             #expect(page?.contains("/regions/01") == true, "round \(round): \(result.output)")
@@ -120,7 +130,24 @@ struct ServeCommandTests {
             #expect(result.output.contains("stopped the private PostgreSQL cluster"))
             #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("pgdata/postmaster.pid").path),
                 "round \(round): the cluster is stopped")
+            #expect(users.contains(TestPostgres.roles.app) && !users.contains("postgres"), "round \(round): \(users)")
+            // The secret was made once, in the user's configuration, not beside pgdata.
+            let secret = MizanBinary.configurationFolder.appendingPathComponent("mizan/secret.key").path
+            let mode = try FileManager.default.attributesOfItem(atPath: secret)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+            #expect(!FileManager.default.fileExists(atPath: home.appendingPathComponent("secret.key").path))
+            #expect(result.output.contains("created the server secret") == (round == 1), "round \(round)")
         }
+    }
+
+    /// The roles of the site's open connections to its database, seen by the cluster's superuser.
+    static func connectedRoles(home: URL) throws -> [String] {
+        let cluster = try LocalCluster(dataDirectory: home.appendingPathComponent("pgdata"))
+        let connection = try PostgresConnection.connect(cluster.configuration(database: "mizan"))
+        defer { connection.close() }
+        return try connection.query("""
+            SELECT DISTINCT usename::text FROM pg_stat_activity WHERE datname = 'mizan' AND pid <> pg_backend_pid()
+            """).map { try $0.decode(String.self, 0) }
     }
 
     /// Polls the child's output until it contains `text` or the child has exited; fails only if

@@ -39,7 +39,7 @@ struct BallotsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let secrets = try SecretsLoader.load(home: options.database.homeDirectory)
+                let secrets = try SecretsLoader.load(options)
                 let lines = try Self.readLines(file)
                 let cycleID = CycleID(cycle)
                 let outcome = try await options.withStorage { storage -> Outcome in

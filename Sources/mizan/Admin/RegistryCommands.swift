@@ -32,7 +32,7 @@ struct RegistryCommand: AsyncParsableCommand {
                 guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
                     let size = attributes[.size] as? Int
                 else { throw CommandFailure.user("cannot read \(file)") }
-                let secrets = try SecretsLoader.load(home: options.database.homeDirectory)
+                let secrets = try SecretsLoader.load(options)
                 let year = Calendar(identifier: .gregorian).component(.year, from: Date())
                 let name = URL(fileURLWithPath: file).lastPathComponent
                 let path = file
@@ -115,7 +115,7 @@ struct CodesCommand: AsyncParsableCommand {
                 guard !FileManager.default.fileExists(atPath: out) else {
                     throw CommandFailure.user("\(out) already exists; choose another --out so no printed codes are lost")
                 }
-                let secrets = try SecretsLoader.load(home: options.database.homeDirectory)
+                let secrets = try SecretsLoader.load(options)
                 let destination = out, temporary = out + ".partial"
                 let cycleID = cycle
                 do {
