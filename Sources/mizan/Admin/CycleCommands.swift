@@ -179,7 +179,7 @@ struct CycleCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let secrets = try SecretsLoader.load(home: options.database.homeDirectory)
+                let secrets = try SecretsLoader.load(options)
                 let cycle = try await options.withStorage {
                     try await AdvanceCycle(storage: $0, secrets: secrets).execute(CycleID(id), actor: options.actorName)
                 }

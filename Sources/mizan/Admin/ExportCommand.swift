@@ -39,7 +39,7 @@ struct ExportCommand: AsyncParsableCommand {
             }
             let directory = URL(fileURLWithPath: out, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
             let request = ExportCycle.Request(cycle: CycleID(cycle), format: format, directory: directory, actor: options.actorName)
-            let secrets = try SecretsLoader.load(home: options.database.homeDirectory)
+            let secrets = try SecretsLoader.load(options)
             let written = try await options.withStorage { storage in
                 try await ExportCycle(storage: storage, secrets: secrets, progress: { Terminal.error("export: \($0)") }).execute(request)
             }
