@@ -8,7 +8,7 @@ extension AdminSession {
     /// Runs `body` as a superuser who first turns the audit log's guard triggers off, then on
     /// again: what an attacker with full database access does.
     func tamperingWithAuditLog(_ body: (PostgresConnection) throws -> Void) throws {
-        let connection = try PostgresConnection.connect(configuration)
+        let connection = try PostgresConnection.connect(TestPostgres.configuration(configuration, as: .superuser))
         defer { connection.close() }
         try connection.transaction { connection in
             try connection.query("ALTER TABLE audit_log DISABLE TRIGGER USER")
