@@ -2,7 +2,8 @@
 """Writes requests.tsv for wrk: N ballot POSTs, each from a different voter, with a valid signed
 voter session, CSRF token and one-time submission token, computed with the server secret exactly as Mizan computes them.
 
-usage: MIZAN_SECRET=<hex> python3 make-requests.py CYCLE_ID PROJECT_ID[,PROJECT_ID] N > requests.tsv
+usage: MIZAN_SECRET=<hex> python3 make-requests.py CYCLE_ID PROJECT_ID[,PROJECT_ID] N [FIRST] > requests.tsv
+(voters BM<FIRST> to BM<FIRST+N-1>; FIRST defaults to 0)
 """
 import base64, hashlib, hmac, os, sys, time
 from cryptography.hazmat.primitives import hashes
@@ -23,8 +24,9 @@ registry = derive(master, "mizan registry v1")
 sign = lambda message: b64url(hmac.new(signing, message.encode(), hashlib.sha256).digest())
 
 cycle, projects, count = int(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3])
+first = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 expires = int(time.time()) + 3600
-for index in range(count):
+for index in range(first, first + count):
     voter = hmac.new(registry, f"cin:BM{index:06d}".encode(), hashlib.sha256).digest()
     body = f"v2.{cycle}.{b64url(voter)}.-.registry.{expires}"
     token = b64url(os.urandom(18))

@@ -28,5 +28,5 @@ function request()
 end
 
 function response(status, headers, body)
-  if status ~= 200 then failures = failures + 1 end
+  if status ~= 303 then failures = failures + 1 end
 end

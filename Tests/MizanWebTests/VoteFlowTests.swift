@@ -41,12 +41,16 @@ struct VoteFlowTests {
             #expect(try count(site, "sealed_ballots") == 0)
 
             let valid = "csrf=\(csrf)&submission=\(submission)&project=\(projects[0])&project=\(projects[1])"
+            let cookiesAtSubmit = browser.cookieHeader
             let cast = try await client.execute(
                 uri: "/ar/cycles/\(cycle)/ballot", method: .post,
                 headers: [.cookie: browser.cookieHeader, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: valid))
-            #expect(cast.status == .ok)
-            #expect(cast.headers[.location] == nil, "the receipt code never goes into an address")
-            let receiptPage = String(buffer: cast.body)
+            #expect(cast.status == .seeOther)
+            #expect(cast.headers[.location] == "/ar/receipts", "the receipt code never goes into an address")
+            browser.remember(cast)
+            let shown = try await browser.get(client, "/ar/receipts")
+            #expect(shown.headers[.cacheControl] == "no-store")
+            let receiptPage = String(buffer: shown.body)
             #expect(receiptPage.contains("تم تسجيل تصويتك"))
             let receipt = try #require(self.receipt(in: receiptPage))
             // While voting is open the ballot is only sealed beside its participation row.
@@ -54,13 +58,18 @@ struct VoteFlowTests {
             #expect(try count(site, "ballots") == 0)
             #expect(try site.transaction { try $0.query("SELECT channel FROM participation").single().decode(String.self, 0) } == "web")
 
-            // The same form sent again (a double click, a retry): the same receipt, one ballot.
+            // The same form sent again (a double click, a retry, with the cookies of the first
+            // sending): the same receipt, one ballot.
             let resent = try await client.execute(
                 uri: "/ar/cycles/\(cycle)/ballot", method: .post,
-                headers: [.cookie: browser.cookieHeader, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: valid))
-            #expect(resent.status == .ok)
-            #expect(self.receipt(in: String(buffer: resent.body)) == receipt)
-            #expect(!String(buffer: resent.body).contains("تحل هذه الورقة محل"), "a retry is not a replacement")
+                headers: [.cookie: cookiesAtSubmit, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: valid))
+            #expect(resent.status == .seeOther)
+            browser.remember(resent)
+            let shownAgain = String(buffer: try await browser.get(client, "/ar/receipts").body)
+            #expect(self.receipt(in: shownAgain) == receipt)
+            #expect(!shownAgain.contains("تحل هذه الورقة محل"), "a retry is not a replacement")
+            // Shown once: reloading the page gives the empty check form.
+            #expect(self.receipt(in: String(buffer: try await browser.get(client, "/ar/receipts").body)) == nil)
             #expect(try count(site, "sealed_ballots") == 1)
 
             // Check my ballot: counted, but its choices only after publication.
@@ -93,8 +102,8 @@ struct VoteFlowTests {
                 "csrf": Browser.field("csrf", in: second)!, "submission": Browser.field("submission", in: second)!,
                 "project": "\(projects[2])", "receipt": receipt.lowercased(),
             ])
-            #expect(replaced.status == .ok)
-            let newPage = String(buffer: replaced.body)
+            #expect(replaced.status == .seeOther)
+            let newPage = String(buffer: try await same.get(client, "/fr/receipts").body)
             #expect(newPage.contains("Ce bulletin remplace votre vote précédent."))
             let newReceipt = try #require(self.receipt(in: newPage))
             #expect(newReceipt != receipt)
@@ -143,7 +152,7 @@ struct VoteFlowTests {
             let cast = try await other.post(client, "/fr/cycles/\(cycle)/ballot", [
                 "csrf": Browser.field("csrf", in: page)!, "submission": Browser.field("submission", in: page)!, "project": "\(project)",
             ])
-            #expect(cast.status == .ok)
+            #expect(cast.status == .seeOther)
             #expect(try site.transaction { try $0.query("SELECT channel FROM participation").single().decode(String.self, 0) } == "code")
         }
     }

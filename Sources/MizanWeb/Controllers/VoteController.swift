@@ -42,7 +42,8 @@ struct VoteController {
         // appears in an address, where access logs and a shared browser's history would keep it
         // beside a time and a client address.
         group.get(.receiptLookup) { request, _ in
-            try await receipt(request, code: nil, language: language)
+            if let note = ReceiptNote.read(request, secrets: secrets) { return try justStored(note, request, language: language) }
+            return try await receipt(request, code: nil, language: language)
         }
         group.post(.receiptLookup) { request, _ in
             let fields = try await FormFields.read(request)
@@ -119,6 +120,7 @@ struct VoteController {
                 language: language),
             language: language, url: .ballot(cycleID), status: status)
         response.setCookies([token.cookie])
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 
@@ -157,15 +159,12 @@ struct VoteController {
                 try await cast(choices, by: session.voter, in: cycleID, channel: session.voter.onlineChannel, submission: submission, replacing: proof)
             }
             // The ballot box answers once the ballot is committed: only now is the voter told it is
-            // stored. The receipt is this response's page, never an address (see `receipt`); sent
-            // again, the same submission shows the same receipt.
-            let token = csrf.prepare(request)
-            var response = try pages.render(
-                ReceiptPage(
-                    code: receipt.code.value, finding: .counted(cycleID), isNew: true, replaced: receipt.replaced, csrf: token.field,
-                    catalogs: catalogs, language: language),
-                language: language, url: .receiptLookup)
-            response.setCookies([token.cookie, VoterSession.ending()])
+            // stored, on the receipt page, which takes the code from a cookie (`ReceiptNote`).
+            var response = Response.redirect(to: SiteURL.receiptLookup.href(language), type: .normal)
+            response.setCookies([
+                ReceiptNote(cycleID: cycleID, code: receipt.code, replaced: receipt.replaced).cookie(secrets, secure: secureCookies),
+                VoterSession.ending(),
+            ])
             return response
         } catch let error as VoteError {
             switch error {
@@ -228,6 +227,20 @@ struct VoteController {
 
     // MARK: Receipt and check
 
+    /// The receipt of the ballot just cast, shown once.
+    func justStored(_ note: ReceiptNote, _ request: Request, language: Language) throws -> Response {
+        let token = csrf.prepare(request)
+        var response = try pages.render(
+            ReceiptPage(
+                code: note.code.value, finding: .counted(note.cycleID), isNew: true, replaced: note.replaced, csrf: token.field,
+                catalogs: catalogs, language: language),
+            language: language, url: .receiptLookup)
+        response.setCookies([token.cookie, ReceiptNote.ending()])
+        // A shared computer's back button must not bring a voter's receipt or ballot back.
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
     /// The receipt check: the empty form, or what is known of `code`.
     func receipt(_ request: Request, code text: String?, language: Language) async throws -> Response {
         let code = text.flatMap { try? ReceiptCode(parsing: $0) }
@@ -240,6 +253,7 @@ struct VoteController {
                 asked: text != nil),
             language: language, url: .receiptLookup, status: text != nil && finding == .unknown ? (code == nil ? .unprocessableContent : .notFound) : .ok)
         response.setCookies([token.cookie])
+        response.headers[.cacheControl] = "no-store"
         return response
     }
 
