@@ -64,8 +64,17 @@ struct PostgresBallots: BallotRepository {
             """).first?.decode(CycleID.self, 0)
     }
 
-    func sealed(in cycle: CycleID) throws -> [[UInt8]] {
-        try connection.query("SELECT sealed FROM sealed_ballots WHERE cycle_id = \(cycle)").map { try $0.decode(PostgresBytes.self, 0).bytes }
+    func forEachSealed(in cycle: CycleID, _ body: ([UInt8]) throws -> Void) throws {
+        var after: [UInt8] = []
+        while true {
+            let rows = try connection.query("""
+                SELECT voter_key, sealed FROM sealed_ballots WHERE cycle_id = \(cycle) AND voter_key > \(PostgresBytes(after))
+                ORDER BY voter_key LIMIT 5000
+                """)
+            for row in rows.rows { try body(try row.decode(PostgresBytes.self, 1).bytes) }
+            guard rows.count == 5000, let last = rows.rows.last else { return }
+            after = try last.decode(PostgresBytes.self, 0).bytes
+        }
     }
 
     /// Batches of a few thousand ballots per statement, each statement inserting its rows in the

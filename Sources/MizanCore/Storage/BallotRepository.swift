@@ -9,8 +9,9 @@ public protocol BallotRepository {
     /// outcome and the ballot marks one of that scope's projects.
     func published(receipt code: ReceiptCode, in cycle: Cycle) throws -> PublishedBallot?
 
-    /// Every sealed ballot of the cycle, in no meaningful order.
-    func sealed(in cycle: CycleID) throws -> [[UInt8]]
+    /// Hands every sealed ballot of the cycle to `body`, a few thousand at a time (so a cycle of a
+    /// million ballots is never held twice in memory), in no meaningful order.
+    func forEachSealed(in cycle: CycleID, _ body: ([UInt8]) throws -> Void) throws
 
     /// Writes opened ballots into the ballots table in exactly the given order (the caller's
     /// shuffle), under random ids, and deletes the cycle's sealed ballots.

@@ -13,13 +13,14 @@ public enum MixBallots {
     /// open with this secret.
     public static func perform(_ cycle: Cycle, in stores: any Stores, secrets: ServerSecrets?) throws -> Int {
         let id = CycleID(cycle.id)
-        let sealed = try stores.ballots.sealed(in: id)
-        guard !sealed.isEmpty else { return 0 }
-        guard let secrets else {
-            throw CycleError.cannotAdvance(
-                from: cycle.phase, reasons: ["\(sealed.count) sealed ballot(s) can only be opened with the server secret"])
+        var opened: [OpenedBallot] = []
+        try stores.ballots.forEachSealed(in: id) { sealed in
+            guard let secrets else {
+                throw CycleError.cannotAdvance(from: cycle.phase, reasons: ["sealed ballots can only be opened with the server secret"])
+            }
+            opened.append(try secrets.open(sealed, cycle: id))
         }
-        var opened = try sealed.map { sealed throws(SealBroken) in try secrets.open(sealed, cycle: id) }
+        guard !opened.isEmpty else { return 0 }
         var generator = SystemRandomNumberGenerator()
         opened.shuffle(using: &generator)
         try stores.ballots.replaceSealed(of: id, commune: CommuneID(cycle.communeID), with: opened)
