@@ -121,6 +121,12 @@ extension DemoSeed {
     public static let publishedCycleTitle = "Budget participatif 2025 (démo, résultats publiés)"
     public static let publishedBallots = 3_200
     public static let publishedRegistered = 4_800
+    /// The published demo's calendar in 2025, Morocco's time: three weeks of voting in May.
+    public static let publishedCalendar: [(phase: String, startsAt: String)] = [
+        ("draft", "2025-01-20 10:00"), ("proposals", "2025-02-03 09:00"), ("review", "2025-03-17 09:00"),
+        ("voting", "2025-05-05 08:00"), ("tallied", "2025-05-26 09:00"), ("published", "2025-06-02 10:00"),
+    ]
+    public static let publishedVotingDays = 21
 
     public struct PublishedResult: Sendable {
         public let cycleID: Int
@@ -171,9 +177,12 @@ extension DemoSeed {
         }
         try generated.addPlaceholderVoters(publishedRegistered, to: created)
         _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
-        try generated.generateApprovalBallots(publishedBallots, cycle: created, projects: ids, weights: publishedProjects.map(\.weight))
+        try generated.generateApprovalBallots(
+            publishedBallots, cycle: created, projects: ids, weights: publishedProjects.map(\.weight),
+            firstDay: "2025-05-05", days: publishedVotingDays)
         _ = try AdvanceCycle.perform(cycleID, actor: actor, in: stores)
         try generated.tallyAndPublish(cycleID, actor: actor)
+        try generated.datePhases(cycleID, publishedCalendar)
         // Where the works stand: the first funded project well under way, the second out to tender.
         let progress: [(ImplementationStatus, Int, String)] = [(.inProgress, 60, "Gros œuvre terminé."), (.tendering, 0, "Appel d'offres publié.")]
         for (funded, (status, percent, note)) in zip(try stores.implementation.fundedProjects(cycle: cycleID), progress) {

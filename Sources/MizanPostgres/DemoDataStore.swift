@@ -29,15 +29,27 @@ public struct DemoDataStore {
 
     /// Voter i's ballot approves 1 to 4 projects drawn without replacement with probability
     /// proportional to each project's popularity weight (Efraimidis–Spirakis keys from md5 of
-    /// fixed strings); receipts use the receipt alphabet; channels are mostly web.
-    public func generateApprovalBallots(_ count: Int, cycle: Cycle, projects: [ProposalID], weights: [Int]) throws {
+    /// fixed strings); receipts use the receipt alphabet; channels are mostly web. Voters vote on
+    /// the `days` days from `firstDay` (`YYYY-MM-DD`, Morocco's calendar), between 8:00 and 21:00,
+    /// a quarter of them on the first three days and a quarter on the last three, as turnout runs
+    /// when voting opens and before it closes. Ballots carry no time: only `participation` does.
+    public func generateApprovalBallots(
+        _ count: Int, cycle: Cycle, projects: [ProposalID], weights: [Int], firstDay: String, days: Int
+    ) throws {
         let cycleID = cycle.id, communeID = cycle.communeID
         try connection.query("""
-            INSERT INTO participation (cycle_id, commune_id, voter_key, channel)
+            INSERT INTO participation (cycle_id, commune_id, voter_key, channel, voted_at)
             SELECT \(cycleID), \(communeID), sha256(convert_to('mizan-demo-oujda-voter:' || i, 'UTF8')),
                    (ARRAY['web', 'web', 'web', 'web', 'web', 'web', 'paper', 'paper', 'code', 'code'])[
-                       1 + get_byte(decode(md5('mizan-demo-oujda-channel:' || i), 'hex'), 0) % 10]
+                       1 + get_byte(decode(md5('mizan-demo-oujda-channel:' || i), 'hex'), 0) % 10],
+                   ((\(firstDay)::text)::date + (CASE
+                        WHEN get_byte(t.h, 0) < 64 THEN get_byte(t.h, 1) % 3
+                        WHEN get_byte(t.h, 0) < 128 THEN (\(days)::int) - 3 + get_byte(t.h, 1) % 3
+                        ELSE get_byte(t.h, 1) % (\(days)::int)
+                    END) + time '08:00' + (get_byte(t.h, 2) * 256 + get_byte(t.h, 3)) % 780 * interval '1 minute')
+                   AT TIME ZONE 'Africa/Casablanca'
             FROM generate_series(1, \(count)) i
+            CROSS JOIN LATERAL (SELECT decode(md5('mizan-demo-oujda-voted-at:' || i), 'hex') AS h) t
             """)
         try connection.query("""
             INSERT INTO ballots (commune_id, cycle_id, pseudonym, receipt_code, channel)
@@ -65,6 +77,17 @@ public struct DemoDataStore {
                 WHERE ranked.position <= 1 + get_byte(decode(md5('mizan-demo-oujda-size:' || i), 'hex'), 0) % 4
             ) pick
             """)
+    }
+
+    /// Dates the cycle's phases: `calendar` gives each phase's start in Morocco's time
+    /// (`YYYY-MM-DD HH:MM`), so a past demo cycle reads as past on its pages.
+    public func datePhases(_ cycle: CycleID, _ calendar: [(phase: String, startsAt: String)]) throws {
+        for (phase, startsAt) in calendar {
+            try connection.query("""
+                UPDATE cycle_phases SET entered_at = (\(startsAt)::text)::timestamp AT TIME ZONE 'Africa/Casablanca'
+                WHERE cycle_id = \(cycle.rawValue) AND phase = \(phase)
+                """)
+        }
     }
 
     /// The tally, as `mizan tally --cycle ID` stores it, then `mizan publish --cycle ID`.

@@ -39,11 +39,11 @@ public struct PageRenderer: Sendable {
         guard let body = library.render(scope, withTemplate: page.template) else { throw PageError.missingTemplate(page.template) }
         let layout = Layout(
             title: page.title(catalogs, language), lang: language.rawValue, dir: language.direction, body: body, t: table,
-            home: SiteURL.home.href(language),
+            home: SiteURL.home.href(language), checkBallot: SiteURL.receiptLookup.href(language),
             languages: Language.allCases.map {
                 LanguageLink(code: $0.rawValue, name: $0.nativeName, href: "/\($0.rawValue)\(path)", current: $0 == language)
             })
-        guard let html = library.render(layout, withTemplate: "layout") else { throw PageError.missingTemplate("layout") }
+        guard let html = library.render(Scope(page: layout, extras: ["t": table]), withTemplate: "layout") else { throw PageError.missingTemplate("layout") }
         var response = Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(string: html)))
@@ -59,6 +59,8 @@ public struct PageRenderer: Sendable {
         let body: String
         let t: [String: String]
         let home: String
+        /// "Check my ballot", in the footer of every page.
+        let checkBallot: String
         let languages: [LanguageLink]
     }
 
@@ -76,18 +78,56 @@ public struct PageRenderer: Sendable {
 
         func child(named name: String) -> Any? {
             if let value = extras[name] { return value }
-            guard let value = Mirror(reflecting: page).children.first(where: { $0.label == name })?.value else { return nil }
-            return Self.unwrapped(value)
+            return TemplateValue.child(named: name, of: page)
         }
+    }
+}
 
-        /// A property's value with any Optional taken off: reflection hands an optional property
-        /// over boxed as `Any`, which a template would print as "nil" or "Optional(…)".
-        static func unwrapped(_ value: Any) -> Any? {
-            let mirror = Mirror(reflecting: value)
-            guard mirror.displayStyle == .optional else { return value }
-            guard let wrapped = mirror.children.first?.value else { return nil }
-            return unwrapped(wrapped)
+/// What a template sees of a Swift value, at every depth: optionals taken off (a missing value is
+/// no value, so `{{#x}}` skips it and `{{x}}` prints nothing), arrays without their missing
+/// elements, and structs, classes and dictionaries looked into through this same rule. Left to
+/// itself, swift-mustache unwraps one optional level of a struct's property and none inside
+/// arrays or dictionaries, and prints what is left as "nil" or "Optional(…)"; routing every
+/// lookup through here closes that for every page at once.
+enum TemplateValue {
+    /// The property or key `name` of `value`, ready for a template.
+    static func child(named name: String, of value: Any) -> Any? {
+        if let dictionary = value as? [String: Any] {
+            return dictionary[name].flatMap(prepared)
         }
+        guard let property = Mirror(reflecting: value).children.first(where: { $0.label == name })?.value else { return nil }
+        return prepared(property)
+    }
+
+    /// `value` with optionals removed and containers wrapped so their own children are prepared
+    /// when looked up.
+    static func prepared(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional:
+            guard let wrapped = mirror.children.first?.value else { return nil }
+            return prepared(wrapped)
+        case .collection, .set:
+            return mirror.children.compactMap { prepared($0.value) }
+        case .dictionary:
+            return (value as? [String: Any]).map { Container(value: $0) }
+        case .struct, .class, .tuple:
+            // Text, numbers and flags are structs too: they go to the template as they are.
+            if value is String || value is Bool || value is any Numeric || value is Substring { return value }
+            return Container(value: value)
+        default:
+            return value
+        }
+    }
+
+    /// A struct, class or dictionary whose children are looked up through `TemplateValue`.
+    /// Printed (`{{x}}`) it reads as the value itself.
+    struct Container: MustacheParent, CustomStringConvertible {
+        let value: Any
+
+        func child(named name: String) -> Any? { TemplateValue.child(named: name, of: value) }
+
+        var description: String { String(describing: value) }
     }
 }
 

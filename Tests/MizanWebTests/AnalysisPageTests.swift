@@ -42,7 +42,7 @@ struct AnalysisPageTests {
 
     /// The table row whose header cell contains `label`.
     func row(_ label: String, in section: String) throws -> String {
-        let start = try #require(section.range(of: "<tr><th scope=\"row\">\(label)"))
+        let start = try #require(section.range(of: "<tr><th scope=\"row\"><bdi>\(label)"))
         return String(section[start.lowerBound...]).components(separatedBy: "</tr>")[0]
     }
 
@@ -81,12 +81,12 @@ struct AnalysisPageTests {
             let rules = try section("all-rules", in: html)
             #expect(rules.contains("Parts égales — règle du cycle"))
             let spent = try row("Budget dépensé", in: rules)
-            #expect(spent.components(separatedBy: "800.000,00 MAD").count - 1 == 3, "greedy, equal shares and Phragmén")
-            #expect(spent.contains("900.000,00 MAD"), "the optimal knapsack")
-            #expect(try row("Votants ayant au moins", in: rules).components(separatedBy: "100,0 %").count - 1 == 4)
+            #expect(spent.components(separatedBy: "800.000,00\u{00A0}MAD").count - 1 == 3, "greedy, equal shares and Phragmén")
+            #expect(spent.contains("900.000,00\u{00A0}MAD"), "the optimal knapsack")
+            #expect(try row("Votants ayant au moins", in: rules).components(separatedBy: "100,0\u{00A0}%").count - 1 == 4)
             let costShare = try row("Part moyenne", in: rules)
-            #expect(costShare.components(separatedBy: "76,0 %").count - 1 == 3)
-            #expect(costShare.contains("84,0 %"))
+            #expect(costShare.components(separatedBy: "76,0\u{00A0}%").count - 1 == 3)
+            #expect(costShare.contains("84,0\u{00A0}%"))
             #expect(rules.contains("<svg role=\"img\" aria-labelledby=\"chart-all-rules\""))
 
             let differences = try section("all-differences", in: html)
@@ -97,9 +97,9 @@ struct AnalysisPageTests {
 
             let whatIf = try section("all-what-if", in: html)
             let plusTen = try row("Budget +10 %", in: whatIf)
-            #expect(plusTen.contains("1.100.000,00 MAD"))
+            #expect(plusTen.contains("1.100.000,00\u{00A0}MAD"))
             #expect(plusTen.contains("Terrain de proximité"), "B is gained with 10 % more")
-            #expect(try row("Budget −20 %", in: whatIf).contains("800.000,00 MAD"))
+            #expect(try row("Budget −20 %", in: whatIf).contains("800.000,00\u{00A0}MAD"))
 
             let marginal = try row("#\(projects[1]) Terrain", in: try section("all-marginal", in: html))
             #expect(marginal.contains("<td>34 %</td>"))

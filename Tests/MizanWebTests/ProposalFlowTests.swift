@@ -41,7 +41,7 @@ struct ProposalFlowTests {
             #expect(location.hasPrefix("/ar/track/"))
             let tracking = String(buffer: try await browser.get(client, location).body)
             #expect(tracking.contains("المكتبة العمومية للحي"))
-            #expect(tracking.contains("120.000,00 د.م."))
+            #expect(tracking.contains("120.000,00\u{00A0}درهم"))
             #expect(tracking.contains("في انتظار الدراسة"))
 
             let stored = try site.transaction { try $0.query("SELECT title, estimated_cost_centimes, language, tracking_token_hash IS NOT NULL FROM proposals").single() }

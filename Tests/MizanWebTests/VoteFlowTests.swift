@@ -158,7 +158,7 @@ struct VoteFlowTests {
     }
 
     @Test(arguments: [
-        (BallotRules.knapsack, ["project": [1, 2, 3]], "coûtent 1.100.000,00 MAD, plus que le budget"),
+        (BallotRules.knapsack, ["project": [1, 2, 3]], "coûtent 1.100.000,00\u{00A0}MAD, plus que le budget"),
         (BallotRules.points(total: 10, cap: 6), ["weight_1": [7]], "au plus 6 par projet"),
         (BallotRules.points(total: 10, cap: nil), ["weight_1": [6], "weight_2": [5]], "au plus 10"),
         (BallotRules.ranked(depth: 2), ["weight_1": [1], "weight_2": [3]], "sans trou ni répétition"),

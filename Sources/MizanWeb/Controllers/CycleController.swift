@@ -63,6 +63,8 @@ struct CyclePage: PageModel {
     let proposeLink: [String]
     let proposalsLink: [String]
     let voteLink: [String]
+    /// "Check my ballot": a receipt can be checked in every phase.
+    let checkBallotLink: String
     /// Only what was published; empty before.
     let results: [ResultsView]
     let published: Bool
@@ -94,6 +96,7 @@ struct CyclePage: PageModel {
         proposeLink = cycle.phase == .proposals ? [SiteURL.propose(id).href(language)] : []
         proposalsLink = cycle.phase >= .proposals ? [SiteURL.cycleProposals(id).href(language)] : []
         voteLink = cycle.phase == .voting ? [SiteURL.eligibility(id).href(language)] : []
+        checkBallotLink = SiteURL.receiptLookup.href(language)
         winnerRule = catalogs.text("rule_\(cycle.rule.rawValue)", language)
         tieBreak = catalogs.text("tie_\(cycle.tieBreak.rawValue)", language)
         results = outcome?.scopes.map { ResultsView(scope: $0, cycle: cycle, catalogs: catalogs, language: language) } ?? []

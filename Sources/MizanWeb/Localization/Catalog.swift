@@ -44,9 +44,11 @@ public struct Catalogs: Sendable {
         return text
     }
 
-    /// Amounts as `1.234.567,89 MAD`, with the Arabic currency sign on Arabic pages.
+    /// Amounts as `1.234.567,89 MAD`, with the currency in words on Arabic pages ("درهم": the
+    /// abbreviation "د.م." ends in a full stop that doubles the one ending a sentence). A no-break
+    /// space keeps the amount and its currency on one line.
     public func money(_ amount: Money, _ language: Language) -> String {
-        amount.formatted(currency: language == .ar ? "د.م." : "MAD")
+        amount.formatted(currency: language == .ar ? "درهم" : "MAD").replacingOccurrences(of: " ", with: "\u{00A0}")
     }
 
     /// A count with thousands grouped by dots.

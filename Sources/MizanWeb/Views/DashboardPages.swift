@@ -34,7 +34,7 @@ struct DashboardTable {
     }
 
     static func percentText(_ value: Double) -> String {
-        String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",") + " %"
+        String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",") + "\u{00A0}%"
     }
 
     /// UTF-8 with a byte-order mark (so spreadsheet programs read Arabic and accents right), comma
@@ -75,18 +75,16 @@ struct DashboardBarChart {
     let height: Int
     let bars: [ChartBar]
 
-    static let layout = HorizontalBars(barArea: 300, rowHeight: 28, barTop: 4, barHeight: 18, textOffset: 10)
-
     /// `items`: label, value when it may be drawn, and the value as written.
     init(id: String, summaryKey: String, items: [(label: String, value: Int?, text: String)], catalogs: Catalogs, language: Language) {
-        bars = Self.layout.bars(
-            items.map { HorizontalBars.Item(label: HorizontalBars.fitted($0.label, limit: 30), magnitude: Int64($0.value ?? 0), value: $0.text) },
+        bars = HorizontalBars.bars(
+            items.map { HorizontalBars.Item(label: $0.label, magnitude: Int64($0.value ?? 0), value: $0.text) },
             rightToLeft: language.direction == "rtl")
         titleID = "chart-\(id)"
         let summary = items.map { catalogs.text("dashboard_chart_item", language, ["label": $0.label, "value": $0.text]) }.joined(separator: catalogs.text("results_list_separator", language))
         label = catalogs.text(summaryKey, language, ["summary": summary])
-        height = Self.layout.height(rows: items.count)
-        width = Self.layout.chartWidth
+        height = HorizontalBars.height(rows: items.count)
+        width = HorizontalBars.chartWidth
         viewBox = "0 0 \(width) \(height)"
     }
 }
@@ -124,11 +122,12 @@ struct DashboardLineChart {
         let zeroY: Int
     }
 
-    static let chartWidth = 640
-    static let chartHeight = 220
-    static let inset = 70
+    /// As narrow as a phone, so its 14-unit text stays above 12 px there (see `HorizontalBars`).
+    static let chartWidth = 360
+    static let chartHeight = 200
+    static let inset = 46
     static let top = 12
-    static let plotHeight = 170
+    static let plotHeight = 150
 
     init(id: String, summaryKey: String, points: [(label: String, value: Int?, text: String)], catalogs: Catalogs, language: Language) {
         let rtl = language.direction == "rtl"
@@ -359,7 +358,8 @@ struct DashboardPage: PageModel {
         }
         func line(column: Int, id: String, summaryKey: String) -> [DashboardLineChart] {
             let table = tables.byDay
-            guard !table.rows.isEmpty else { return [] }
+            // One day is no line: the table says it all.
+            guard table.rows.count > 1 else { return [] }
             let points = table.rows.map { row -> (label: String, value: Int?, text: String) in
                 guard case .voters(let count) = row[column] else { return (DashboardTable.html(row[0], catalogs, language), nil, "") }
                 return (DashboardTable.html(row[0], catalogs, language), count.value, DashboardTable.html(row[column], catalogs, language))

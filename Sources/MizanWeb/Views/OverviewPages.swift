@@ -68,8 +68,12 @@ enum OverviewColumn: String, CaseIterable {
     }
 
     /// Lines sorted by this column; ties keep the store's order, lines without a value go last.
+    /// Communes with a participatory budget come before those without, whatever the column: a
+    /// region's few budgets are what a visitor looks for among its hundred communes.
     func sorted(_ lines: [OverviewFigures], ascending: Bool, _ language: Language) -> [OverviewFigures] {
         lines.map { ($0, key($0, language)) }.sorted { left, right in
+            let (leftHasCycle, rightHasCycle) = (left.0.cycle != nil, right.0.cycle != nil)
+            if leftHasCycle != rightHasCycle { return leftHasCycle }
             switch (left.1, right.1) {
             case (nil, nil): return left.0.index < right.0.index
             case (nil, _): return false
@@ -150,9 +154,10 @@ struct OverviewSort {
     }
 }
 
-/// A percentage with one decimal and a decimal comma, as the results pages write it.
+/// A percentage with one decimal and a decimal comma, as the results pages write it; a no-break
+/// space keeps the sign on the number's line.
 func percentText(_ ratio: Double) -> String {
-    String(format: "%.1f", ratio * 100).replacingOccurrences(of: ".", with: ",") + " %"
+    String(format: "%.1f", ratio * 100).replacingOccurrences(of: ".", with: ",") + "\u{00A0}%"
 }
 
 /// The overview of a region or a province: one table line per cycle of each of its communes,
@@ -307,18 +312,16 @@ struct OverviewPage: PageModel {
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(heading) — \(catalogs.text("site_name", language))" }
 
-    static let layout = HorizontalBars(barArea: 300, rowHeight: 28, barTop: 4, barHeight: 18, textOffset: 13)
-
     /// Budget per inhabitant of each published cycle, in the table's order. On right-to-left pages
     /// the labels sit on the right and the bars grow leftwards, as on the results pages.
     static func chart(_ lines: [OverviewFigures], catalogs: Catalogs, language: Language) -> [Chart] {
         let shown = lines.compactMap { figures in figures.perInhabitant.map { (figures, $0) } }
         guard !shown.isEmpty else { return [] }
-        let bars = Self.layout.bars(
+        let bars = HorizontalBars.bars(
             shown.map { figures, amount in
                 let name = PlaceName(figures.line.communeName, language).primary
                 return HorizontalBars.Item(
-                    label: "\(HorizontalBars.fitted(name, limit: 22)) \(figures.cycle?.year ?? 0)", magnitude: amount.centimes,
+                    label: "\(HorizontalBars.fitted(name, limit: HorizontalBars.labelLimit - 5)) \(figures.cycle?.year ?? 0)", magnitude: amount.centimes,
                     value: catalogs.money(amount, language))
             },
             rightToLeft: language.direction == "rtl")
@@ -328,10 +331,10 @@ struct OverviewPage: PageModel {
                 "amount": catalogs.money(amount, language),
             ])
         }.joined(separator: catalogs.text("results_list_separator", language))
-        let height = Self.layout.height(rows: shown.count)
+        let height = HorizontalBars.height(rows: shown.count)
         return [Chart(
             label: catalogs.text("overview_chart_label", language, ["summary": summary]),
-            viewBox: "0 0 \(Self.layout.chartWidth) \(height)", width: Self.layout.chartWidth, height: height, bars: bars)]
+            viewBox: "0 0 \(HorizontalBars.chartWidth) \(height)", width: HorizontalBars.chartWidth, height: height, bars: bars)]
     }
 }
 

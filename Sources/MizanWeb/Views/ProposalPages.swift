@@ -129,7 +129,13 @@ struct ProposalPage: PageModel {
     let officialAnswer: String?
     let mergedNote: String?
     let hiddenNote: String?
-    let trackingNote: String?
+    /// On the private tracking page only: the sentence and the page's own address, as a link.
+    let tracking: Tracking?
+
+    struct Tracking {
+        let text: String
+        let href: String
+    }
     let isNew: Bool
 
     /// `trackingToken` is given on the private tracking page only, whose address the page repeats.
@@ -150,7 +156,7 @@ struct ProposalPage: PageModel {
         officialAnswer = proposal.officialAnswer
         mergedNote = proposal.mergedInto.map { catalogs.text("merged_into", language, ["id": "\($0)"]) }
         hiddenNote = hidden ? catalogs.text("proposal_hidden_note", language, ["reason": proposal.hiddenReason ?? ""]) : nil
-        trackingNote = trackingToken.map { catalogs.text("tracking_link", language, ["link": SiteURL.tracking(token: $0).href(language)]) }
+        tracking = trackingToken.map { Tracking(text: catalogs.text("tracking_link", language), href: SiteURL.tracking(token: $0).href(language)) }
         self.isNew = isNew
     }
 

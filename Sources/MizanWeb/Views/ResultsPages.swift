@@ -55,7 +55,7 @@ struct ResultsView {
         // Past the registry (paper ballots, printed codes) a share would mislead: the count alone.
         if scope.registered > 0, scope.ballots <= scope.registered {
             let percent = Double(scope.ballots) * 100 / Double(scope.registered)
-            let percentText = String(format: "%.1f", percent).replacingOccurrences(of: ".", with: ",") + " %"
+            let percentText = String(format: "%.1f", percent).replacingOccurrences(of: ".", with: ",") + "\u{00A0}%"
             turnout = catalogs.text(
                 "results_turnout_of", language,
                 ["ballots": catalogs.number(scope.ballots), "registered": catalogs.number(scope.registered), "percent": percentText])
@@ -117,24 +117,22 @@ struct ResultsView {
             label: catalogs.text("results_progress_label", language, values))
     }
 
-    static let layout = HorizontalBars(barArea: 340, rowHeight: 32, barTop: 6, barHeight: 20, textOffset: 17)
-
     /// A horizontal bar chart of votes per project, funded ones marked.
     static func chart(_ scope: PublishedOutcome.Scope, tallyID: Int, catalogs: Catalogs, language: Language) -> Chart {
-        let bars = layout.bars(
+        let bars = HorizontalBars.bars(
             scope.projects.map {
                 HorizontalBars.Item(
-                    label: HorizontalBars.fitted($0.title, limit: 30), magnitude: Int64($0.supporters),
+                    label: $0.title, magnitude: Int64($0.supporters),
                     value: catalogs.number($0.supporters), funded: $0.funded)
             },
             rightToLeft: language.direction == "rtl")
         let summary = scope.projects.map {
             catalogs.text("results_chart_item", language, ["title": $0.title, "votes": catalogs.number($0.supporters)])
         }.joined(separator: catalogs.text("results_list_separator", language))
-        let height = layout.height(rows: scope.projects.count)
+        let height = HorizontalBars.height(rows: scope.projects.count)
         return Chart(
             titleID: "chart-title-\(tallyID)", label: catalogs.text("results_chart_label", language, ["summary": summary]),
-            viewBox: "0 0 \(layout.chartWidth) \(height)", width: layout.chartWidth, height: height, bars: bars)
+            viewBox: "0 0 \(HorizontalBars.chartWidth) \(height)", width: HorizontalBars.chartWidth, height: height, bars: bars)
     }
 }
 
@@ -147,6 +145,7 @@ struct ResultsPage: PageModel {
     let communeLink: String
     let cycleLink: String
     let participationLink: String
+    let checkBallotLink: String
     let results: [ResultsView]
     let auditHead: AuditHeadView
 
@@ -170,6 +169,7 @@ struct ResultsPage: PageModel {
         communeLink = SiteURL.commune(code: cycle.communeCode).href(language)
         cycleLink = SiteURL.cycle(id).href(language)
         participationLink = SiteURL.cycleParticipation(id).href(language)
+        checkBallotLink = SiteURL.receiptLookup.href(language)
         results = outcome.scopes.map { ResultsView(scope: $0, cycle: cycle, catalogs: catalogs, language: language) }
         self.auditHead = AuditHeadView(
             entries: catalogs.number(auditHead.head.entries), hash: auditHead.head.hash, signedAt: auditHead.signedAt,
