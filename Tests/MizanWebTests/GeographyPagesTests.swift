@@ -59,7 +59,7 @@ struct GeographyPagesTests {
             #expect(html.contains("Casablanca"))
             #expect(html.contains("الدار البيضاء"))
             #expect(html.contains("3.215.935 habitants"))
-            #expect(html.components(separatedBy: "<li><span>").count - 1 == 16, "16 arrondissements")
+            #expect(html.components(separatedBy: "<li><bdi>").count - 1 == 16, "16 arrondissements")
 
             let province = try await client.execute(uri: "/fr/provinces/02.113", method: .get)
             #expect(province.status == .ok)

@@ -56,7 +56,7 @@ struct LanguageTests {
                 }
             }
             let arabic = String(buffer: try await client.execute(uri: "/ar/communes/02.113.01.09", method: .get).body)
-            #expect(arabic.contains("<h1>بركان <span class=\"other\" lang=\"fr\">Berkane</span>"))
+            #expect(arabic.contains("<h1><bdi>بركان</bdi> <bdi class=\"other\" lang=\"fr\">Berkane</bdi>"))
         }
     }
 

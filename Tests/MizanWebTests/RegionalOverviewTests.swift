@@ -132,14 +132,14 @@ struct RegionalOverviewTests {
             let berkane = try #require(rows.first { $0[Column.cycle.rawValue].contains("Budget participatif 2026") })
             let expected = try ExpectedFigures.of(seed.berkane, site)
             #expect(expected.ballots == 9 && expected.registered == 40 && expected.funded == 2 && expected.completed == 1)
-            #expect(berkane[Column.perInhabitant.rawValue] == expected.perInhabitant.formatted())
+            #expect(berkane[Column.perInhabitant.rawValue] == expected.perInhabitant.formatted().replacingOccurrences(of: " ", with: "\u{00A0}"))
             let turnout = String(format: "%.1f", Double(expected.ballots) * 100 / Double(expected.registered)).replacingOccurrences(of: ".", with: ",")
             #expect(berkane[Column.turnout.rawValue] == "\(turnout)\u{00A0}%")
             #expect(berkane[Column.funded.rawValue] == "\(expected.funded)")
-            #expect(berkane[Column.fundedCost.rawValue] == expected.fundedCost.formatted())
+            #expect(berkane[Column.fundedCost.rawValue] == expected.fundedCost.formatted().replacingOccurrences(of: " ", with: "\u{00A0}"))
             #expect(berkane[Column.completed.rawValue] == "\(expected.completed) sur \(expected.funded)")
             #expect(berkane[Column.progress.rawValue] == expected.averageProgress.replacingOccurrences(of: ".", with: ",") + "\u{00A0}%")
-            #expect(berkane[Column.spent.rawValue] == expected.spent.formatted())
+            #expect(berkane[Column.spent.rawValue] == expected.spent.formatted().replacingOccurrences(of: " ", with: "\u{00A0}"))
             #expect(berkane[Column.phase.rawValue] == "résultats publiés")
             #expect(berkane[Column.progress.rawValue] == "70,0\u{00A0}%", "(100 + 40) / 2")
 
@@ -148,7 +148,7 @@ struct RegionalOverviewTests {
             let smallExpected = try ExpectedFigures.of(seed.small, site)
             #expect(smallExpected.ballots == 11 && smallExpected.registered == 10)
             #expect(small[Column.turnout.rawValue] == "11 bulletins")
-            #expect(small[Column.perInhabitant.rawValue] == smallExpected.perInhabitant.formatted())
+            #expect(small[Column.perInhabitant.rawValue] == smallExpected.perInhabitant.formatted().replacingOccurrences(of: " ", with: "\u{00A0}"))
             #expect(small[Column.progress.rawValue] == "0,0\u{00A0}%", "no update yet")
 
             let open = try #require(rows.first { $0[Column.cycle.rawValue].contains("Budget en préparation 2026") })
@@ -169,7 +169,7 @@ struct RegionalOverviewTests {
                     SELECT p.category, count(*), sum(tp.cost_centimes) FROM tally_projects tp JOIN tallies t ON t.id = tp.tally_id
                     JOIN proposals p ON p.id = tp.proposal_id WHERE t.cycle_id = \(seed.small) AND tp.funded AND t.published_at IS NOT NULL
                     GROUP BY p.category ORDER BY p.category
-                    """).map { try [$0.decode(String.self, 0), $0.decode(String.self, 1), Money(centimes: $0.decode(Int64.self, 2)).formatted()] }
+                    """).map { try [$0.decode(String.self, 0), $0.decode(String.self, 1), Money(centimes: $0.decode(Int64.self, 2)).formatted().replacingOccurrences(of: " ", with: "\u{00A0}")] }
             }
             let labels = ["roads": "Voirie et trottoirs", "water": "Eau et assainissement"]
             #expect(categories.filter { $0[1].contains("Petit budget") }.map { Array($0.dropFirst(2)) }
@@ -179,7 +179,7 @@ struct RegionalOverviewTests {
             // The chart: one bar per published cycle, labelled, with its text alternative.
             #expect(html.components(separatedBy: "<rect class=\"bar").count - 1 == 2)
             #expect(html.contains("<title id=\"overview-chart-title\">Diagramme en barres du budget par habitant : "))
-            #expect(html.contains(expected.perInhabitant.formatted()))
+            #expect(html.contains(expected.perInhabitant.formatted().replacingOccurrences(of: " ", with: "\u{00A0}")))
             #expect(!html.contains("<script"))
         }
     }
@@ -195,7 +195,7 @@ struct RegionalOverviewTests {
             var rows = HTMLTable.rows(of: "results overview", in: html)
             let berkane = try ExpectedFigures.of(seed.berkane, site)
             let small = try ExpectedFigures.of(seed.small, site)
-            let descending = [berkane.perInhabitant, small.perInhabitant].sorted { $0 > $1 }.map { $0.formatted() }
+            let descending = [berkane.perInhabitant, small.perInhabitant].sorted { $0 > $1 }.map { $0.formatted().replacingOccurrences(of: " ", with: "\u{00A0}") }
             #expect(rows.prefix(2).map { $0[Column.perInhabitant.rawValue] } == descending)
             #expect(rows.dropFirst(2).allSatisfy { $0[Column.perInhabitant.rawValue] == "—" }, "lines without figures go last")
             let communes = try site.transaction {
@@ -206,12 +206,20 @@ struct RegionalOverviewTests {
             (status, html) = try await get(client, "/fr/provinces/02.113/overview?sort=population&order=asc")
             rows = HTMLTable.rows(of: "results overview", in: html)
             let populations = rows.map { Int($0[Column.population.rawValue].replacingOccurrences(of: ".", with: "")) ?? -1 }
-            #expect(populations == populations.sorted())
+            // Communes with a budget first, each group in the asked order.
+            let none = "aucun budget participatif"
+            let budgeted = rows.filter { $0[Column.cycle.rawValue] != none }.count
+            let budgetFirst = rows.map { $0[Column.cycle.rawValue] != none }
+            #expect(budgeted > 0 && budgeted < rows.count)
+            #expect(budgetFirst == budgetFirst.sorted { $0 && !$1 })
+            let ascendingGroups = [Array(populations[..<budgeted]), Array(populations[budgeted...])]
+            #expect(ascendingGroups.allSatisfy { $0 == $0.sorted() })
             #expect(html.contains("aria-sort=\"ascending\""))
             (status, html) = try await get(client, "/fr/provinces/02.113/overview?sort=population&order=desc")
             rows = HTMLTable.rows(of: "results overview", in: html)
             let descendingPopulations = rows.map { Int($0[Column.population.rawValue].replacingOccurrences(of: ".", with: "")) ?? -1 }
-            #expect(descendingPopulations == descendingPopulations.sorted(by: >))
+            let descendingGroups = [Array(descendingPopulations[..<budgeted]), Array(descendingPopulations[budgeted...])]
+            #expect(descendingGroups.allSatisfy { $0 == $0.sorted(by: >) })
             #expect(html.contains("href=\"/fr/provinces/02.113/overview.csv?sort=population&amp;order=desc\""))
 
             // The CSV of the same sort: same lines in the same order, same figures.
@@ -242,7 +250,7 @@ struct RegionalOverviewTests {
             #expect(column("ballots", openLine) == "" && column("budget_per_inhabitant_mad", openLine) == "")
             // Each CSV line's figures are the table line's, in machine form.
             func shown(_ decimal: String) -> String {
-                decimal.isEmpty ? "—" : Money(centimes: Int64(decimal.replacingOccurrences(of: ".", with: "")) ?? -1).formatted()
+                decimal.isEmpty ? "—" : Money(centimes: Int64(decimal.replacingOccurrences(of: ".", with: "")) ?? -1).formatted().replacingOccurrences(of: " ", with: "\u{00A0}")
             }
             for (line, row) in zip(lines, rows) {
                 #expect(shown(column("budget_per_inhabitant_mad", line)) == row[Column.perInhabitant.rawValue])

@@ -125,7 +125,7 @@ struct StaffAccessTests {
             #expect(html.contains("Amina &lt;El&gt; Idrissi"))
             #expect(html.contains("administrateur"))
             #expect(html.contains("Budget participatif de Berkane 2026"))
-            #expect(html.contains("<caption>"))
+            #expect(html.contains("<caption id=\"staff-cycles-caption\">"))
             #expect(html.contains("action=\"/fr/staff/logout\""))
 
             let arabic = try await browser.get(client, "/ar/staff/")
