@@ -38,7 +38,7 @@ public func buildApplication(
         try await storage.ping()
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
-    StaticController(pages: pages).addRoutes(to: router)
+    try StaticController(pages: pages).addRoutes(to: router)
     try OpenDataController(storage: storage, secrets: secrets, logger: logger).addRoutes(to: router)
 
     let geographyRepository = StoredGeography(storage: storage)

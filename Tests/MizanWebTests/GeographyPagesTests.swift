@@ -85,7 +85,8 @@ struct GeographyPagesTests {
                 let response = try await client.execute(uri: uri, method: .get)
                 let policy = response.headers[.contentSecurityPolicy] ?? ""
                 #expect(policy.contains("frame-ancestors 'none'"))
-                #expect(!policy.contains("script-src"), "no script is allowed at all")
+                #expect(policy.contains("script-src 'self';"), "scripts only from the site itself")
+                #expect(!policy.contains("unsafe-inline") && !policy.contains("unsafe-eval"), "no inline script, no eval")
                 #expect(response.headers[.xContentTypeOptions] == "nosniff")
                 #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "same-origin")
             }

@@ -33,7 +33,10 @@ struct VoteController {
             try await checkEligibility(request, context: context, cycleID: context.parameters.require("id", as: CycleID.self), language: language)
         }
         group.get(.ballot) { request, context in
-            try await ballotForm(request, cycleID: context.parameters.require("id", as: CycleID.self), language: language)
+            let query = request.uri.queryParameters
+            return try await ballotForm(
+                request, cycleID: context.parameters.require("id", as: CycleID.self), language: language,
+                filter: BallotFilter(category: query["category"].map(String.init) ?? "", district: query["district"].map(String.init) ?? ""))
         }
         group.post(.ballot) { request, context in
             try await castBallot(request, cycleID: context.parameters.require("id", as: CycleID.self), language: language)
@@ -101,7 +104,8 @@ struct VoteController {
 
     func ballotForm(
         _ request: Request, cycleID: CycleID, language: Language, chosen: [Int: Int] = [:], proof: String = "",
-        submission: SubmissionToken = .random(), error: String? = nil, status: HTTPResponse.Status = .ok
+        submission: SubmissionToken = .random(), filter: BallotFilter = BallotFilter(), error: String? = nil,
+        status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         guard let session = VoterSession.read(request, cycleID: cycleID, secrets: secrets) else {
             return try await eligibilityForm(
@@ -116,8 +120,8 @@ struct VoteController {
         let token = csrf.prepare(request)
         var response = try pages.render(
             BallotPage(
-                ballot: ballot, chosen: chosen, proof: proof, error: error, csrf: token.field, submission: submission, catalogs: catalogs,
-                language: language),
+                ballot: ballot, chosen: chosen, proof: proof, error: error, csrf: token.field, submission: submission, filter: filter,
+                catalogs: catalogs, language: language),
             language: language, url: .ballot(cycleID), status: status)
         response.setCookies([token.cookie])
         response.headers[.cacheControl] = "no-store"
@@ -133,12 +137,19 @@ struct VoteController {
         }
         let (chosen, malformed) = Self.marks(in: fields)
         let proofText = (fields["receipt"] ?? "").trimmingCharacters(in: .whitespaces)
+        let filter = BallotFilter(category: fields["category"] ?? "", district: fields["district"] ?? "")
         // The form comes back with what was typed and, unless it was not one, the same token: sent
         // again, it is still one submission.
-        func again(_ message: String, _ status: HTTPResponse.Status, submission: SubmissionToken? = nil) async throws -> Response {
+        func again(_ message: String?, _ status: HTTPResponse.Status, submission: SubmissionToken? = nil) async throws -> Response {
             try await ballotForm(
                 request, cycleID: cycleID, language: language, chosen: chosen, proof: proofText, submission: submission ?? .random(),
-                error: message, status: status)
+                filter: filter, error: message, status: status)
+        }
+        // "Update" (the filter, or the count without JavaScript) stores nothing: the same form comes
+        // back with its marks, its token and the tally recomputed.
+        if fields["action"] == "update" {
+            let submission = try? SubmissionToken(parsing: fields["submission"] ?? "")
+            return try await again(malformed ? catalogs.text("ballot_error_bad_weight", language) : nil, malformed ? .unprocessableContent : .ok, submission: submission)
         }
         guard let submission = try? SubmissionToken(parsing: fields["submission"] ?? "") else {
             return try await again(catalogs.text("ballot_error_stale_form", language), .unprocessableContent)
