@@ -9,8 +9,8 @@ public struct WebConfiguration: Sendable {
     public var secureCookies: Bool
     /// Proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`).
     public var trustedProxies: TrustedProxies
-    /// Seconds a connection may take to send a request's head, from when it opens or its previous
-    /// answer was sent: a client sending headers slowly cannot hold a connection for long.
+    /// Seconds a new connection may take to send its first request head: a client sending headers
+    /// slowly cannot hold a connection for long. (Later heads are bounded by the idle timeout.)
     public var headerTimeoutSeconds: Double
     /// Seconds a connection may sit idle (nothing read, nothing to answer) before it is closed.
     public var idleTimeoutSeconds: Double

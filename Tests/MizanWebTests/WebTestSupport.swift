@@ -24,7 +24,9 @@ struct Site {
     let configuration: PostgresConfiguration
 
     static func with(
-        _ web: WebConfiguration = WebConfiguration(host: "127.0.0.1", port: 0), _ body: @Sendable (any TestClientProtocol, Site) async throws -> Void
+        // Long timeouts: the test client connects before a test sets up its data, which on a
+        // loaded machine can take longer than a real client ever waits.
+        _ web: WebConfiguration = WebConfiguration(host: "127.0.0.1", port: 0, headerTimeoutSeconds: 600, idleTimeoutSeconds: 600), _ body: @Sendable (any TestClientProtocol, Site) async throws -> Void
     ) async throws {
         let configuration = try await TestPostgres.database()
         let pool = ConnectionPool(configuration: configuration, maximumConnections: 4)

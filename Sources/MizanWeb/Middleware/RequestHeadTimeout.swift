@@ -3,21 +3,18 @@ import Hummingbird
 import NIOCore
 import NIOHTTPTypes
 
-/// Closes a connection that does not finish sending a request head in time — from when it opens,
-/// or from when the previous answer was sent. Without it a client can hold a connection (and,
-/// with a few hundred of them, the server) by sending a header line every few seconds.
-/// Hummingbird's idle timeout counts from the last complete part, so it bounds this too, but it
-/// must be long enough for slow networks between requests; this deadline can be shorter.
-final class RequestHeadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
+/// Closes a connection that does not finish sending its first request head in time. Without it a
+/// client can hold connections (and, with a few hundred of them, the server) by opening them and
+/// sending a header line every few seconds. Later requests on a kept-alive connection are bounded
+/// by Hummingbird's idle timeout, which counts from the last complete part: header lines sent
+/// slowly do not reset it.
+final class RequestHeadTimeout: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
 
     let timeout: TimeAmount
     private var deadline: Scheduled<Void>?
-    /// Requests read but not yet answered: the clock runs only when there are none.
-    private var pending = 0
+    private var headSeen = false
 
     init(timeout: TimeAmount) {
         self.timeout = timeout
@@ -45,23 +42,15 @@ final class RequestHeadTimeout: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .head = unwrapInboundIn(data) {
-            pending += 1
+            headSeen = true
             deadline?.cancel()
             deadline = nil
         }
         context.fireChannelRead(data)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) {
-            pending -= 1
-            if pending <= 0 { arm(context) }
-        }
-        context.write(data, promise: promise)
-    }
-
     private func arm(_ context: ChannelHandlerContext) {
-        deadline?.cancel()
+        guard deadline == nil, !headSeen else { return }
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
         deadline = context.eventLoop.scheduleTask(in: timeout) {
             loopBound.value.close(promise: nil)

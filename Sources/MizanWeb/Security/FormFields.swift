@@ -184,7 +184,9 @@ public struct StrictFormDecoder: RequestDecoder {
 
     public func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         let fields = try await FormFields.read(request, limit: .staff)
-        if let problem = fields.problem { throw HTTPError(problem.status) }
+        // An empty body is an empty form: nothing typed is lost, and the handler's own checks
+        // (its CSRF field first) refuse it.
+        if let problem = fields.problem, problem != .empty { throw HTTPError(problem.status) }
         do {
             return try URLEncodedFormDecoder().decode(T.self, from: fields.encoded)
         } catch {
