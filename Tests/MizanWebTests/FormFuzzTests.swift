@@ -52,9 +52,9 @@ struct FormFuzzTests {
             case 2: pairs[index].1 += pieces.randomElement(using: &random)!
             case 3: pairs[index].1.insert(contentsOf: pieces.randomElement(using: &random)!, at: Int.random(in: 0...pairs[index].1.count, using: &random))
             case 4: pairs[index].1 = (0..<Int.random(in: 0...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
-            case 5: pairs[index].1 = Array(repeating: UInt8(ascii: "a"), count: Int.random(in: limit / 2...limit * 2, using: &random))
+            case 5: pairs[index].1 = Array(repeating: UInt8(ascii: "a"), count: Int.random(in: limit / 2...limit + limit / 4, using: &random))
             case 6: pairs.remove(at: index)
-            case 7: pairs[index].1 = Array(String(repeating: "%E2%B5%9C", count: Int.random(in: 1...20_000, using: &random)).utf8)
+            case 7: pairs[index].1 = Array(String(repeating: "%E2%B5%9C", count: Int.random(in: 1...12_000, using: &random)).utf8)
             default: pairs.swapAt(index, Int.random(in: 0..<pairs.count, using: &random))
             }
         }
@@ -66,7 +66,9 @@ struct FormFuzzTests {
         return Int.random(in: 0..<40, using: &random) == 0 ? [] : body
     }
 
-    @Test(arguments: ["propose", "eligibility", "ballot", "receipt", "staff login"])
+    /// One form at a time: five sites fuzzed at once on a loaded machine would test its patience,
+    /// not the forms.
+    @Test(.serialized, arguments: ["propose", "eligibility", "ballot", "receipt", "staff login"])
     func noBrokenBodyEndsInAServerError(_ form: String) async throws {
         try await Site.with { client, site in
             var browser = Browser()
@@ -106,7 +108,7 @@ struct FormFuzzTests {
             }
             var random = SeededGenerator(state: UInt64(form.utf8.reduce(0) { $0 &* 31 &+ Int($1) }))
             var failures: [String] = []
-            for round in 0..<250 {
+            for round in 0..<200 {
                 let body = Self.body(fields, limit: limit, using: &random)
                 let type = Self.contentTypes[Int.random(in: 0..<8, using: &random) % Self.contentTypes.count]
                 var headers: HTTPFields = [.cookie: browser.cookieHeader]
