@@ -12,7 +12,7 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `MAD`/`DH`. A single `.` or `,` followed by one or two digits is the decimal separator; other
     /// dots, spaces and commas group thousands.
     public init(parsing text: String) throws(MoneyError) {
-        var body = text.trimmingCharacters(in: " \u{00A0}")
+        var body = Self.westernDigits(text).trimmingCharacters(in: " \u{00A0}")
         for suffix in ["MAD", "mad", "DH", "dh", "Dh", "د.م."] where body.hasSuffix(suffix) {
             body = String(body.dropLast(suffix.count)).trimmingCharacters(in: " \u{00A0}")
         }
@@ -37,6 +37,23 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
         else { throw .notANumber(text) }
         let cents = fraction.isEmpty ? 0 : Int64(fraction.count == 1 ? fraction + "0" : fraction)!
         centimes = whole * 100 + cents
+    }
+
+    /// `text` with Arabic-Indic (٠–٩) and Eastern Arabic-Indic (۰–۹) digits as ASCII digits, and
+    /// the Arabic decimal and thousands separators (٫ ٬) as `,` and `.`, so `١٢٠٠٠٠` reads as
+    /// `120000` — the digits an Arabic keyboard types.
+    static func westernDigits(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0660...0x0669: result.append(Unicode.Scalar(scalar.value - 0x0660 + 0x30)!)
+            case 0x06F0...0x06F9: result.append(Unicode.Scalar(scalar.value - 0x06F0 + 0x30)!)
+            case 0x066B: result.append(",")
+            case 0x066C: result.append(".")
+            default: result.append(scalar)
+            }
+        }
+        return String(result)
     }
 
     /// `1.234.567,89 MAD`, the form used on pages and in reports.

@@ -28,9 +28,15 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     let storage = backend.storage
     let pages = try PageRenderer()
-    let router = Router(context: WebContext.self)
-    router.add(middleware: SecurityHeadersMiddleware())
+    // HEAD is answered by every GET route, headers and all, without the body (a monitor checking
+    // `/health` with HEAD must not see the site as down).
+    let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: HeadRequestMiddleware())
+    router.add(middleware: SecurityHeadersMiddleware(strictTransport: configuration.secureCookies))
+    router.add(middleware: APIMethodsMiddleware())
     router.add(middleware: ErrorPageMiddleware(pages: pages, retryAfterSeconds: configuration.retryAfterSeconds, logger: logger))
+    router.add(middleware: OriginCheckMiddleware())
+    router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies, secrets: secrets))
     router.add(middleware: LanguageCookieMiddleware(secureCookies: configuration.secureCookies))
     router.add(middleware: StaffAccessMiddleware(storage: storage, pages: pages, policy: .standard))
 
@@ -48,6 +54,9 @@ public func buildApplication(
     let csrf = CSRF(secrets: secrets, secureCookies: configuration.secureCookies)
     let proposals = ProposalController(storage: storage, pages: pages, csrf: csrf)
     let staff = StaffController(storage: storage, pages: pages, csrf: csrf, secureCookies: configuration.secureCookies, policy: .standard)
+    let kiosk = KioskController(
+        storage: storage, pages: pages, csrf: csrf,
+        passes: KioskPass.Issuer(secrets: secrets, secure: configuration.secureCookies, lifetime: StaffAccessPolicy.standard.absoluteLifetime))
     let analysis = AnalysisController(storage: storage, pages: pages, csrf: csrf, cache: AnalysisCache(), scopeCache: AnalysisCache(), marginalCache: AnalysisCache(), wait: .seconds(10))
     let votes = VoteController(
         storage: storage, ballotBox: backend.ballotBox, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies)
@@ -59,6 +68,7 @@ public func buildApplication(
         proposals.addRoutes(to: group, language: language)
         votes.addRoutes(to: group, language: language)
         staff.addRoutes(to: group, language: language)
+        kiosk.addRoutes(to: group, language: language)
         DashboardController(storage: storage, pages: pages).addRoutes(to: group, language: language)
         analysis.addRoutes(to: group, language: language)
     }
@@ -67,8 +77,13 @@ public func buildApplication(
         router.get(RouterPath(legacy)) { request, _ in LanguageRouting.redirect(request) }
     }
 
+    let headerTimeout = Int64(configuration.headerTimeoutSeconds * 1e9)
     return Application(
         router: router,
+        server: .http1(
+            configuration: .init(
+                additionalChannelHandlers: [RequestHeadTimeout(timeout: .nanoseconds(headerTimeout))],
+                idleTimeout: .nanoseconds(Int64(configuration.idleTimeoutSeconds * 1e9)))),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Mizan"),
         services: backend.services,

@@ -2,11 +2,15 @@ import Hummingbird
 import MizanCore
 
 /// The request context of every route. Decoding forms through it turns malformed input into 400
-/// instead of 500.
+/// or 413 instead of 500 (`StrictFormDecoder`).
 public struct WebContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The client's address, for rate limiting (the proxy's, when behind one).
-    public let remoteAddress: String?
+    /// The client's address, for rate limiting: the peer's, or the one a trusted proxy forwarded
+    /// (`ClientAddressMiddleware`).
+    public var remoteAddress: String?
+    /// The kiosk this browser was made into by a staff member, when it carries a valid pass: the
+    /// identification limit per address applies to the kiosk instead.
+    public var kiosk: String? = nil
     /// The signed-in staff member, set under `/{lang}/staff/` by the staff access guard.
     public var staff: StaffMember? = nil
 
@@ -15,7 +19,7 @@ public struct WebContext: RequestContext {
         remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
-    public var requestDecoder: URLEncodedFormDecoder { URLEncodedFormDecoder() }
+    public var requestDecoder: StrictFormDecoder { StrictFormDecoder() }
 
     /// Forms are small; a larger body is refused before it is read.
     public var maxUploadSize: Int { 64 * 1024 }

@@ -56,9 +56,13 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         switch kind {
         case .connection, .poolTimeout, .poolClosed: return true
         case .query:
-            // Class 08 is connection exception, 57P0x is operator intervention (shutdown, restart).
+            // Class 08 is connection exception, 57P0x is operator intervention (shutdown, restart),
+            // 25006 a server that refuses writes (read-only transaction: a standby, or
+            // default_transaction_read_only set to stop writes), class 53 insufficient resources
+            // (53100 disk full, 53200 out of memory, 53300 too many connections).
             guard let sqlState else { return false }
-            return sqlState.hasPrefix("08") || sqlState.hasPrefix("57P")
+            return sqlState.hasPrefix("08") || sqlState.hasPrefix("57P") || sqlState == SQLState.readOnlySQLTransaction
+                || sqlState.hasPrefix("53")
         default: return false
         }
     }
@@ -77,4 +81,6 @@ public enum SQLState {
     public static let undefinedTable = "42P01"
     public static let syntaxError = "42601"
     public static let serializationFailure = "40001"
+    public static let readOnlySQLTransaction = "25006"
+    public static let diskFull = "53100"
 }

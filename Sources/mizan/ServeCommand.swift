@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import Hummingbird
 import Logging
@@ -35,11 +36,34 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("secure-cookies"), help: "Mark cookies Secure (when served over HTTPS, directly or behind a proxy).")
     var secureCookies = false
 
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "A reverse proxy (address or block such as 10.0.0.0/8) whose X-Forwarded-For names the client; repeatable. Also MIZAN_TRUSTED_PROXIES (comma-separated).",
+            valueName: "addr"))
+    var trustedProxy: [String] = []
+
+    @Option(help: "Seconds a connection may take to send a request's headers.")
+    var headerTimeout: Double = 10
+
+    @Option(help: "Seconds an idle connection is kept open.")
+    var idleTimeout: Double = 60
+
     @OptionGroup var database: DatabaseOptions
+
+    /// `--trusted-proxy` and `MIZAN_TRUSTED_PROXIES` together.
+    var proxySpecifications: [String] {
+        let environment = ProcessInfo.processInfo.environment["MIZAN_TRUSTED_PROXIES"] ?? ""
+        return trustedProxy + environment.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     func validate() throws {
         guard (1...65_535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         if let poolSize, poolSize < 1 { throw ValidationError("--pool-size must be at least 1") }
+        guard TrustedProxies(proxySpecifications) != nil else {
+            throw ValidationError("--trusted-proxy and MIZAN_TRUSTED_PROXIES take IP addresses or blocks such as 10.0.0.0/8")
+        }
+        guard headerTimeout > 0, idleTimeout > 0 else { throw ValidationError("--header-timeout and --idle-timeout must be positive") }
     }
 
     func run() async throws {
@@ -59,7 +83,10 @@ struct ServeCommand: AsyncParsableCommand {
             // Stopped in reverse order: the committer writes what is queued before the pool closes.
             let backend = SiteBackend(storage: PostgresStorage(pool: pool), ballotBox: committer, services: [pool, committer])
             let app = try buildApplication(
-                configuration: WebConfiguration(host: host, port: port, secureCookies: secureCookies), backend: backend,
+                configuration: WebConfiguration(
+                    host: host, port: port, secureCookies: secureCookies, trustedProxies: TrustedProxies(proxySpecifications) ?? .none,
+                    headerTimeoutSeconds: headerTimeout, idleTimeoutSeconds: idleTimeout),
+                backend: backend,
                 secrets: secrets, logger: logger)
             logger.info("Mizan is at http://\(host):\(port)/ — press Ctrl-C to stop")
             try await app.runService()

@@ -23,10 +23,14 @@ extension SiteBackend {
 struct Site {
     let configuration: PostgresConfiguration
 
-    static func with(_ body: @Sendable (any TestClientProtocol, Site) async throws -> Void) async throws {
+    static func with(
+        // Long timeouts: the test client connects before a test sets up its data, which on a
+        // loaded machine can take longer than a real client ever waits.
+        _ web: WebConfiguration = WebConfiguration(host: "127.0.0.1", port: 0, headerTimeoutSeconds: 600, idleTimeoutSeconds: 600), _ body: @Sendable (any TestClientProtocol, Site) async throws -> Void
+    ) async throws {
         let configuration = try await TestPostgres.database()
         let pool = ConnectionPool(configuration: configuration, maximumConnections: 4)
-        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0), backend: .postgres(pool), secrets: .forTests)
+        let app = try buildApplication(configuration: web, backend: .postgres(pool), secrets: .forTests)
         let site = Site(configuration: configuration)
         try await app.test(.live) { client in try await body(client, site) }
     }

@@ -2,9 +2,11 @@
 /// printed code. The answer is the voter's key and district; an ID number or code never leaves
 /// this step, only its digest.
 ///
-/// On the web, where anyone may type anything, every attempt is counted per client address and per
-/// registry entry or code, and a client or entry that tried too often is refused for a while, right
-/// details or not; a wrong answer never says whether the ID number is registered.
+/// On the web, where anyone may type anything, failed attempts are counted per client (an address,
+/// or a kiosk a staff member opened) and per registry entry or code, and a client or entry that
+/// failed too often is refused for a while, right details or not; a wrong answer never says
+/// whether the ID number is registered. Successes are not counted against the client, so the
+/// many voters behind one shared address are not locked out.
 public struct IdentifyVoter: Sendable {
     /// How many web attempts are allowed, and over how long.
     public struct Limits: Sendable {
@@ -12,7 +14,7 @@ public struct IdentifyVoter: Sendable {
         public var perEntry: Int
         public var windowSeconds: Int
 
-        /// 30 attempts per client address and 5 per registry entry or code within 15 minutes.
+        /// 30 failed attempts per client and 5 per registry entry or code within 15 minutes.
         public static let standard = Limits(perClient: 30, perEntry: 5, windowSeconds: 15 * 60)
 
         public init(perClient: Int, perEntry: Int, windowSeconds: Int) {
@@ -40,7 +42,7 @@ public struct IdentifyVoter: Sendable {
         self.limits = limits
     }
 
-    /// A citizen on the web, from `client` (their address). `credential` is nil when what they
+    /// A citizen on the web, from `client` (their address, or `kiosk:<id>`). `credential` is nil when what they
     /// typed was neither an ID number with a birth date nor a code: that too is an attempt. An ID
     /// number without a birth date is refused here; only a clerk who saw the card may use one.
     ///
@@ -57,9 +59,14 @@ public struct IdentifyVoter: Sendable {
             let origin = IdentificationAttempt.client(client)
             if try voters.attempts(by: origin, inLast: limits.windowSeconds) >= limits.perClient { return .limited }
             if let entry, try voters.attempts(by: entry, inLast: limits.windowSeconds) >= limits.perEntry { return .limited }
-            try voters.recordAttempt(by: origin)
-            guard let credential else { return .failed }
+            // Only failures count against the client: a kiosk, a cybercafé or a carrier's NAT
+            // puts many honest voters behind one address, and someone guessing fails.
+            guard let credential else {
+                try voters.recordAttempt(by: origin)
+                return .failed
+            }
             guard let voter = try Self.find(credential, in: cycle, voters: voters, secrets: secrets) else {
+                try voters.recordAttempt(by: origin)
                 if let entry { try voters.recordAttempt(by: entry) }
                 return .failed
             }

@@ -86,7 +86,8 @@ struct OpenDataController {
     }
 
     func geoCode(_ text: String?, name: String) throws -> String? {
-        guard let text else { return nil }
+        // An empty value (`?province=`, as an HTML form sends an empty field) is no filter.
+        guard let text, !text.isEmpty else { return nil }
         do {
             return try GeoCode(parsing: text).value
         } catch {

@@ -19,7 +19,7 @@ struct ProposalController {
             try await form(request, cycle: CycleID(context.parameters.require("id", as: Int.self)), language)
         }
         group.post(.propose) { request, context in
-            try await submit(request, context: context, cycle: CycleID(context.parameters.require("id", as: Int.self)), language)
+            try await submit(request, cycle: CycleID(context.parameters.require("id", as: Int.self)), language)
         }
         group.get(.cycleProposals) { request, context in
             try await list(request, cycle: CycleID(context.parameters.require("id", as: Int.self)), language)
@@ -28,7 +28,7 @@ struct ProposalController {
         group.get(.tracking) { _, context in try await track(context.parameters.require("token"), language) }
     }
 
-    struct Form: Decodable {
+    struct Form {
         var csrf: String?
         var title: String?
         var description: String?
@@ -36,6 +36,13 @@ struct ProposalController {
         var district: String?
         var location: String?
         var cost: String?
+    }
+
+    /// The fields of the form, as far as the body could be read.
+    static func values(_ fields: FormFields) -> Form {
+        Form(
+            csrf: fields["csrf"], title: fields["title"], description: fields["description"], category: fields["category"],
+            district: fields["district"], location: fields["location"], cost: fields["cost"])
     }
 
     func form(_ request: Request, cycle id: CycleID, _ language: Language) async throws -> Response {
@@ -49,19 +56,18 @@ struct ProposalController {
         return response
     }
 
-    func submit(_ request: Request, context: WebContext, cycle id: CycleID, _ language: Language) async throws -> Response {
-        let values = try await request.decode(as: Form.self, context: context)
+    func submit(_ request: Request, cycle id: CycleID, _ language: Language) async throws -> Response {
+        let fields = try await FormFields.read(request, limit: .proposal)
+        let values = Self.values(fields)
+        // A body the form could not have sent comes back as the form, with what could be read.
+        if let problem = fields.problem {
+            let (cycle, districts) = try await load(id)
+            return try render(cycle, districts, values, ["form": problem.catalogKey], request, language, status: problem.status)
+        }
         guard csrf.isValid(request, field: values.csrf) else { throw CSRFRejected() }
         let (cycle, districts) = try await load(id)
-        let token = csrf.prepare(request)
         func again(_ errors: [String: String], status: HTTPResponse.Status) throws -> Response {
-            var response = try pages.render(
-                ProposalFormPage(
-                    cycle: cycle, districts: districts, values: values, errors: errors, csrf: token.field, catalogs: catalogs,
-                    language: language),
-                language: language, url: .propose(id), status: status)
-            response.setCookies([token.cookie])
-            return response
+            try render(cycle, districts, values, errors, request, language, status: status)
         }
         guard cycle.phase == .proposals else { return try again([:], status: .conflict) }
         let category = values.category ?? ""
@@ -90,6 +96,20 @@ struct ProposalController {
         }
         // Post/redirect/get: reloading the confirmation never submits twice.
         return Response.redirect(to: SiteURL.tracking(token: tracking).href(language, query: [("new", "1")]), type: .normal)
+    }
+
+    /// The form again, with what was typed and what is wrong with it.
+    func render(
+        _ cycle: Cycle, _ districts: [District], _ values: Form, _ errors: [String: String], _ request: Request, _ language: Language,
+        status: HTTPResponse.Status
+    ) throws -> Response {
+        let token = csrf.prepare(request)
+        var response = try pages.render(
+            ProposalFormPage(
+                cycle: cycle, districts: districts, values: values, errors: errors, csrf: token.field, catalogs: catalogs, language: language),
+            language: language, url: .propose(CycleID(cycle.id)), status: status)
+        response.setCookies([token.cookie])
+        return response
     }
 
     func localized(_ fields: [String: String]) -> [String: String] {
@@ -123,9 +143,12 @@ struct ProposalController {
             throw HTTPError(.notFound)
         }
         let (cycle, _) = try await load(CycleID(proposal.cycleID))
-        return try pages.render(
+        var response = try pages.render(
             ProposalPage(proposal: proposal, cycle: cycle, trackingToken: token, isNew: true, catalogs: catalogs, language: language),
             language: language, url: .tracking(token: token))
+        // The tracking link is private: a shared computer's back button or cache must not keep it.
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
     /// The cycle and its commune's districts (for the form's district menu); 404 for no such cycle.

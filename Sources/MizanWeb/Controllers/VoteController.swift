@@ -49,7 +49,12 @@ struct VoteController {
             return try await receipt(request, code: nil, language: language)
         }
         group.post(.receiptLookup) { request, _ in
-            let fields = try await FormFields.read(request)
+            let fields = try await FormFields.read(request, limit: .receipt)
+            if let problem = fields.problem {
+                var response = try await receipt(request, code: fields["code"] ?? "", language: language)
+                response.status = problem.status
+                return response
+            }
             guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
             return try await receipt(request, code: fields["code"] ?? "", language: language)
         }
@@ -74,14 +79,20 @@ struct VoteController {
     }
 
     func checkEligibility(_ request: Request, context: WebContext, cycleID: CycleID, language: Language) async throws -> Response {
-        let fields = try await FormFields.read(request)
+        let fields = try await FormFields.read(request, limit: .eligibility)
+        if let problem = fields.problem {
+            var response = try await eligibilityForm(request, cycleID: cycleID, language: language, failure: problem.message(catalogs, language))
+            response.status = problem.status
+            return response
+        }
         guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
         let credential = VoterCredential.typed(
             nationalID: fields["national_id"] ?? "", birthDate: fields["birth_date"] ?? "", code: fields["code"] ?? "")
         let outcome: IdentifyVoter.Outcome
         do {
             outcome = try await notFoundIfMissing {
-                try await identify.online(credential, cycle: cycleID, client: context.remoteAddress ?? "unknown")
+                // A kiosk opened by staff is limited as one client, whatever network it is on.
+                try await identify.online(credential, cycle: cycleID, client: context.kiosk.map { "kiosk:\($0)" } ?? context.remoteAddress ?? "unknown")
             }
         } catch VoteError.notInVoting {
             return try await eligibilityForm(request, cycleID: cycleID, language: language)
@@ -129,7 +140,13 @@ struct VoteController {
     }
 
     func castBallot(_ request: Request, cycleID: CycleID, language: Language) async throws -> Response {
-        let fields = try await FormFields.read(request)
+        let fields = try await FormFields.read(request, limit: .ballot, repeatable: ["project"])
+        if let problem = fields.problem {
+            var response = try await ballotForm(
+                request, cycleID: cycleID, language: language, chosen: Self.marks(in: fields).chosen, error: problem.message(catalogs, language))
+            response.status = problem.status
+            return response
+        }
         guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
         guard let session = VoterSession.read(request, cycleID: cycleID, secrets: secrets) else {
             return try await eligibilityForm(

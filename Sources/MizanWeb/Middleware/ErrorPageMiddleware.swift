@@ -3,7 +3,8 @@ import Logging
 import MizanCore
 
 /// Turns failures into pages a citizen can read, in their language: 404 for what does not exist,
-/// 503 with Retry-After when the database is unreachable or saturated, and a plain 500 otherwise.
+/// 503 with Retry-After when the database is unreachable, saturated or refuses writes (read-only,
+/// disk full), 4xx for what the client sent, and a plain 500 otherwise.
 /// Details (SQL, stack) go to the log only.
 struct ErrorPageMiddleware: RouterMiddleware {
     typealias Context = WebContext
@@ -30,8 +31,11 @@ struct ErrorPageMiddleware: RouterMiddleware {
             return try pages.render(ErrorPage(kind: "not_found", catalogs: pages.catalogs, language: language), language: language, path: path, status: .notFound)
         } catch is GeographyError {
             return try pages.render(ErrorPage(kind: "not_found", catalogs: pages.catalogs, language: language), language: language, path: path, status: .notFound)
-        } catch let error as HTTPError where (400..<500).contains(error.status.code) {
-            return try pages.render(ErrorPage(kind: "bad_request", catalogs: pages.catalogs, language: language), language: language, path: path, status: error.status)
+        } catch let error as any HTTPResponseError where (400..<500).contains(error.status.code) {
+            // HTTPError, and Hummingbird's own refusals such as a body over the size limit (413),
+            // which would otherwise end as a 500.
+            let kind = error.status == .contentTooLarge ? "too_large" : "bad_request"
+            return try pages.render(ErrorPage(kind: kind, catalogs: pages.catalogs, language: language), language: language, path: path, status: error.status)
         } catch {
             logger.error("request failed: \(error)", metadata: ["path": "\(request.uri.path)"])
             return try pages.render(ErrorPage(kind: "failure", catalogs: pages.catalogs, language: language), language: language, path: path, status: .internalServerError)

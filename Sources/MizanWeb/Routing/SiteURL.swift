@@ -32,6 +32,7 @@ enum SiteRoute: String, CaseIterable, Sendable {
     case staffLogin = "staff/login"
     case staffLogout = "staff/logout"
     case staffHome = "staff"
+    case staffKiosk = "staff/kiosk"
     case staffParticipation = "staff/cycles/:id/participation"
     case staffParticipationFile = "staff/cycles/:id/participation/:file"
     case staffAnalysis = "staff/cycles/:id/analysis"
@@ -83,6 +84,7 @@ enum SiteURL: Hashable, Sendable {
     case staffLogin
     case staffLogout
     case staffHome
+    case staffKiosk
     case staffParticipation(CycleID)
     case staffParticipationFile(CycleID, file: String)
     case staffAnalysis(CycleID)
@@ -114,6 +116,7 @@ enum SiteURL: Hashable, Sendable {
         case .staffLogin: .staffLogin
         case .staffLogout: .staffLogout
         case .staffHome: .staffHome
+        case .staffKiosk: .staffKiosk
         case .staffParticipation: .staffParticipation
         case .staffParticipationFile: .staffParticipationFile
         case .staffAnalysis: .staffAnalysis
@@ -123,7 +126,7 @@ enum SiteURL: Hashable, Sendable {
 
     private var values: [String] {
         switch self {
-        case .home, .search, .receiptLookup, .staffLogin, .staffLogout, .staffHome: []
+        case .home, .search, .receiptLookup, .staffLogin, .staffLogout, .staffHome, .staffKiosk: []
         case .region(let code), .regionOverview(let code), .regionOverviewCSV(let code), .province(let code),
             .provinceOverview(let code), .provinceOverviewCSV(let code), .commune(let code), .receipt(let code):
             [code]

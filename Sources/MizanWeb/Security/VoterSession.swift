@@ -50,29 +50,3 @@ struct VoterSession: Equatable {
         Cookie(name: cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax)
     }
 }
-
-/// `application/x-www-form-urlencoded` fields, keeping repeated names (checkbox groups).
-struct FormFields {
-    private(set) var pairs: [(String, String)] = []
-
-    init(_ body: String) {
-        for part in body.split(separator: "&") {
-            let pieces = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            func decode(_ text: Substring) -> String {
-                String(text).replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? ""
-            }
-            pairs.append((decode(pieces[0]), pieces.count > 1 ? decode(pieces[1]) : ""))
-        }
-    }
-
-    subscript(name: String) -> String? { pairs.first { $0.0 == name }?.1 }
-    func all(_ name: String) -> [String] { pairs.filter { $0.0 == name }.map(\.1) }
-    func withPrefix(_ prefix: String) -> [(String, String)] {
-        pairs.filter { $0.0.hasPrefix(prefix) }.map { (String($0.0.dropFirst(prefix.count)), $0.1) }
-    }
-
-    static func read(_ request: Request, limit: Int = 64 * 1024) async throws -> FormFields {
-        let buffer = try await request.body.collect(upTo: limit)
-        return FormFields(String(buffer: buffer))
-    }
-}

@@ -38,6 +38,7 @@ struct StaffHomePage: PageModel {
     let signedInAs: String
     let csrf: String
     let logoutHref: String
+    let kioskHref: String
     let cycles: [StaffCycleItem]
     let hasCycles: Bool
 
@@ -47,6 +48,7 @@ struct StaffHomePage: PageModel {
             ["name": member.displayName, "role": catalogs.text("staff_role_\(member.role.rawValue)", language)])
         self.csrf = csrf
         logoutHref = SiteURL.staffLogout.href(language)
+        kioskHref = SiteURL.staffKiosk.href(language)
         self.cycles = cycles.map {
             let id = CycleID($0.id)
             return StaffCycleItem(
