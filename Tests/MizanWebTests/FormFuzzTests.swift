@@ -70,7 +70,7 @@ struct FormFuzzTests {
     /// not the forms.
     @Test(.serialized, arguments: ["propose", "eligibility", "ballot", "receipt", "staff login"])
     func noBrokenBodyEndsInAServerError(_ form: String) async throws {
-        try await Site.with { client, site in
+        try await Site.with(testing: .router) { client, site in
             var browser = Browser()
             let uri: String
             var fields: [(String, String)]

@@ -52,7 +52,7 @@ struct PageTextTests {
     }
 
     @Test func everyPageOfTheDemoInEveryLanguageShowsNoLeak() async throws {
-        try await Site.with { client, site in
+        try await Site.with(testing: .router) { client, site in
             let (open, published) = try await site.withStorage { storage in
                 (try await DemoSeed.seed(secrets: .forTests, storage: storage), try await DemoSeed.seedPublished(storage: storage))
             }

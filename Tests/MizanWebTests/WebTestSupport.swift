@@ -26,13 +26,18 @@ struct Site {
     static func with(
         // Long timeouts: the test client connects before a test sets up its data, which on a
         // loaded machine can take longer than a real client ever waits.
-        _ web: WebConfiguration = WebConfiguration(host: "127.0.0.1", port: 0, headerTimeoutSeconds: 600, idleTimeoutSeconds: 600), _ body: @Sendable (any TestClientProtocol, Site) async throws -> Void
+        _ web: WebConfiguration = WebConfiguration(host: "127.0.0.1", port: 0, headerTimeoutSeconds: 600, idleTimeoutSeconds: 600),
+        // `.router` for suites of hundreds of requests about what the pages say: in-process, with no
+        // client timeout (the live test client gives up after 20 s, which the engine's heavy suites
+        // in the same process can push a request past on two cores).
+        testing: TestingSetup = .live,
+        _ body: @Sendable (any TestClientProtocol, Site) async throws -> Void
     ) async throws {
         let configuration = try await TestPostgres.database()
         let pool = ConnectionPool(configuration: configuration, maximumConnections: 4)
         let app = try buildApplication(configuration: web, backend: .postgres(pool), secrets: .forTests)
         let site = Site(configuration: configuration)
-        try await app.test(.live) { client in try await body(client, site) }
+        try await app.test(testing) { client in try await body(client, site) }
     }
 
     /// The storage the use cases run on, on the site's database with a pool of its own, closed
