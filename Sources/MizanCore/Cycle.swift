@@ -42,6 +42,9 @@ public enum WinnerRule: String, CaseIterable, Sendable {
     case mes
     /// Sequential Phragmén.
     case phragmen
+    /// The Method of Equal Shares as equalshares.net's compute tool runs it (the procedure of
+    /// Wieliczka, Świecie and Assen), with the options in `CountingOptions.equalShares`.
+    case equalshares
 }
 
 public enum TieBreak: String, CaseIterable, Sendable {
@@ -64,11 +67,13 @@ public struct Cycle: Hashable, Sendable, Identifiable {
     public let ballot: BallotRules
     public let rule: WinnerRule
     public let tieBreak: TieBreak
+    public let options: CountingOptions
 
     public init(
         id: Int, communeID: Int, communeCode: String, communeName: BilingualName, year: Int, title: String,
-        budget: Money, phase: Phase, ballot: BallotRules, rule: WinnerRule, tieBreak: TieBreak
+        budget: Money, phase: Phase, ballot: BallotRules, rule: WinnerRule, tieBreak: TieBreak, options: CountingOptions = .standard
     ) {
+        self.options = options
         self.id = id
         self.communeID = communeID
         self.communeCode = communeCode
@@ -92,10 +97,11 @@ public struct NewCycle: Sendable {
     public let ballot: BallotRules
     public let rule: WinnerRule
     public let tieBreak: TieBreak
+    public let options: CountingOptions
 
     public init(
         communeCode: GeoCode, year: Int, title: String?, budget: Money, ballot: BallotRules, rule: WinnerRule,
-        tieBreak: TieBreak
+        tieBreak: TieBreak, options: CountingOptions = .standard
     ) throws(CycleError) {
         guard (2000...2100).contains(year) else { throw .invalid("year", "\(year) is not a year between 2000 and 2100") }
         guard budget.centimes > 0 else { throw .invalid("budget", "the budget must be more than zero") }
@@ -115,6 +121,16 @@ public struct NewCycle: Sendable {
         if rule == .phragmen, case .points = ballot {
             throw .invalid("rule", "Phragmén counts approvals; use greedy or mes with points ballots")
         }
+        if rule == .equalshares {
+            switch ballot {
+            case .points, .ranked:
+                throw .invalid("rule", "equalshares.net's procedure counts approvals; use it with approval or knapsack ballots")
+            case .approval, .knapsack: break
+            }
+        } else if options.equalShares != CountingOptions.standard.equalShares {
+            throw .invalid("completion", "only the equalshares rule takes equalshares.net's options (completion, increment, comparison, ties)")
+        }
+        self.options = options
         let title = (title ?? "").trimmingCharacters(in: " \t")
         self.communeCode = communeCode
         self.year = year

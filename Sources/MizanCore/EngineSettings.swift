@@ -12,7 +12,7 @@ public enum EngineSettings {
     /// ranked ballots carry more than approval, so greedy orders by points (for ranked ballots the
     /// positional score `depth − position`) and equal shares gives each voter the points they gave.
     /// Phragmén only knows approvals; ranked ballots count as approvals of the ranked projects.
-    public static func rule(for winner: WinnerRule, ballot: BallotRules) -> Rule {
+    public static func rule(for winner: WinnerRule, ballot: BallotRules, options: CountingOptions = .standard) -> Rule {
         let scored: Bool
         switch ballot {
         case .approval, .knapsack: scored = false
@@ -22,8 +22,12 @@ public enum EngineSettings {
         case .greedy: return Rule(key: scored ? "greedy_score" : "greedy")!
         case .mes: return Rule(key: scored ? "mes_points_add1_util" : "mes")!
         case .phragmen: return Rule(key: "phragmen")!
+        case .equalshares: return .equalSharesNet(options.equalShares)
         }
     }
+
+    /// The engine rule of a cycle: its winner rule with its options.
+    public static func rule(of cycle: Cycle) -> Rule { rule(for: cycle.rule, ballot: cycle.ballot, options: cycle.options) }
 
     /// A rule asked for on the command line (`--rule`): a cycle rule name, which is mapped as above,
     /// or any engine key (`optimal`, `greedy_card`, `mes_cost`, …).

@@ -79,6 +79,8 @@ public struct TallyTraceRecord: Sendable, Equatable, Codable {
 public struct TallyResult: Sendable {
     public let ruleKey: String
     public let tieBreak: String
+    /// The thresholds it was computed with (`CountingOptions.storedThresholds`; empty for none).
+    public let thresholds: String
     public let budgetCentimes: Int64
     public let spentCentimes: Int64
     public let voters: Int
@@ -146,17 +148,21 @@ public enum TallyComputation {
         let profile = profile(groups: groups, instance: instance, voteType: EngineSettings.voteType(for: cycle.ballot), maxLength: maxLength)
         let tieBreaking = EngineSettings.tieBreaking(cycle.tieBreak, projectIDs: instance.projects.map(\.id))
         return run(
-            rule: rule ?? EngineSettings.rule(for: cycle.rule, ballot: cycle.ballot), tieBreaking: tieBreaking, instance: instance,
-            profile: profile)
+            rule: rule ?? EngineSettings.rule(of: cycle), tieBreaking: tieBreaking, instance: instance, profile: profile,
+            thresholds: cycle.options.thresholds)
     }
 
-    /// Runs `rule` and explains the result.
-    public static func run(rule: Rule, tieBreaking: TieBreaking, instance: Instance, profile: Profile) -> TallyResult {
-        summarize(rule.apply(to: instance, profile: profile, tieBreaking: tieBreaking), instance: instance, profile: profile)
+    /// Runs `rule` with `thresholds` and explains the result.
+    public static func run(
+        rule: Rule, tieBreaking: TieBreaking, instance: Instance, profile: Profile, thresholds: Eligibility = .none
+    ) -> TallyResult {
+        summarize(
+            rule.apply(to: instance, profile: profile, tieBreaking: tieBreaking, eligibility: thresholds), instance: instance,
+            profile: profile, thresholds: thresholds)
     }
 
     /// Per-project supporters and scores, the funding rounds and a sentence per project.
-    public static func summarize(_ outcome: Outcome, instance: Instance, profile: Profile) -> TallyResult {
+    public static func summarize(_ outcome: Outcome, instance: Instance, profile: Profile, thresholds: Eligibility = .none) -> TallyResult {
         let count = instance.projects.count
         var supporters = Array(repeating: 0, count: count)
         var scores = Array(repeating: 0, count: count)
@@ -172,7 +178,7 @@ public enum TallyComputation {
         for event in outcome.trace {
             guard let project = event.project else { continue }
             // A funding event is final; otherwise the latest word about the project stands.
-            if let earlier = decisive[project], earlier.kind == .funded || earlier.kind == .completed { continue }
+            if let earlier = decisive[project], [.funded, .completed, .fundedAtShare].contains(earlier.kind) { continue }
             decisive[project] = event
         }
         let projects = instance.projects.enumerated().map { index, project -> TallyProjectResult in
@@ -188,9 +194,12 @@ public enum TallyComputation {
                 explanation = OutcomeExplanation(
                     decision: .funded, round: event!.round, supporters: supporters[index], cost: cost, remaining: left(event!),
                     share: share.map { outcome.rule == .phragmen ? .load($0) : .payment($0) })
-            case .completed? where funded:
+            case let kind? where funded && (kind == .completed || kind == .fundedAtShare):
                 explanation = OutcomeExplanation(
-                    decision: .completed, round: event!.round, supporters: supporters[index], cost: cost, remaining: left(event!))
+                    decision: kind == .completed ? .completed : .fundedAtShare, round: event!.round, supporters: supporters[index], cost: cost,
+                    remaining: left(event!))
+            case .ineligible?:
+                explanation = OutcomeExplanation(decision: .ineligible, round: nil, supporters: supporters[index], cost: cost)
             case let kind? where kind == .tooExpensive || kind == .unaffordable || kind == .stopped:
                 explanation = OutcomeExplanation(
                     decision: kind == .tooExpensive ? .tooExpensive : kind == .unaffordable ? .unaffordable : .stopped,
@@ -211,7 +220,8 @@ public enum TallyComputation {
                 shareCentimes: event.approximateShare.map { ($0 * pow(10, Double(2 - instance.scale)) * 100).rounded() / 100 })
         }
         return TallyResult(
-            ruleKey: outcome.rule.key, tieBreak: outcome.tieBreaking.name, budgetCentimes: centimes(instance.budget),
+            ruleKey: outcome.rule.key, tieBreak: outcome.tieBreaking.name, thresholds: CountingOptions.text(of: thresholds),
+            budgetCentimes: centimes(instance.budget),
             spentCentimes: centimes(outcome.cost), voters: profile.voterCount, projects: projects,
             funded: outcome.selected.map { instance.projects[$0].id }, trace: trace)
     }

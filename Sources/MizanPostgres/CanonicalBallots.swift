@@ -56,7 +56,7 @@ public enum CanonicalBallots {
                 SELECT 1 FROM ballot_choices c JOIN proposals p ON p.id = c.proposal_id WHERE c.ballot_id = b.id AND \(projectFilter))
             """).single().decode(Int.self, 0)
         let voteType = EngineSettings.voteType(for: cycle.ballot)
-        let rule = EngineSettings.rule(for: cycle.rule, ballot: cycle.ballot)
+        let rule = EngineSettings.rule(of: cycle)
         var meta: [(String, String)] = [
             ("description", "Participatory budget of \(cycle.communeName.french), \(cycle.title)"),
             ("country", "Morocco"), ("unit", cycle.communeName.french),
@@ -77,8 +77,11 @@ public enum CanonicalBallots {
         case .ranked(let depth): meta.append(("max_length", "\(depth)"))
         }
         meta += [
-            ("rule", rule.key), ("tie_break", cycle.tieBreak.rawValue), ("currency", "MAD"), ("language", "ar,fr"),
-            ("commune_code", cycle.communeCode), ("cycle", "\(cycle.id)"),
+            ("rule", rule.key), ("tie_break", cycle.tieBreak.rawValue),
+        ]
+        meta += MetaRule.metaLines(cycle.options.thresholds)
+        meta += [
+            ("currency", "MAD"), ("language", "ar,fr"), ("commune_code", cycle.communeCode), ("cycle", "\(cycle.id)"),
         ]
         if let district = scope.district { meta.append(("district", "\(district)")) }
         try emit("META\nkey;value\n" + meta.map { "\($0.0);\(PabulibField.quoted($0.1))\n" }.joined())

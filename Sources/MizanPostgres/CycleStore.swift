@@ -6,7 +6,8 @@ import PostgresDriver
 public enum CycleStore {
     static let columns: SQL = """
         SELECT y.id, y.commune_id, c.code, c.name_fr, c.name_ar, y.year, y.title, y.budget_centimes, y.phase,
-               y.ballot_kind, y.min_choices, y.max_choices, y.points_total, y.points_cap, y.rank_depth, y.rule, y.tie_break
+               y.ballot_kind, y.min_choices, y.max_choices, y.points_total, y.points_cap, y.rank_depth, y.rule, y.tie_break,
+               y.equalshares_options, y.thresholds
         FROM cycles y JOIN communes c ON c.id = y.commune_id
         """
 
@@ -27,9 +28,10 @@ public enum CycleStore {
         do {
             inserted = try connection.query("""
                 INSERT INTO cycles (commune_id, year, title, budget_centimes, ballot_kind, min_choices, max_choices,
-                                    points_total, points_cap, rank_depth, rule, tie_break)
+                                    points_total, points_cap, rank_depth, rule, tie_break, equalshares_options, thresholds)
                 VALUES (\(communeID), \(cycle.year), \(cycle.title), \(cycle.budget.centimes), \(cycle.ballot.kind),
-                        \(minimum), \(maximum), \(total), \(cap), \(depth), \(cycle.rule.rawValue), \(cycle.tieBreak.rawValue))
+                        \(minimum), \(maximum), \(total), \(cap), \(depth), \(cycle.rule.rawValue), \(cycle.tieBreak.rawValue),
+                        \(cycle.options.equalShares.key), \(cycle.options.storedThresholds))
                 RETURNING id
                 """)
         } catch {
@@ -109,7 +111,11 @@ public enum CycleStore {
             year: try row.decode(Int.self, 5), title: try row.decode(String.self, 6),
             budget: Money(centimes: try row.decode(Int64.self, 7)), phase: Phase(rawValue: try row.decode(String.self, 8)) ?? .draft,
             ballot: ballot, rule: WinnerRule(rawValue: try row.decode(String.self, 15)) ?? .greedy,
-            tieBreak: TieBreak(rawValue: try row.decode(String.self, 16)) ?? .lexicographic)
+            tieBreak: TieBreak(rawValue: try row.decode(String.self, 16)) ?? .lexicographic,
+            // The database checks both columns' form; a value this version cannot read counts as
+            // the standard options rather than hiding the cycle.
+            options: (try? CountingOptions(storedEqualShares: try row.decode(String.self, 17), storedThresholds: try row.decode(String.self, 18)))
+                ?? .standard)
     }
 }
 

@@ -67,9 +67,9 @@ public enum TallyStore {
         cycle: Cycle, prepared: PreparedScope, result: TallyResult, actor: String, on connection: PostgresConnection
     ) throws -> Int {
         let id = try connection.query("""
-            INSERT INTO tallies (commune_id, cycle_id, district_id, rule, tie_break, engine_version, budget_centimes,
+            INSERT INTO tallies (commune_id, cycle_id, district_id, rule, tie_break, thresholds, engine_version, budget_centimes,
                                  spent_centimes, voters, pb_sha256, trace, computed_by)
-            VALUES (\(cycle.communeID), \(cycle.id), \(prepared.scope.district), \(result.ruleKey), \(result.tieBreak),
+            VALUES (\(cycle.communeID), \(cycle.id), \(prepared.scope.district), \(result.ruleKey), \(result.tieBreak), \(result.thresholds),
                     \(EngineSettings.version), \(result.budgetCentimes), \(result.spentCentimes), \(result.voters),
                     \(prepared.sha256), \(result.traceJSON)::jsonb, \(actor))
             RETURNING id
@@ -149,7 +149,8 @@ public enum TallyStore {
                 'scopes', jsonb_agg(jsonb_build_object(
                     'district', t.district_id,
                     'file', CASE WHEN t.district_id IS NULL THEN 'ballots.pb' ELSE 'ballots-district-' || t.district_id || '.pb' END,
-                    'ballots_sha256', t.pb_sha256, 'rule', t.rule, 'tie_break', t.tie_break, 'engine_version', t.engine_version,
+                    'ballots_sha256', t.pb_sha256, 'rule', t.rule, 'tie_break', t.tie_break, 'thresholds', t.thresholds,
+                    'engine_version', t.engine_version,
                     'budget_centimes', t.budget_centimes, 'spent_centimes', t.spent_centimes, 'voters', t.voters,
                     'computed_at', to_char(t.computed_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
                     'published_at', to_char(t.published_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),

@@ -15,12 +15,20 @@ public struct Eligibility: Sendable, Hashable {
     /// Świecie 2024: a project whose share of voters is below cost ÷ (divisor × budget) is out (3
     /// there: a project costing a third of the budget needs every voter's support).
     public var costProportionalDivisor: Int?
+    /// Several Polish cities: when the money left does not cover the next project but covers at
+    /// least this share of its cost, the project is funded anyway (the city tops the budget up);
+    /// nothing is funded after it. See `Outcome.fundingNext(atShare:…)` for which project is next.
+    public var fundNextAtShare: Rational?
 
-    public init(minimumScore: Int? = nil, minimumVoterShare: Rational? = nil, shareOfDistrict: Bool = false, costProportionalDivisor: Int? = nil) {
+    public init(
+        minimumScore: Int? = nil, minimumVoterShare: Rational? = nil, shareOfDistrict: Bool = false, costProportionalDivisor: Int? = nil,
+        fundNextAtShare: Rational? = nil
+    ) {
         self.minimumScore = minimumScore
         self.minimumVoterShare = minimumVoterShare
         self.shareOfDistrict = shareOfDistrict
         self.costProportionalDivisor = costProportionalDivisor
+        self.fundNextAtShare = fundNextAtShare
     }
 
     public static let none = Eligibility()
@@ -34,9 +42,12 @@ public struct Eligibility: Sendable, Hashable {
         case belowCostShare(share: Rational, minimum: Rational)
     }
 
+    /// Whether any threshold leaves projects out (the funding of the next project does not).
+    var hasThresholds: Bool { minimumScore != nil || minimumVoterShare != nil || costProportionalDivisor != nil }
+
     /// The projects that fail a threshold, with the first reason each fails.
     public func excluded(_ instance: Instance, _ profile: Profile) -> [Int: Reason] {
-        guard !isEmpty else { return [:] }
+        guard hasThresholds else { return [:] }
         let tallies = Tallies(instance: instance, profile: profile)
         let voters = profile.voterCount
         var votersOfDistrict: [String: Int] = [:]
@@ -78,10 +89,19 @@ public struct Eligibility: Sendable, Hashable {
 }
 
 extension Rule {
-    /// Runs the rule on the projects `eligibility` lets through. The outcome's indices, trace and
-    /// costs refer to the whole instance; each project left out has an `ineligible` event first.
+    /// Runs the rule on the projects `eligibility` lets through, then funds the next project when
+    /// `eligibility.fundNextAtShare` says so. The outcome's indices, trace and costs refer to the
+    /// whole instance; each project left out has an `ineligible` event first.
     public func apply(
         to instance: Instance, profile: Profile, tieBreaking: TieBreaking = .lexicographic, eligibility: Eligibility
+    ) -> Outcome {
+        let outcome = applyThresholds(to: instance, profile: profile, tieBreaking: tieBreaking, eligibility: eligibility)
+        guard let share = eligibility.fundNextAtShare else { return outcome }
+        return outcome.fundingNext(atShare: share, instance: instance, profile: profile, tieBreaking: tieBreaking)
+    }
+
+    private func applyThresholds(
+        to instance: Instance, profile: Profile, tieBreaking: TieBreaking, eligibility: Eligibility
     ) -> Outcome {
         let excluded = eligibility.excluded(instance, profile)
         guard !excluded.isEmpty else { return apply(to: instance, profile: profile, tieBreaking: tieBreaking) }

@@ -62,6 +62,9 @@ public struct TraceEvent: Sendable, Equatable {
         case budgetRaised
         /// Left out before the rule ran: below a threshold of `Eligibility` (see `Outcome.exclusions`).
         case ineligible
+        /// Funded although it did not fit: the money left covered the share of its cost that
+        /// `Eligibility.fundNextAtShare` sets (the count ends with it).
+        case fundedAtShare
     }
 
     public let round: Int

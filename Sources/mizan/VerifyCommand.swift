@@ -56,6 +56,8 @@ struct VerifyCommand: AsyncParsableCommand {
             let ballots_sha256: String
             let rule: String
             let tie_break: String
+            /// Absent from exports made before cycles had thresholds: none.
+            let thresholds: String?
             let budget_centimes: Int64
             let spent_centimes: Int64
             let voters: Int
@@ -260,7 +262,10 @@ struct VerifyCommand: AsyncParsableCommand {
         guard let rule = Rule(key: scope.rule) else {
             return ScopeReport(file: scope.file, differences: differences + ["outcome.json records an unknown rule \(scope.rule)"])
         }
-        guard let tieBreak = TieBreak(rawValue: scope.tie_break) else {
+        // equalshares.net's procedure breaks ties by the criteria in its own key (recorded as
+        // `project-order` or the list of criteria); the cycle's tie-break does not apply to it.
+        let ownTies: Bool = if case .equalSharesNet = rule { true } else { false }
+        guard let tieBreak = ownTies ? .lexicographic : TieBreak(rawValue: scope.tie_break) else {
             return ScopeReport(file: scope.file, differences: differences + ["outcome.json records an unknown tie-break \(scope.tie_break)"])
         }
         let document: PabulibDocument
@@ -272,8 +277,25 @@ struct VerifyCommand: AsyncParsableCommand {
             return ScopeReport(file: scope.file, differences: differences + ["\(scope.file) is not a valid Pabulib file: \(error)"])
         }
         let instance = document.instance
+        // The thresholds come from the ballots file's own META, so the file alone reproduces the
+        // count; they must also be the ones the outcome records.
+        let thresholds: Eligibility
+        do {
+            thresholds = try MetaRule(instance: instance, voteType: document.voteType).eligibility
+        } catch {
+            return ScopeReport(file: scope.file, differences: differences + ["\(scope.file): \(error)"])
+        }
+        let recordedThresholds = scope.thresholds ?? ""
+        if CountingOptions.text(of: thresholds) != recordedThresholds {
+            differences.append(
+                "thresholds: the ballots file's META names \"\(CountingOptions.text(of: thresholds))\", the outcome records \"\(recordedThresholds)\"")
+        }
+        if let named = instance.metaValue("rule"), named != scope.rule {
+            differences.append("rule: the ballots file's META names \(named), the outcome records \(scope.rule)")
+        }
         let tieBreaking = EngineSettings.tieBreaking(tieBreak, projectIDs: instance.projects.map(\.id))
-        let result = TallyComputation.run(rule: rule, tieBreaking: tieBreaking, instance: instance, profile: document.profile)
+        let result = TallyComputation.run(
+            rule: rule, tieBreaking: tieBreaking, instance: instance, profile: document.profile, thresholds: thresholds)
         if result.funded != scope.funded {
             if Set(result.funded) == Set(scope.funded) {
                 differences.append("same projects funded in another order: recomputed \(result.funded.joined(separator: ", ")), recorded \(scope.funded.joined(separator: ", "))")

@@ -46,7 +46,7 @@ struct FormatTests {
             TallyTraceRecord(round: 2, project: nil, kind: "budgetRaised", supporters: 0, remainingCentimes: 0, share: nil, shareCentimes: nil),
         ]
         let result = TallyResult(
-            ruleKey: "mes", tieBreak: "lexicographic", budgetCentimes: 0, spentCentimes: 0, voters: 0, projects: [], funded: [], trace: trace)
+            ruleKey: "mes", tieBreak: "lexicographic", thresholds: "", budgetCentimes: 0, spentCentimes: 0, voters: 0, projects: [], funded: [], trace: trace)
         #expect(try JSONDecoder().decode([TallyTraceRecord].self, from: Data(result.traceJSON.utf8)) == trace)
         #expect(result.traceJSON.hasPrefix(#"[{"kind":"funded","project":"7","remaining_centimes":150000,"round":1,"share":"25/2","#))
     }

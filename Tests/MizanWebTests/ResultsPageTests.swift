@@ -26,14 +26,15 @@ extension Site {
         try transaction { connection in
             _ = try CycleStore.advance(cycle, actor: "test", on: connection)
             let info = try TallyStore.lockCycle(cycle, on: connection)
-            let rule = EngineSettings.rule(for: info.rule, ballot: info.ballot)
+            let rule = EngineSettings.rule(of: info)
             for scope in try TallyScope.all(for: info, on: connection) {
                 let prepared = try TallyStore.prepare(cycle: info, scope: scope, on: connection)
                 let instance = TallyComputation.instance(projects: prepared.projects, budget: scope.budget)
                 let profile = TallyComputation.profile(
                     groups: prepared.groups, instance: instance, voteType: EngineSettings.voteType(for: info.ballot), maxLength: nil)
                 let tieBreaking = EngineSettings.tieBreaking(info.tieBreak, projectIDs: instance.projects.map(\.id))
-                let result = TallyComputation.run(rule: rule, tieBreaking: tieBreaking, instance: instance, profile: profile)
+                let result = TallyComputation.run(
+                    rule: rule, tieBreaking: tieBreaking, instance: instance, profile: profile, thresholds: info.options.thresholds)
                 try TallyStore.store(cycle: info, prepared: prepared, result: result, actor: "test", on: connection)
             }
         }

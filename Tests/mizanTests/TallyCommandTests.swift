@@ -13,8 +13,9 @@ import MizanDevCluster
 extension AdminSession {
     /// A Berkane cycle in voting with three accepted projects costing 200 000, 400 000 and
     /// 600 000 MAD out of 1 000 000.
-    func votingCycle(rule: String) throws {
-        #expect(try run("cycle", "create", "--commune", "02.113.01.09", "--year", "2026", "--budget", "1000000", "--ballot", "approval", "--max", "2", "--rule", rule).status == 0)
+    func votingCycle(rule: String, budget: String = "1000000", options: [String] = []) throws {
+        let created = try run(["cycle", "create", "--commune", "02.113.01.09", "--year", "2026", "--budget", budget, "--ballot", "approval", "--max", "2", "--rule", rule] + options)
+        #expect(created.status == 0, "\(created.output)")
         #expect(try run("cycle", "advance", "1").status == 0)
         for title in ["Éclairage de la rue 12", "Terrain de proximité", "Bibliothèque de quartier"] {
             #expect(try run("proposal", "add", "--cycle", "1", "--title", title, "--category", "Voirie", "--cost", "300000").status == 0)

@@ -40,15 +40,18 @@ public struct AnalysisElection: Sendable, Hashable {
     public let ballot: BallotRules
     public let rule: WinnerRule
     public let tieBreak: TieBreak
+    /// The cycle's thresholds apply to every rule compared; equalshares.net's options to its own.
+    public let options: CountingOptions
 
-    public init(ballot: BallotRules, rule: WinnerRule, tieBreak: TieBreak) {
+    public init(ballot: BallotRules, rule: WinnerRule, tieBreak: TieBreak, options: CountingOptions = .standard) {
         self.ballot = ballot
         self.rule = rule
         self.tieBreak = tieBreak
+        self.options = options
     }
 
     public init(cycle: Cycle) {
-        self.init(ballot: cycle.ballot, rule: cycle.rule, tieBreak: cycle.tieBreak)
+        self.init(ballot: cycle.ballot, rule: cycle.rule, tieBreak: cycle.tieBreak, options: cycle.options)
     }
 
     /// Phragmén only knows approvals: it applies to approval and knapsack ballots.

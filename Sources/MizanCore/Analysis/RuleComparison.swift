@@ -21,11 +21,14 @@ public enum ComparedRule: String, Sendable, CaseIterable {
         }
     }
 
-    public init(_ rule: WinnerRule) {
+    /// The compared rule a cycle's winner rule is; nil for equalshares.net's procedure, which is
+    /// compared by its own run (`ScopeEngine.cycleRule`) rather than under one of these names.
+    public init?(_ rule: WinnerRule) {
         switch rule {
         case .greedy: self = .greedy
         case .mes: self = .mes
         case .phragmen: self = .phragmen
+        case .equalshares: return nil
         }
     }
 }

@@ -29,7 +29,7 @@ struct ScopeEngine {
     }
 
     /// The engine rule of the cycle's own winner rule for its ballot kind.
-    var cycleRule: Rule { EngineSettings.rule(for: election.rule, ballot: election.ballot) }
+    var cycleRule: Rule { EngineSettings.rule(for: election.rule, ballot: election.ballot, options: election.options) }
 
     /// One run. `costs` replaces some projects' costs; `extra` adds `count` ballots that support
     /// only project `project`, in the strongest single-project form the ballot kind has (see
@@ -59,9 +59,9 @@ struct ScopeEngine {
         if let searchLimit {
             outcome = rule.apply(to: instance, profile: profile, tieBreaking: tieBreaking, searchLimit: searchLimit)
         } else {
-            outcome = rule.apply(to: instance, profile: profile, tieBreaking: tieBreaking)
+            outcome = rule.apply(to: instance, profile: profile, tieBreaking: tieBreaking, eligibility: election.options.thresholds)
         }
-        return outcome.map { TallyComputation.summarize($0, instance: instance, profile: profile) }
+        return outcome.map { TallyComputation.summarize($0, instance: instance, profile: profile, thresholds: election.options.thresholds) }
     }
 
     /// A ballot for the project at `position` alone: approved (approval, knapsack), given every

@@ -8,7 +8,11 @@ public enum OutcomeDecision: String, Sendable, CaseIterable {
     case completed
     /// Funded as part of a set chosen at once (no rounds).
     case fundedSet = "funded_set"
+    /// Funded although it did not fit: the money left covered the share of its cost the cycle set.
+    case fundedAtShare
     case tooExpensive, unaffordable, stopped
+    /// Left out before the rule ran: below one of the cycle's thresholds.
+    case ineligible
     /// No ballot chose it.
     case unsupported
     /// The rule never chose it.
@@ -18,7 +22,7 @@ public enum OutcomeDecision: String, Sendable, CaseIterable {
     /// flag and round say, so an old or odd row still gets a true sentence.
     public init(stored: String, funded: Bool, round: Int?) {
         var decision = OutcomeDecision(rawValue: stored).flatMap { $0 == .fundedSet ? nil : $0 } ?? (funded ? .funded : .notReached)
-        if funded, decision != .funded, decision != .completed { decision = .funded }
+        if funded, decision != .funded, decision != .completed, decision != .fundedAtShare { decision = .funded }
         if decision == .funded, round == nil { decision = .fundedSet }
         self = decision
     }
@@ -92,6 +96,8 @@ public struct OutcomePhrases: Sendable {
         "funded": "funded in round {round}: {votes} supporter(s), {remaining} left before it",
         "completed": "funded in round {round} by the completion step: {votes} supporter(s), {remaining} left before it",
         "funded_set": "funded: part of the best feasible set ({votes} supporter(s))",
+        "fundedAtShare": "funded in round {round} although only {remaining} of its {cost} was left: enough of its cost remained for the rule that funds the next project",
+        "ineligible": "not funded: left out before the count, below one of the cycle's thresholds ({votes} supporter(s))",
         "tooExpensive": "not funded: costs {cost} but only {remaining} was left in round {round}",
         "unaffordable": "not funded: its {votes} supporter(s) could not cover {cost} from their equal shares (round {round})",
         "stopped": "not funded: the rule stopped in round {round}, as {cost} exceeds the {remaining} left",
@@ -126,6 +132,7 @@ public struct OutcomePhrases: Sendable {
         "trace_welfare_short": " ({welfare})",
         "trace_not_reached": "The rule ended before it came up.",
         "trace_ineligible": "Left out before the rule ran: its {votes} supporter(s) fell short of the election's threshold.",
+        "trace_funded_at_share": "funded although only {remaining} of its {cost} was left: that covers the share of its cost at which the next project is funded; the count ends here.",
     ]
 
     /// `template` with each `{name}` replaced by its value, in one pass (a value that itself

@@ -16,7 +16,9 @@ public struct CreateCycle: Sendable {
         let created = try stores.cycles.create(cycle, actor: actor)
         try stores.audit.append(
             actor: actor, action: "cycle.create", object: "cycle:\(created.id)",
-            details: "commune=\(cycle.communeCode.value) year=\(cycle.year) budget=\(cycle.budget.centimes) ballot=\(cycle.ballot.kind) rule=\(cycle.rule.rawValue) tie=\(cycle.tieBreak.rawValue)")
+            details: "commune=\(cycle.communeCode.value) year=\(cycle.year) budget=\(cycle.budget.centimes) ballot=\(cycle.ballot.kind) rule=\(cycle.rule.rawValue) tie=\(cycle.tieBreak.rawValue)"
+                + (cycle.rule == .equalshares ? " procedure=\(cycle.options.equalShares.key)" : "")
+                + (cycle.options.storedThresholds.isEmpty ? "" : " thresholds=\(cycle.options.storedThresholds)"))
         return created
     }
 }

@@ -79,7 +79,7 @@ public struct TallyCycle: Sendable {
                 }
                 rule = named
             } else {
-                rule = EngineSettings.rule(for: cycle.rule, ballot: cycle.ballot)
+                rule = EngineSettings.rule(of: cycle)
             }
             let scopes = try stores.tallies.scopes(of: cycle)
             if budgetOverride != nil, scopes.count > 1 {

@@ -56,6 +56,11 @@ struct CyclePage: PageModel {
     let ballotRule: String
     let winnerRule: String
     let tieBreak: String
+    /// The cycle's thresholds and equalshares.net options in words (empty when it has none).
+    let countingNotes: [String]
+    let hasCountingNotes: Bool
+    /// Before voting: that the rules become frozen when it opens (none or one).
+    let rulesFrozenNote: [String]
     let homeLink: String
     let communeLink: String
     let resultsLink: String
@@ -99,6 +104,9 @@ struct CyclePage: PageModel {
         checkBallotLink = SiteURL.receiptLookup.href(language)
         winnerRule = catalogs.text("rule_\(cycle.rule.rawValue)", language)
         tieBreak = catalogs.text("tie_\(cycle.tieBreak.rawValue)", language)
+        countingNotes = CountingNotes.sentences(cycle, catalogs, language)
+        hasCountingNotes = !countingNotes.isEmpty
+        rulesFrozenNote = cycle.phase < .voting ? [catalogs.text("count_frozen", language)] : []
         results = outcome?.scopes.map { ResultsView(scope: $0, cycle: cycle, catalogs: catalogs, language: language) } ?? []
         published = outcome != nil
     }

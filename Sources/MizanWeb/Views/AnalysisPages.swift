@@ -209,7 +209,7 @@ struct AnalysisPage: PageModel {
         staffHomeHref = StaffController.homeHref(language)
         cycleHref = SiteURL.cycle(id).href(language)
         formAction = SiteURL.staffAnalysis(id).href(language)
-        ruleText = text("analysis_intro", ["rule": text("analysis_rule_\(ComparedRule(cycle.rule).rawValue)")])
+        ruleText = text("analysis_intro", ["rule": text("analysis_rule_\(ComparedRule(cycle.rule)?.rawValue ?? cycle.rule.rawValue)")])
         computing = analysis == nil
         let suffix = query.map { $0.isEmpty ? "" : "?\($0)" } ?? ""
         reloadHref = formAction + suffix

@@ -10,6 +10,18 @@
 /// | `equalshares/add1-comparison` | the same, then compared with greedy by voters' satisfaction |
 ///
 /// `min_project_score_threshold` applies to the greedy rules whenever META has it.
+///
+/// Any engine key (`mes`, `greedy_cost`, `equalshares/add1?comparison=satisfaction`, …) is read
+/// too, with the thresholds Mizan writes into its exports beside it, so `mizan verify` and
+/// `pb rank --rule meta` re-apply a cycle's counting rules from its `.pb` alone:
+///
+/// | META key | threshold |
+/// |---|---|
+/// | `min_project_score_threshold` | at least this many votes (approval) or points |
+/// | `min_project_voter_share` | at least this share of the voters (`80%`, `0.8` or `4/5`) |
+/// | `voter_share_of` | `district`: that share is of the project's district's voters |
+/// | `cost_share_divisor` | Świecie's rule: voters' share at least cost ÷ (divisor × budget) |
+/// | `fund_next_at_share` | the next project is funded when this share of its cost is left |
 public struct MetaRule: Sendable {
     /// META's `rule` value.
     public let name: String
@@ -25,33 +37,65 @@ public struct MetaRule: Sendable {
         guard let name = instance.metaValue("rule") else { throw .missing }
         self.name = name
         let byScore: Utility = voteType == .approval ? .cost : .points
-        let threshold: Int?
-        if let text = instance.metaValue("min_project_score_threshold") {
-            guard let value = Int(text), value >= 0 else { throw .badThreshold(text) }
-            threshold = value
-        } else {
-            threshold = nil
-        }
+        var eligibility = try Self.thresholds(instance)
         switch name {
         case "greedy":
             rule = .greedy(byScore, skip: true)
-            eligibility = Eligibility(minimumScore: threshold)
         case "greedy-no-skip":
             rule = .greedy(byScore, skip: false)
-            eligibility = Eligibility(minimumScore: threshold)
         case "greedy-threshold":
-            guard let threshold else { throw .thresholdMissing }
+            guard eligibility.minimumScore != nil else { throw .thresholdMissing }
             rule = .greedy(byScore, skip: true)
-            eligibility = Eligibility(minimumScore: threshold)
         case "equalshares/add1":
             rule = .equalSharesNet(EqualSharesNetOptions(completion: .add1))
-            eligibility = .none
+            eligibility.minimumScore = nil
         case "equalshares/add1-comparison":
             rule = .equalSharesNet(EqualSharesNetOptions(completion: .add1, comparison: .satisfaction))
-            eligibility = .none
+            eligibility.minimumScore = nil
         default:
-            throw .unknown(name)
+            guard let rule = Rule(key: name) else { throw .unknown(name) }
+            self.rule = rule
         }
+        self.eligibility = eligibility
+    }
+
+    /// The thresholds META names (see the table above).
+    static func thresholds(_ instance: Instance) throws(MetaRuleError) -> Eligibility {
+        var eligibility = Eligibility()
+        if let text = instance.metaValue("min_project_score_threshold") {
+            guard let value = Int(text), value >= 0 else { throw .badThreshold(text) }
+            eligibility.minimumScore = value
+        }
+        if let text = instance.metaValue("min_project_voter_share") {
+            guard let value = Rational(shareText: text) else { throw .badShare("min_project_voter_share", text) }
+            eligibility.minimumVoterShare = value
+        }
+        if let text = instance.metaValue("voter_share_of") {
+            guard text == "district" || text == "all" else { throw .badShare("voter_share_of", text) }
+            eligibility.shareOfDistrict = text == "district"
+        }
+        if let text = instance.metaValue("cost_share_divisor") {
+            guard let value = Int(text), value >= 1 else { throw .badShare("cost_share_divisor", text) }
+            eligibility.costProportionalDivisor = value
+        }
+        if let text = instance.metaValue("fund_next_at_share") {
+            guard let value = Rational(shareText: text), value > .zero else { throw .badShare("fund_next_at_share", text) }
+            eligibility.fundNextAtShare = value
+        }
+        return eligibility
+    }
+
+    /// The META lines that name `eligibility`'s thresholds, in the order `thresholds` reads them.
+    public static func metaLines(_ eligibility: Eligibility) -> [(String, String)] {
+        var lines: [(String, String)] = []
+        if let value = eligibility.minimumScore { lines.append(("min_project_score_threshold", "\(value)")) }
+        if let value = eligibility.minimumVoterShare {
+            lines.append(("min_project_voter_share", value.shareText))
+            if eligibility.shareOfDistrict { lines.append(("voter_share_of", "district")) }
+        }
+        if let value = eligibility.costProportionalDivisor { lines.append(("cost_share_divisor", "\(value)")) }
+        if let value = eligibility.fundNextAtShare { lines.append(("fund_next_at_share", value.shareText)) }
+        return lines
     }
 
     /// Runs it on the file's own ballots.
@@ -65,14 +109,21 @@ public enum MetaRuleError: Error, Equatable, CustomStringConvertible {
     case unknown(String)
     case thresholdMissing
     case badThreshold(String)
+    case badShare(String, String)
 
     public var description: String {
         switch self {
         case .missing: "the file's META has no rule; choose one with --rule"
         case .unknown(let name):
-            "the file's META rule \"\(name)\" is not one Mizan reproduces (greedy, greedy-no-skip, greedy-threshold, equalshares/add1, equalshares/add1-comparison); choose one with --rule"
+            "the file's META rule \"\(name)\" is not one Mizan reproduces (greedy, greedy-no-skip, greedy-threshold, equalshares/add1, equalshares/add1-comparison, or an engine key such as mes or greedy_cost); choose one with --rule"
         case .thresholdMissing: "the file's META rule greedy-threshold needs min_project_score_threshold in META"
         case .badThreshold(let text): "the file's META min_project_score_threshold is \"\(text)\", not a whole number of votes or points"
+        case .badShare(let key, let text):
+            key == "cost_share_divisor"
+                ? "the file's META cost_share_divisor is \"\(text)\", not a whole number of at least 1"
+                : key == "voter_share_of"
+                    ? "the file's META voter_share_of is \"\(text)\"; it must be district or all"
+                    : "the file's META \(key) is \"\(text)\", not a share between 0 and 100% (80%, 0.8 or 4/5)"
         }
     }
 }

@@ -160,7 +160,7 @@ struct AnalyseCommand: AsyncParsableCommand {
 
     static func ruleName(_ run: RuleRun) -> String { run.rule.rawValue + (run.isCycleRule ? "*" : "") }
 
-    static func renderComparison(_ comparison: ScopeComparison, scope: AnalysisScope, ownRule: ComparedRule) -> [String] {
+    static func renderComparison(_ comparison: ScopeComparison, scope: AnalysisScope, ownRule: ComparedRule?) -> [String] {
         var lines = ["rule comparison (* the cycle's rule)"]
         lines.append(Table.render(
             header: ["rule", "engine key", "funded", "spent", "voters with a funded project", "avg share of their projects' cost funded"],

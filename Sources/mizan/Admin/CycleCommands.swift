@@ -22,6 +22,7 @@ struct CycleCommand: AsyncParsableCommand {
             ("title", .string(cycle.title)), ("budget_centimes", .number(cycle.budget.centimes)),
             ("phase", .string(cycle.phase.rawValue)), ("ballot", .object(ballot)), ("rule", .string(cycle.rule.rawValue)),
             ("tie_break", .string(cycle.tieBreak.rawValue)),
+            ("engine_rule", .string(EngineSettings.rule(of: cycle).key)), ("thresholds", .string(cycle.options.storedThresholds)),
         ])
     }
 
@@ -41,7 +42,8 @@ struct CycleCommand: AsyncParsableCommand {
               budget    \(cycle.budget)
               phase     \(cycle.phase.rawValue)
               ballot    \(ballot)
-              rule      \(cycle.rule.rawValue), ties broken \(cycle.tieBreak.rawValue)
+              rule      \(cycle.rule.rawValue) (\(EngineSettings.rule(of: cycle).key)), ties broken \(cycle.tieBreak.rawValue)
+              counting  \(cycle.options.storedThresholds.isEmpty ? "no thresholds" : cycle.options.storedThresholds)
             """
     }
 
@@ -51,11 +53,23 @@ struct CycleCommand: AsyncParsableCommand {
             discussion: """
                 The budget is in dirhams (stored exactly, in centimes). Ballot kinds: approval \
                 (--min/--max projects), knapsack, points (--points to spread, optional --points-cap), \
-                ranked (--rank-depth). Rules: greedy, mes (equal shares with completion), phragmen.
+                ranked (--rank-depth). Rules: greedy, mes (equal shares with completion, as pabutools), \
+                phragmen, equalshares (the Method of Equal Shares as equalshares.net runs it, with \
+                --completion, --integral, --increment, --comparison and --tie-criteria).
+
+                Thresholds, with every rule: --min-votes (votes, or points), --min-share (of voters, \
+                with --share-of district to count a district's voters), --cost-divisor (a project's \
+                share of voters must reach cost ÷ (divisor × budget)), --fund-next-at (fund the next \
+                project when this share of its cost is left, e.g. 80%). All of these are frozen with \
+                the rules when voting opens, shown on the cycle page and written into the export.
 
                 Examples:
                   mizan cycle create --commune 02.113.01.09 --year 2026 --budget 1500000 --ballot approval --max 5 --rule mes
                   mizan cycle create --commune 02.113.01.09 --year 2026 --budget 800000 --ballot points --points 10 --rule greedy
+                  mizan cycle create --commune 02.113.01.09 --year 2027 --budget 1000000 --ballot approval --rule equalshares \\
+                      --completion add1 --comparison satisfaction
+                  mizan cycle create --commune 02.113.01.09 --year 2028 --budget 900000 --ballot approval --rule greedy \\
+                      --min-votes 50 --fund-next-at 80%
                 """)
 
         @Option(help: "HCP code of the commune.") var commune: String
@@ -68,8 +82,21 @@ struct CycleCommand: AsyncParsableCommand {
         @Option(help: "points: points each voter spreads.") var points: Int?
         @Option(name: .customLong("points-cap"), help: "points: most points on one project.") var pointsCap: Int?
         @Option(name: .customLong("rank-depth"), help: "ranked: how many projects a voter ranks.") var rankDepth: Int?
-        @Option(help: "Winner rule: greedy, mes or phragmen.") var rule: String
+        @Option(help: "Winner rule: greedy, mes, phragmen or equalshares.") var rule: String
         @Option(help: "Tie-break: lexicographic (smaller id) or equalshares (lower cost, more votes, id).") var tie = "lexicographic"
+        @Option(help: "equalshares: completion none, utilitarian, add1, add1e, add1u or add1eu (default add1).") var completion: String?
+        @Flag(help: "equalshares: start from a whole number of dirhams per voter.") var integral = false
+        @Option(help: "equalshares: whole dirhams added per voter at each step (default 1).") var increment: String?
+        @Option(help: "equalshares: compare with greedy by satisfaction or exclusionRatio (default none).") var comparison: String?
+        @Option(name: .customLong("tie-criteria"), help: "equalshares: tie criteria in order, e.g. minCost,maxVotes.") var tieCriteria: String?
+        @Option(name: .customLong("min-votes"), help: "Projects need at least this many votes (points for points and ranked ballots).")
+        var minVotes: String?
+        @Option(name: .customLong("min-share"), help: "Projects need at least this share of voters, e.g. 10%.") var minShare: String?
+        @Option(name: .customLong("share-of"), help: "With --min-share: district (the project's district's voters) or all.") var shareOf: String?
+        @Option(name: .customLong("cost-divisor"), help: "A project's share of voters must reach cost ÷ (divisor × budget); 3 in Świecie.")
+        var costDivisor: String?
+        @Option(name: .customLong("fund-next-at"), help: "Fund the next project when this share of its cost is left, e.g. 80%.")
+        var fundNextAt: String?
         @OptionGroup var options: AdminOptions
 
         func run() async throws {
@@ -97,12 +124,21 @@ struct CycleCommand: AsyncParsableCommand {
                 default: throw CommandFailure.user("--ballot must be approval, knapsack, points or ranked, not \(ballot)")
                 }
                 guard let winner = WinnerRule(rawValue: rule) else {
-                    throw CommandFailure.user("--rule must be greedy, mes or phragmen, not \(rule)")
+                    throw CommandFailure.user("--rule must be greedy, mes, phragmen or equalshares, not \(rule)")
                 }
                 guard let tieBreak = TieBreak(rawValue: tie) else {
                     throw CommandFailure.user("--tie must be lexicographic or equalshares, not \(tie)")
                 }
-                return try NewCycle(communeCode: code, year: year, title: title, budget: money, ballot: rules, rule: winner, tieBreak: tieBreak)
+                let counting = CountingOptions(
+                    equalShares: try EqualSharesFields(
+                        completion: completion, integral: integral, increment: increment, comparison: comparison, ties: tieCriteria
+                    ).options(),
+                    thresholds: try ThresholdFields(
+                        minimumVotes: minVotes, minimumShare: minShare, shareOf: shareOf, costDivisor: costDivisor, fundNextAt: fundNextAt
+                    ).eligibility())
+                return try NewCycle(
+                    communeCode: code, year: year, title: title, budget: money, ballot: rules, rule: winner, tieBreak: tieBreak,
+                    options: counting)
             } catch let failure as CommandFailure {
                 throw failure
             } catch {

@@ -55,6 +55,7 @@ extension OutcomeSummary {
         case .unaffordable: return round + say("trace_unaffordable", values)
         case .stopped: return round + say("trace_stopped", values)
         case .ineligible: return say("trace_ineligible", values)
+        case .fundedAtShare: return round + say("trace_funded_at_share", values)
         case .budgetRaised:
             return round + say("trace_share_raised", ["share": event.share.map { say("trace_share_raised_to", ["share": approximate($0)]) } ?? ""])
         }

@@ -16,7 +16,7 @@ struct OutcomeSummary {
         self.instance = instance
         self.supporters = supporters
         var rounds: [Int: Int] = [:]
-        for event in outcome.trace where event.kind == .funded || event.kind == .completed {
+        for event in outcome.trace where event.kind == .funded || event.kind == .completed || event.kind == .fundedAtShare {
             if let project = event.project, rounds[project] == nil { rounds[project] = event.round }
         }
         // A rule whose trace does not record a project it selected still funded it: number it

@@ -1,0 +1,53 @@
+-- How a cycle counts beyond the name of its winner rule, chosen when it is created and frozen with
+-- the other rules once voting opens:
+--   * the rule `equalshares`: the Method of Equal Shares as equalshares.net's compute tool runs it,
+--     its options kept as the engine's key (`equalshares/add1?comparison=satisfaction`);
+--   * thresholds that apply with every rule (`min-votes=50&min-share=10%&share-of=district&
+--     cost-divisor=3&fund-next-at=80%`; empty when none). Every outcome records the thresholds it
+--     was computed with, and the export writes them into the `.pb` META.
+ALTER TABLE cycles DROP CONSTRAINT cycles_rule_check;
+ALTER TABLE cycles ADD CONSTRAINT cycles_rule_check CHECK (rule IN ('greedy', 'mes', 'phragmen', 'equalshares'));
+ALTER TABLE cycles
+    ADD COLUMN equalshares_options text NOT NULL DEFAULT 'equalshares/add1'
+        CHECK (equalshares_options ~ '^equalshares/[a-z0-9]+(\?[A-Za-z0-9=&,]+)?$'),
+    ADD COLUMN thresholds text NOT NULL DEFAULT ''
+        CHECK (thresholds ~ '^([a-z-]+=[A-Za-z0-9./%]+(&[a-z-]+=[A-Za-z0-9./%]+)*)?$');
+
+CREATE OR REPLACE FUNCTION cycles_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.phase <> OLD.phase AND cycle_phase_rank(NEW.phase) <> cycle_phase_rank(OLD.phase) + 1 THEN
+        RAISE EXCEPTION 'cycle % cannot move from % to %: phases only move one step forward', OLD.id, OLD.phase, NEW.phase
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'cycles_phase_forward';
+    END IF;
+    IF cycle_phase_rank(OLD.phase) >= cycle_phase_rank('voting') AND (
+        NEW.ballot_kind, NEW.min_choices, NEW.max_choices, NEW.points_total, NEW.points_cap, NEW.rank_depth,
+        NEW.rule, NEW.tie_break, NEW.budget_centimes, NEW.equalshares_options, NEW.thresholds
+    ) IS DISTINCT FROM (
+        OLD.ballot_kind, OLD.min_choices, OLD.max_choices, OLD.points_total, OLD.points_cap, OLD.rank_depth,
+        OLD.rule, OLD.tie_break, OLD.budget_centimes, OLD.equalshares_options, OLD.thresholds
+    ) THEN
+        RAISE EXCEPTION 'cycle %: the ballot and winner rules, their options and the budget are frozen once voting opens', OLD.id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'cycles_rules_frozen';
+    END IF;
+    IF NEW.commune_id <> OLD.commune_id THEN
+        RAISE EXCEPTION 'a cycle cannot change commune' USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+-- Funding the next project at a share of its cost may spend past the budget (the commune tops it
+-- up); only an outcome computed with that option may.
+ALTER TABLE tallies ADD COLUMN thresholds text NOT NULL DEFAULT '';
+DO $$
+DECLARE
+    old_check text;
+BEGIN
+    -- The column constraint of 0003 names two columns, so PostgreSQL chose its name; find it.
+    SELECT conname INTO STRICT old_check FROM pg_constraint
+    WHERE conrelid = 'tallies'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%spent_centimes <= budget_centimes%';
+    EXECUTE format('ALTER TABLE tallies DROP CONSTRAINT %I', old_check);
+END
+$$;
+ALTER TABLE tallies ADD CONSTRAINT tallies_spent_centimes_check CHECK (
+    spent_centimes >= 0 AND (spent_centimes <= budget_centimes OR thresholds LIKE '%fund-next-at=%'));
