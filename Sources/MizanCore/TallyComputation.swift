@@ -89,6 +89,9 @@ public struct TallyResult: Sendable {
     /// Funded project ids in the order they were funded.
     public let funded: [String]
     public let trace: [TallyTraceRecord]
+    /// Effective support, where money went and greedy compared (see `OutcomeAccount`); kept by
+    /// the tally, not computed for what-if runs.
+    public var account: TallyAccount?
 
     /// The trace as compact JSON with a stable key order (absent values left out), for storage and export.
     public var traceJSON: String {
@@ -156,9 +159,12 @@ public enum TallyComputation {
     public static func run(
         rule: Rule, tieBreaking: TieBreaking, instance: Instance, profile: Profile, thresholds: Eligibility = .none
     ) -> TallyResult {
-        summarize(
-            rule.apply(to: instance, profile: profile, tieBreaking: tieBreaking, eligibility: thresholds), instance: instance,
-            profile: profile, thresholds: thresholds)
+        let outcome = rule.apply(to: instance, profile: profile, tieBreaking: tieBreaking, eligibility: thresholds)
+        var result = summarize(outcome, instance: instance, profile: profile, thresholds: thresholds)
+        result.account = TallyAccount(
+            OutcomeAccount(outcome: outcome, instance: instance, profile: profile, tieBreaking: tieBreaking, thresholds: thresholds),
+            instance: instance)
+        return result
     }
 
     /// Per-project supporters and scores, the funding rounds and a sentence per project.

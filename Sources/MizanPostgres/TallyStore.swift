@@ -68,10 +68,10 @@ public enum TallyStore {
     ) throws -> Int {
         let id = try connection.query("""
             INSERT INTO tallies (commune_id, cycle_id, district_id, rule, tie_break, thresholds, engine_version, budget_centimes,
-                                 spent_centimes, voters, pb_sha256, trace, computed_by)
+                                 spent_centimes, voters, pb_sha256, trace, account, computed_by)
             VALUES (\(cycle.communeID), \(cycle.id), \(prepared.scope.district), \(result.ruleKey), \(result.tieBreak), \(result.thresholds),
                     \(EngineSettings.version), \(result.budgetCentimes), \(result.spentCentimes), \(result.voters),
-                    \(prepared.sha256), \(result.traceJSON)::jsonb, \(actor))
+                    \(prepared.sha256), \(result.traceJSON)::jsonb, \(result.account?.json)::jsonb, \(actor))
             RETURNING id
             """).single().decode(Int.self, 0)
         for project in result.projects {
@@ -149,7 +149,7 @@ public enum TallyStore {
                 'scopes', jsonb_agg(jsonb_build_object(
                     'district', t.district_id,
                     'file', CASE WHEN t.district_id IS NULL THEN 'ballots.pb' ELSE 'ballots-district-' || t.district_id || '.pb' END,
-                    'ballots_sha256', t.pb_sha256, 'rule', t.rule, 'tie_break', t.tie_break, 'thresholds', t.thresholds,
+                    'ballots_sha256', t.pb_sha256, 'rule', t.rule, 'tie_break', t.tie_break, 'thresholds', t.thresholds, 'account', t.account,
                     'engine_version', t.engine_version,
                     'budget_centimes', t.budget_centimes, 'spent_centimes', t.spent_centimes, 'voters', t.voters,
                     'computed_at', to_char(t.computed_at, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
@@ -205,7 +205,8 @@ struct PostgresTallies: TallyRepository {
 
     func published(cycle: CycleID) throws -> PublishedOutcome? {
         let tallies = try connection.query("""
-            SELECT t.id, t.district_id, d.name_fr, d.name_ar, t.budget_centimes, t.spent_centimes, t.voters, t.rule, t.tie_break
+            SELECT t.id, t.district_id, d.name_fr, d.name_ar, t.budget_centimes, t.spent_centimes, t.voters, t.rule, t.tie_break,
+                   t.account::text
             FROM tallies t LEFT JOIN districts d ON d.id = t.district_id
             WHERE t.cycle_id = \(cycle) AND t.published_at IS NOT NULL
             ORDER BY coalesce(t.district_id, 0)
@@ -213,7 +214,8 @@ struct PostgresTallies: TallyRepository {
                 (id: try row.decode(Int.self, 0), district: try row.decodeIfPresent(Int.self, 1),
                  nameFR: try row.decodeIfPresent(String.self, 2), nameAR: try row.decodeIfPresent(String.self, 3),
                  budget: try row.decode(Int64.self, 4), spent: try row.decode(Int64.self, 5), voters: try row.decode(Int.self, 6),
-                 rule: try row.decode(String.self, 7), tie: try row.decode(String.self, 8))
+                 rule: try row.decode(String.self, 7), tie: try row.decode(String.self, 8),
+                 account: try row.decodeIfPresent(String.self, 9).flatMap(TallyAccount.init(json:)))
             }
         guard !tallies.isEmpty else { return nil }
         var scopes: [PublishedOutcome.Scope] = []
@@ -251,7 +253,7 @@ struct PostgresTallies: TallyRepository {
             scopes.append(PublishedOutcome.Scope(
                 tallyID: tally.id, districtName: tally.nameFR.map { BilingualName(french: $0, arabic: tally.nameAR ?? $0) },
                 budget: Money(centimes: tally.budget), spent: Money(centimes: tally.spent), ballots: tally.voters,
-                registered: registered, rule: tally.rule, tieBreak: tally.tie, projects: projects))
+                registered: registered, rule: tally.rule, tieBreak: tally.tie, projects: projects, account: tally.account))
         }
         return PublishedOutcome(scopes: scopes)
     }

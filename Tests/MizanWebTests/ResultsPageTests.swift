@@ -111,6 +111,16 @@ struct ResultsPageTests {
             #expect(html.contains("Financé au tour 1, avec"))
             #expect(html.contains("Non financé"))
             #expect(html.contains("Méthode des parts égales") || html.contains("parts égales"))
+            // The account equal shares publishes: effective support, where an unfunded project's
+            // supporters' money went, each voter's share, greedy compared. Six of nine voters have
+            // a funded project they chose (5 + 1), as under greedy by votes; 11 funded choices in all.
+            #expect(html.contains("Soutien effectif : "))
+            let went = try #require(html.range(of: "argent de ses soutiens est allé à : ").map { String(html[$0.upperBound...]) })
+            #expect(went.hasPrefix("Terrain de proximité ("), "only the voter who chose both paid, and paid for Terrain")
+            #expect(html.contains("<h4>Comment le budget a été partagé</h4>"))
+            #expect(html.contains("Part de chaque votant : "))
+            #expect(html.contains("Votants dont au moins un projet choisi est financé : 66,7\u{00A0}% (avec un classement par voix seul : 66,7\u{00A0}%)"))
+            #expect(html.contains("en moyenne : 1,22 (par voix seules : 1,22)"))
 
             // The chart and its text alternatives.
             #expect(html.contains("<svg role=\"img\""))

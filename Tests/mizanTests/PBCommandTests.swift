@@ -222,9 +222,17 @@ extension PBCommandTests {
             #expect(passed.status == 0, "\(passed.output)")
             #expect(passed.standardOutput.contains("Project 22 (24H public toilet)"))
             #expect(passed.standardOutput.contains("remaining money could not cover its 320000 USD"))
+            // The account: below 100 % of its cost behind it, and where its supporters' money went.
+            let support = try #require(passed.standardOutput.range(of: "Effective support ").map { passed.standardOutput[$0.upperBound...] })
+            let percent = try #require(Double(support.prefix { $0 != " " }))
+            #expect(percent < 100, "not funded by equal shares: \(percent) %")
+            #expect(passed.standardOutput.contains("Its supporters' money went to: project "))
+            #expect(passed.standardOutput.contains("Voters with at least one funded project they chose: "))
 
             let funded = try runPB("rank", PBFiles.fixture, "--rule", "mes_cost", "--explain", "3")
             #expect(funded.standardOutput.contains("Round 1: funded; its 58 supporter(s) paid"))
+            let fundedSupport = try #require(funded.standardOutput.range(of: "Effective support ").map { funded.standardOutput[$0.upperBound...] })
+            #expect(try #require(Double(fundedSupport.prefix { $0 != " " })) >= 100)
 
             let greedy = try runPB("rank", PBFiles.fixture, "--rule", "greedy", "--explain", "25")
             #expect(greedy.standardOutput.contains("passed over because the"))

@@ -39,6 +39,11 @@ $$;
 -- Funding the next project at a share of its cost may spend past the budget (the commune tops it
 -- up); only an outcome computed with that option may.
 ALTER TABLE tallies ADD COLUMN thresholds text NOT NULL DEFAULT '';
+
+-- The account published beside an outcome: effective support, where the money of an unfunded
+-- project's supporters went, each voter's share before and after completion, greedy compared
+-- (TallyAccount). Absent for outcomes computed before it was kept.
+ALTER TABLE tallies ADD COLUMN account jsonb;
 DO $$
 DECLARE
     old_check text;

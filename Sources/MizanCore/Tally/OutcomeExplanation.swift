@@ -132,6 +132,10 @@ public struct OutcomePhrases: Sendable {
         "trace_welfare_short": " ({welfare})",
         "trace_not_reached": "The rule ended before it came up.",
         "trace_ineligible": "Left out before the rule ran: its {votes} supporter(s) fell short of the election's threshold.",
+        "trace_effective_support": "Effective support {percent}: what its supporters' shares could put towards it, as a share of its cost (funded from 100 %).",
+        "trace_went_to": "Its supporters' money went to: {list}.",
+        "trace_shares": "Each voter's share: {before} at the start, {after} in the end.",
+        "trace_compare_greedy": "Voters with at least one funded project they chose: {share} (greedy by votes: {greedyShare}); funded projects they chose, on average: {average} (greedy: {greedyAverage}).",
         "trace_funded_at_share": "funded although only {remaining} of its {cost} was left: that covers the share of its cost at which the next project is funded; the count ends here.",
     ]
 

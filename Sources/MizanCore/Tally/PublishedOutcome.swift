@@ -15,11 +15,15 @@ public struct PublishedOutcome: Sendable {
         public let tieBreak: String
         /// By supporters, most first, then by number.
         public let projects: [Project]
+        /// Effective support, where money went, shares and greedy compared; nil for outcomes
+        /// stored before it was kept.
+        public let account: TallyAccount?
 
         public init(
             tallyID: Int, districtName: BilingualName?, budget: Money, spent: Money, ballots: Int, registered: Int, rule: String,
-            tieBreak: String, projects: [Project]
+            tieBreak: String, projects: [Project], account: TallyAccount? = nil
         ) {
+            self.account = account
             self.tallyID = tallyID
             self.districtName = districtName
             self.budget = budget

@@ -17,6 +17,11 @@ struct ResultsView {
     let noneFunded: Bool
     let rows: [Row]
     let chart: Chart
+    /// The cycle's thresholds and options in words (as on the cycle page).
+    let countingNotes: [String]
+    /// Each voter's share and greedy compared (`TallyAccount`); empty for old outcomes.
+    let accountNotes: [String]
+    let hasAccount: Bool
 
     struct Row {
         let id: ProposalID
@@ -26,6 +31,10 @@ struct ResultsView {
         let funded: Bool
         let outcome: String
         let sentence: String
+        /// Equal shares: its effective support, and for a project it did not fund where its
+        /// supporters' money went (each none or one sentence).
+        let support: [String]
+        let wentTo: [String]
         /// For a funded project with an implementation update: the latest one in words (none or
         /// one; a list, since the templates look into lists).
         let progress: [ProgressView]
@@ -67,19 +76,70 @@ struct ResultsView {
         let tieKey = "tie_\(scope.tieBreak)"
         tieText = catalogs.table(language)[tieKey] != nil ? catalogs.text(tieKey, language) : catalogs.text("tie_\(cycle.tieBreak.rawValue)", language)
 
+        let titles = Dictionary(scope.projects.map { ($0.id.description, $0.title) }, uniquingKeysWith: { first, _ in first })
         let rows = scope.projects.map { project in
-            Row(
+            let account = scope.account?.projects[project.id.description]
+            return Row(
                 id: project.id, title: project.title, cost: catalogs.money(project.cost, language),
                 votes: catalogs.number(project.supporters), funded: project.funded,
                 outcome: catalogs.text(project.funded ? "results_funded_yes" : "results_funded_no", language),
                 sentence: Self.sentence(project, catalogs, language),
+                support: account?.effectiveSupport.map {
+                    [catalogs.text("results_effective_support", language, ["percent": Self.percent($0, digits: 0)])]
+                } ?? [],
+                wentTo: account.map { Self.wentTo($0.wentTo, titles: titles, catalogs, language) } ?? [],
                 progress: project.progress.map { [Self.progress($0, catalogs, language)] } ?? [])
         }
+        countingNotes = CountingNotes.sentences(cycle, catalogs, language)
+        accountNotes = scope.account.map { Self.accountNotes($0, catalogs, language) } ?? []
+        hasAccount = !accountNotes.isEmpty
         self.rows = rows
         funded = zip(scope.projects, rows).filter { $0.0.funded }
             .sorted { ($0.0.round ?? Int.max, $0.0.id) < ($1.0.round ?? Int.max, $1.0.id) }.map { $0.1 }
         noneFunded = funded.isEmpty
         chart = Self.chart(scope, tallyID: scope.tallyID, catalogs: catalogs, language: language)
+    }
+
+    /// "Its supporters' money went to: Terrain (120 000 MAD), Bibliothèque (40 000 MAD)."
+    static func wentTo(_ transfers: [TallyAccount.Transfer], titles: [String: String], _ catalogs: Catalogs, _ language: Language) -> [String] {
+        guard !transfers.isEmpty else { return [] }
+        let items = transfers.map {
+            catalogs.text(
+                "results_went_item", language,
+                ["title": titles[$0.project] ?? "#\($0.project)", "amount": catalogs.money(Money(centimes: $0.centimes), language)])
+        }
+        return [catalogs.text("results_went_to", language, ["list": items.joined(separator: catalogs.text("results_list_separator", language))])]
+    }
+
+    /// Each voter's share before and after the completion, and how this outcome and greedy by
+    /// votes serve the voters.
+    static func accountNotes(_ account: TallyAccount, _ catalogs: Catalogs, _ language: Language) -> [String] {
+        var notes: [String] = []
+        func money(_ centimes: Double) -> String { catalogs.money(Money(centimes: Int64(centimes.rounded())), language) }
+        if let before = account.shareBeforeCentimes, let after = account.shareAfterCentimes {
+            notes.append(
+                (after - before).magnitude < 0.5
+                    ? catalogs.text("results_share_equal", language, ["share": money(before)])
+                    : catalogs.text("results_share_raised", language, ["before": money(before), "after": money(after)]))
+        }
+        guard account.voters > 0 else { return notes }
+        let voters = Double(account.voters)
+        notes.append(catalogs.text("results_compare_greedy", language, [
+            "share": percent(Double(account.withFunded) / voters, digits: 1),
+            "greedyShare": percent(Double(account.greedyWithFunded) / voters, digits: 1),
+            "average": decimal(Double(account.chosenFunded) / voters, digits: 2),
+            "greedyAverage": decimal(Double(account.greedyChosenFunded) / voters, digits: 2),
+        ]))
+        return notes
+    }
+
+    /// `83,5 %`: a comma for the decimal point and a no-break space, as the turnout is written.
+    static func percent(_ fraction: Double, digits: Int) -> String {
+        decimal(fraction * 100, digits: digits) + "\u{00A0}%"
+    }
+
+    static func decimal(_ value: Double, digits: Int) -> String {
+        String(format: "%.\(digits)f", value).replacingOccurrences(of: ".", with: ",")
     }
 
     /// One sentence per project, in the page's language, from the stored decision, round and

@@ -6,7 +6,7 @@ import PBEngine
 /// outcome phrases the tally's explanations use (`OutcomePhrases.english`); amounts are in the
 /// file's own units and currency.
 extension OutcomeSummary {
-    func explanation(of project: Int) -> [String] {
+    func explanation(of project: Int, account: OutcomeAccount? = nil) -> [String] {
         let item = instance.projects[project]
         let cost = money(item.cost)
         let title = item.name.isEmpty ? "Project \(item.id)" : "Project \(item.id) (\(item.name))"
@@ -28,6 +28,34 @@ extension OutcomeSummary {
         let events = outcome.trace.filter { $0.project == project }
         for event in events { lines.append(sentence(for: event, cost: cost)) }
         if events.isEmpty { lines.append(untraced(project, cost: cost)) }
+        if let account { lines += accountLines(project, account) }
+        return lines
+    }
+
+    /// The account equalshares.net and Wieliczka publish: effective support, where the money
+    /// went, the shares, and greedy compared.
+    private func accountLines(_ project: Int, _ account: OutcomeAccount) -> [String] {
+        var lines: [String] = []
+        if let support = account.effectiveSupport[project] {
+            lines.append(say("trace_effective_support", ["percent": String(format: "%.1f %%", support * 100)]))
+        }
+        if !account.moneyWentTo[project].isEmpty {
+            let list = account.moneyWentTo[project].map { transfer -> String in
+                let item = instance.projects[transfer.project]
+                return "project \(item.id) (≈ \(instance.format(Int(transfer.amount.rounded())))\(instance.currencySuffix))"
+            }
+            lines.append(say("trace_went_to", ["list": list.joined(separator: ", ")]))
+        }
+        if let before = account.shareBefore, let after = account.shareAfter {
+            lines.append(say("trace_shares", ["before": "≈ " + String(format: "%.2f", before) + instance.currencySuffix, "after": "≈ " + String(format: "%.2f", after) + instance.currencySuffix]))
+        }
+        let voters = Double(max(account.satisfaction.voters, 1))
+        lines.append(say("trace_compare_greedy", [
+            "share": String(format: "%.1f %%", Double(account.satisfaction.withFunded) * 100 / voters),
+            "greedyShare": String(format: "%.1f %%", Double(account.greedySatisfaction.withFunded) * 100 / voters),
+            "average": String(format: "%.2f", Double(account.satisfaction.chosenFunded) / voters),
+            "greedyAverage": String(format: "%.2f", Double(account.greedySatisfaction.chosenFunded) / voters),
+        ]))
         return lines
     }
 

@@ -85,7 +85,9 @@ struct PBRankCommand: AsyncParsableCommand {
             if let explained {
                 if !json { Terminal.line("") }
                 // With --json, standard output holds only the object.
-                for line in summary.explanation(of: explained) { json ? Terminal.error(line) : Terminal.line(line) }
+                let account = OutcomeAccount(
+                    outcome: outcome, instance: election.instance, profile: election.profile, tieBreaking: tieBreaking, thresholds: eligibility)
+                for line in summary.explanation(of: explained, account: account) { json ? Terminal.error(line) : Terminal.line(line) }
             }
         }
     }
