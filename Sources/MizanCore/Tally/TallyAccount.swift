@@ -54,7 +54,7 @@ public struct TallyAccount: Sendable, Equatable, Codable {
             projects[project.id] = ProjectAccount(
                 effectiveSupport: account.effectiveSupport[index],
                 wentTo: account.moneyWentTo[index].map {
-                    Transfer(project: instance.projects[$0.project].id, centimes: Int64((($0.amount * factor)).rounded()))
+                    Transfer(project: instance.projects[$0.project].id, centimes: Int64(clamping: $0.amount * factor))
                 })
         }
         self.projects = projects
@@ -77,5 +77,14 @@ public struct TallyAccount: Sendable, Equatable, Codable {
     public init?(json: String) {
         guard let value = try? JSONDecoder().decode(TallyAccount.self, from: Data(json.utf8)) else { return nil }
         self = value
+    }
+}
+
+extension Int64 {
+    /// The nearest whole amount, held at the ends of the range (an account figure in floating
+    /// point never stops a tally).
+    init(clamping value: Double) {
+        let rounded = value.rounded()
+        if rounded.isNaN { self = 0 } else if rounded >= 9.2e18 { self = .max } else if rounded <= -9.2e18 { self = .min } else { self = Int64(rounded) }
     }
 }

@@ -42,7 +42,11 @@ extension OutcomeSummary {
         if !account.moneyWentTo[project].isEmpty {
             let list = account.moneyWentTo[project].map { transfer -> String in
                 let item = instance.projects[transfer.project]
-                return "project \(item.id) (≈ \(instance.format(Int(transfer.amount.rounded())))\(instance.currencySuffix))"
+                // Past what an Int holds (a sum over many voters of amounts near the engine's limit)
+                // the amount is written in floating point.
+                let amount = transfer.amount.rounded()
+                let written = amount.magnitude < 9e18 ? instance.format(Int(amount)) : String(format: "%.4g", amount)
+                return "project \(item.id) (≈ \(written)\(instance.currencySuffix))"
             }
             lines.append(say("trace_went_to", ["list": list.joined(separator: ", ")]))
         }
