@@ -110,6 +110,9 @@ public enum ProposalDecision: Sendable, Equatable {
     case reject(reason: String)
     case merge(into: ProposalID)
     case hide(reason: String)
+    /// Puts a hidden proposal back in the queue (submitted), e.g. after a mistaken hiding; the
+    /// hiding and its reason stay in the audit log.
+    case unhide
 
     /// The audit log's name for the decision.
     public var action: String {
@@ -118,6 +121,7 @@ public enum ProposalDecision: Sendable, Equatable {
         case .reject: "proposal.reject"
         case .merge: "proposal.merge"
         case .hide: "proposal.hide"
+        case .unhide: "proposal.unhide"
         }
     }
 }

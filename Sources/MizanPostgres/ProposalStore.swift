@@ -96,6 +96,8 @@ public enum ProposalStore {
                 """)
         case .hide(let reason):
             try connection.query("UPDATE proposals SET status = 'hidden', hidden_reason = \(reason) WHERE id = \(id)")
+        case .unhide:
+            try connection.query("UPDATE proposals SET status = 'submitted', hidden_reason = NULL WHERE id = \(id) AND status = 'hidden'")
         }
     }
 

@@ -71,6 +71,7 @@ public func buildApplication(
         kiosk.addRoutes(to: group, language: language)
         DashboardController(storage: storage, pages: pages).addRoutes(to: group, language: language)
         analysis.addRoutes(to: group, language: language)
+        ReviewController(storage: storage, pages: pages, csrf: csrf).addRoutes(to: group, language: language)
     }
     router.get("/") { request, _ in LanguageRouting.redirect(request) }
     for legacy in ["search", "regions/:code", "provinces/:code", "communes/:code", "cycles/:id"] {

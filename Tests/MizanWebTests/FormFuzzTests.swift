@@ -68,7 +68,7 @@ struct FormFuzzTests {
 
     /// One form at a time: five sites fuzzed at once on a loaded machine would test its patience,
     /// not the forms.
-    @Test(.serialized, arguments: ["propose", "eligibility", "ballot", "receipt", "staff login"])
+    @Test(.serialized, arguments: ["propose", "eligibility", "ballot", "receipt", "staff login", "staff review"])
     func noBrokenBodyEndsInAServerError(_ form: String) async throws {
         try await Site.with(testing: .router) { client, site in
             var browser = Browser()
@@ -100,6 +100,16 @@ struct FormFuzzTests {
                 uri = "/fr/receipts"
                 fields = [("csrf", try await browser.csrfField(client, from: uri)), ("code", "ABCD-EFGH-JKLM")]
                 limit = FormLimit.receipt.bytes
+            case "staff review":
+                let cycle = try site.cycleTakingProposals()
+                let proposal = try site.submit("Terrain de sport", cycle: cycle)
+                try site.advance(cycle)
+                try await site.staffAccount("amina", role: .reviewer)
+                try await browser.signIn(client, username: "amina", password: "correct horse battery")
+                uri = "/fr/staff/proposals/\(proposal)/review"
+                let csrf = try await browser.csrfField(client, from: "/fr/staff/cycles/\(cycle)/review")
+                fields = [("csrf", csrf), ("action", "accept"), ("cost", "120.000,00"), ("answer", "Retenu"), ("status", "submitted")]
+                limit = FormLimit.review.bytes
             default:
                 try await site.staffAccount()
                 uri = "/fr/staff/login"

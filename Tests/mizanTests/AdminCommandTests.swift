@@ -122,6 +122,13 @@ struct CycleCommandTests {
         #expect(blocked.status == 1)
         #expect(blocked.standardError.contains("no proposal has been submitted"))
         #expect(try session.run("proposal", "add", "--cycle", "1", "--title", "Parc", "--category", "Espaces verts", "--cost", "1000").status == 0)
+        // Hidden by mistake and shown again, both before review; showing again what is not hidden is refused.
+        #expect(try session.run("proposal", "hide", "1", "--reason", "Doublon supposé").status == 0)
+        #expect(try session.run("proposal", "unhide", "1").status == 0)
+        let notHidden = try session.run("proposal", "unhide", "1")
+        #expect(notHidden.status == 1)
+        #expect(notHidden.standardError.contains("is not hidden"))
+        #expect(try session.query("SELECT status FROM proposals WHERE id = 1").single().decode(String.self, 0) == "submitted")
         #expect(try session.run("cycle", "advance", "1").status == 0)
         let review = try session.run("cycle", "advance", "1")
         #expect(review.status == 1)

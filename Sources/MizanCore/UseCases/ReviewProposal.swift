@@ -15,13 +15,16 @@ public struct ReviewProposal: Sendable {
     public static func perform(_ id: ProposalID, _ decision: ProposalDecision, actor: String, in stores: any Stores) throws -> Proposal {
         let proposal = try stores.proposals.require(id)
         let cycle = try stores.cycles.require(CycleID(proposal.cycleID))
-        if case .hide = decision {
+        switch decision {
+        case .hide, .unhide:
             guard cycle.phase == .proposals || cycle.phase == .review else {
                 throw ProposalError.notAllowed(
-                    "proposals can only be hidden before voting opens (cycle \(cycle.id) is in \(cycle.phase.rawValue))")
+                    "proposals can only be hidden or shown again before voting opens (cycle \(cycle.id) is in \(cycle.phase.rawValue))")
             }
-        } else if cycle.phase != .review {
-            throw ProposalError.notAllowed("proposals are reviewed in the review phase (cycle \(cycle.id) is in \(cycle.phase.rawValue))")
+        default:
+            if cycle.phase != .review {
+                throw ProposalError.notAllowed("proposals are reviewed in the review phase (cycle \(cycle.id) is in \(cycle.phase.rawValue))")
+            }
         }
         let details: String
         switch decision {
@@ -43,6 +46,9 @@ public struct ReviewProposal: Sendable {
         case .hide(let reason):
             guard !reason.isEmpty else { throw ProposalError.invalid(["reason": "is required: hiding is never silent"]) }
             details = "reason=\(reason)"
+        case .unhide:
+            guard proposal.status == .hidden else { throw ProposalError.notAllowed("proposal \(id) is not hidden") }
+            details = "status=submitted"
         }
         try stores.proposals.apply(decision, to: id)
         try stores.audit.append(actor: actor, action: decision.action, object: "proposal:\(id)", details: details)

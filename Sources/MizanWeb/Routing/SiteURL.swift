@@ -37,6 +37,8 @@ enum SiteRoute: String, CaseIterable, Sendable {
     case staffParticipationFile = "staff/cycles/:id/participation/:file"
     case staffAnalysis = "staff/cycles/:id/analysis"
     case staffAnalysisFile = "staff/cycles/:id/analysis/:file"
+    case staffReview = "staff/cycles/:id/review"
+    case staffProposalReview = "staff/proposals/:id/review"
 
     /// The pattern the router matches.
     var pattern: RouterPath { RouterPath(rawValue) }
@@ -89,6 +91,8 @@ enum SiteURL: Hashable, Sendable {
     case staffParticipationFile(CycleID, file: String)
     case staffAnalysis(CycleID)
     case staffAnalysisFile(CycleID, file: String)
+    case staffReview(CycleID)
+    case staffProposalReview(ProposalID)
 
     var route: SiteRoute {
         switch self {
@@ -121,6 +125,8 @@ enum SiteURL: Hashable, Sendable {
         case .staffParticipationFile: .staffParticipationFile
         case .staffAnalysis: .staffAnalysis
         case .staffAnalysisFile: .staffAnalysisFile
+        case .staffReview: .staffReview
+        case .staffProposalReview: .staffProposalReview
         }
     }
 
@@ -132,11 +138,11 @@ enum SiteURL: Hashable, Sendable {
             [code]
         case .tracking(let token): [token]
         case .cycle(let id), .cycleResults(let id), .cycleParticipation(let id), .propose(let id), .cycleProposals(let id),
-            .eligibility(let id), .ballot(let id), .staffParticipation(let id), .staffAnalysis(let id):
+            .eligibility(let id), .ballot(let id), .staffParticipation(let id), .staffAnalysis(let id), .staffReview(let id):
             [id.description]
         case .cycleParticipationFile(let id, let file), .staffParticipationFile(let id, let file), .staffAnalysisFile(let id, let file):
             [id.description, file]
-        case .proposal(let id): [id.description]
+        case .proposal(let id), .staffProposalReview(let id): [id.description]
         }
     }
 

@@ -174,6 +174,8 @@ struct FormLimit: Sendable {
     static let ballot = FormLimit(maxLengths: [100], slack: 64 * 1024)
     /// Staff forms (login: username and password).
     static let staff = FormLimit(maxLengths: [64, 1024])
+    /// A review decision: official cost, public answer, reason, target, and the list's filters.
+    static let review = FormLimit(maxLengths: [40, 4000, 1000, 20, 40, 200, 200])
 }
 
 /// The decoder behind `request.decode(as:context:)`: the same strict reading as `FormFields`, so a

@@ -30,6 +30,7 @@ struct StaffCycleItem {
     let cycleHref: String
     let participationHref: String
     let analysisHref: String
+    let reviewHref: String
 }
 
 /// The staff home: who is signed in, and every commune's cycles.
@@ -54,7 +55,8 @@ struct StaffHomePage: PageModel {
             return StaffCycleItem(
                 commune: PlaceName($0.communeName, language).primary, year: $0.year, title: $0.title,
                 phase: catalogs.text("phase_\($0.phase.rawValue)", language), cycleHref: SiteURL.cycle(id).href(language),
-                participationHref: SiteURL.staffParticipation(id).href(language), analysisHref: SiteURL.staffAnalysis(id).href(language))
+                participationHref: SiteURL.staffParticipation(id).href(language), analysisHref: SiteURL.staffAnalysis(id).href(language),
+                reviewHref: SiteURL.staffReview(id).href(language))
         }
         hasCycles = !cycles.isEmpty
     }

@@ -4,7 +4,7 @@ import MizanCore
 struct ProposalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proposal", abstract: "Enter, list, show and review proposals.",
-        subcommands: [Add.self, List.self, Show.self, Accept.self, Reject.self, Merge.self, Hide.self])
+        subcommands: [Add.self, List.self, Show.self, Accept.self, Reject.self, Merge.self, Hide.self, Unhide.self])
 
     static func json(_ proposal: Proposal) -> JSON {
         .object([
@@ -191,6 +191,18 @@ struct ProposalCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures { try await ProposalCommand.review(id, .hide(reason: reason), options: options) }
+        }
+    }
+
+    struct Unhide: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a hidden proposal again, back in the review queue (before voting).",
+            discussion: "The hiding and its reason stay in the audit log.\n\nExample:\n  mizan proposal unhide 10")
+        @Argument(help: "Proposal number.") var id: Int
+        @OptionGroup var options: AdminOptions
+
+        func run() async throws {
+            try await reportingFailures { try await ProposalCommand.review(id, .unhide, options: options) }
         }
     }
 }

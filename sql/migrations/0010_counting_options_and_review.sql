@@ -56,3 +56,27 @@ END
 $$;
 ALTER TABLE tallies ADD CONSTRAINT tallies_spent_centimes_check CHECK (
     spent_centimes >= 0 AND (spent_centimes <= budget_centimes OR thresholds LIKE '%fund-next-at=%'));
+
+-- A hidden proposal can be shown again (back to submitted) while it could be hidden: before
+-- voting opens. Every other change of status still waits for the review phase.
+CREATE OR REPLACE FUNCTION proposals_phase_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    current text := cycle_phase_of(NEW.cycle_id);
+BEGIN
+    IF TG_OP = 'INSERT' AND current <> 'proposals' THEN
+        RAISE EXCEPTION 'proposals can only be submitted while the cycle is in its proposals phase (it is in %)', current
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'proposals_phase';
+    END IF;
+    IF TG_OP = 'UPDATE' AND (NEW.status, NEW.official_cost_centimes, NEW.merged_into)
+            IS DISTINCT FROM (OLD.status, OLD.official_cost_centimes, OLD.merged_into) THEN
+        IF (NEW.status = 'hidden' OR (OLD.status = 'hidden' AND NEW.status = 'submitted')) AND current IN ('proposals', 'review') THEN
+            RETURN NEW;
+        END IF;
+        IF current <> 'review' THEN
+            RAISE EXCEPTION 'proposals can only be reviewed while the cycle is in review (it is in %)', current
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'proposals_phase';
+        END IF;
+    END IF;
+    RETURN NEW;
+END
+$$;
