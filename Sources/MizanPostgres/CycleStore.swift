@@ -96,6 +96,31 @@ public enum CycleStore {
         return (try envelopes.decode(Int.self, 0), Money(centimes: try envelopes.decode(Int64.self, 1)))
     }
 
+    static func envelopeList(_ cycleID: Int, on connection: PostgresConnection) throws -> [DistrictEnvelope] {
+        try connection.query("""
+            SELECT e.district_id, d.name_fr, d.name_ar, e.budget_centimes
+            FROM district_envelopes e JOIN districts d ON d.id = e.district_id
+            WHERE e.cycle_id = \(cycleID) ORDER BY d.name_fr, e.district_id
+            """).map {
+                DistrictEnvelope(
+                    district: DistrictID(try $0.decode(Int.self, 0)),
+                    name: BilingualName(french: try $0.decode(String.self, 1), arabic: try $0.decode(String.self, 2)),
+                    budget: Money(centimes: try $0.decode(Int64.self, 3)))
+            }
+    }
+
+    static func setEnvelope(_ cycleID: Int, district: Int, budget: Money, on connection: PostgresConnection) throws {
+        try connection.query("""
+            INSERT INTO district_envelopes (cycle_id, commune_id, district_id, budget_centimes)
+            SELECT id, commune_id, \(district), \(budget.centimes) FROM cycles WHERE id = \(cycleID)
+            ON CONFLICT (cycle_id, district_id) DO UPDATE SET budget_centimes = EXCLUDED.budget_centimes
+            """)
+    }
+
+    static func removeEnvelope(_ cycleID: Int, district: Int, on connection: PostgresConnection) throws {
+        try connection.query("DELETE FROM district_envelopes WHERE cycle_id = \(cycleID) AND district_id = \(district)")
+    }
+
     static func decode(_ row: Row) throws -> Cycle {
         let kind = try row.decode(String.self, 9)
         let ballot: BallotRules

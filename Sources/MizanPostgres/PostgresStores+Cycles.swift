@@ -17,6 +17,13 @@ struct PostgresCycles: CycleRepository {
     func move(_ cycle: Cycle, to phase: Phase, actor: String) throws { try CycleStore.enter(cycle, phase, actor: actor, on: connection) }
     func proposalCounts(_ cycle: CycleID) throws -> ProposalCounts { try CycleStore.proposalCounts(cycle.rawValue, on: connection) }
     func envelopes(_ cycle: CycleID) throws -> (count: Int, total: Money) { try CycleStore.envelopes(cycle.rawValue, on: connection) }
+    func envelopeList(_ cycle: CycleID) throws -> [DistrictEnvelope] { try CycleStore.envelopeList(cycle.rawValue, on: connection) }
+    func setEnvelope(_ cycle: CycleID, district: DistrictID, budget: Money) throws {
+        try CycleStore.setEnvelope(cycle.rawValue, district: district.rawValue, budget: budget, on: connection)
+    }
+    func removeEnvelope(_ cycle: CycleID, district: DistrictID) throws {
+        try CycleStore.removeEnvelope(cycle.rawValue, district: district.rawValue, on: connection)
+    }
 }
 
 struct PostgresProposals: ProposalRepository {

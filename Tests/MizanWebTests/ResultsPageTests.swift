@@ -157,6 +157,20 @@ struct ResultsPageTests {
         }
     }
 
+    @Test func aDistrictEnvelopeIsExplained() async throws {
+        try await Site.with { client, site in
+            let (cycle, projects, _) = try await site.cycleInVotingWithEnvelope(ballot: .approval(minimum: 1, maximum: 2))
+            try site.cast(6, for: [projects[0], projects[1]], cycle: cycle, first: 1)
+            try site.cast(5, for: [projects[2]], cycle: cycle, first: 100)
+            try site.tally(cycle)
+            try site.publish(cycle)
+            let french = try await get(client, "/fr/cycles/\(cycle)/results").1
+            #expect(french.contains("Enveloppe de Hay Al Massira : 1.000.000,00\u{00A0}MAD, soit 100,0\u{00A0}% du budget de 1.000.000,00\u{00A0}MAD."), "\(french)")
+            let arabic = try await get(client, "/ar/cycles/\(cycle)/results").1
+            #expect(arabic.contains("غلاف حي المسيرة"))
+        }
+    }
+
     @Test func anUnknownCycleHasNoResults() async throws {
         try await Site.with { client, _ in
             let (status, html) = try await get(client, "/fr/cycles/9999/results")

@@ -124,14 +124,28 @@ struct Browser {
 extension Site {
     /// A cycle in voting with three accepted projects (200k, 300k, 600k MAD of a 1M budget), two
     /// registered voters and one printed code.
-    func cycleInVoting(ballot: BallotRules) throws -> (cycle: Int, projects: [Int], code: VotingCode) {
+    /// The same with the three projects in the district Hay Al Massira, whose envelope is the
+    /// whole budget (set as `mizan cycle envelope` sets it).
+    func cycleInVotingWithEnvelope(ballot: BallotRules) async throws -> (cycle: Int, projects: [Int], code: VotingCode) {
         let id = try cycleTakingProposals(ballot: ballot)
+        _ = try await withStorage {
+            try await SetDistrictEnvelope(storage: $0).execute(
+                .init(cycle: CycleID(id), district: "Hay Al Massira", budget: .dirhams(1_000_000), actor: "test"))
+        }
+        return try votingWithThreeProjects(id, district: "Hay Al Massira")
+    }
+
+    func cycleInVoting(ballot: BallotRules) throws -> (cycle: Int, projects: [Int], code: VotingCode) {
+        try votingWithThreeProjects(try cycleTakingProposals(ballot: ballot), district: nil)
+    }
+
+    private func votingWithThreeProjects(_ id: Int, district: String?) throws -> (cycle: Int, projects: [Int], code: VotingCode) {
         let code = VotingCode.random()
         let projects = try transaction { connection -> [Int] in
             var projects: [Int] = []
             for (title, cost) in [("Éclairage de la rue 12", "200000"), ("Terrain de proximité", "300000"), ("Bibliothèque", "600000")] {
                 projects.append(try ProposalStore.submit(
-                    NewProposal(title: title, description: "", category: "other", district: nil, location: nil, estimatedCost: cost, language: "fr"),
+                    NewProposal(title: title, description: "", category: "other", district: district, location: nil, estimatedCost: cost, language: "fr"),
                     cycleID: id, trackingTokenHash: nil, actor: "test", on: connection).id)
             }
             _ = try CycleStore.advance(id, actor: "test", on: connection)

@@ -80,3 +80,19 @@ BEGIN
     RETURN NEW;
 END
 $$;
+
+-- District envelopes are part of the rules voters are told: like the budget, they are frozen
+-- once voting opens, whoever asks.
+CREATE FUNCTION district_envelopes_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    current text := cycle_phase_of(coalesce(NEW.cycle_id, OLD.cycle_id));
+BEGIN
+    IF cycle_phase_rank(current) >= cycle_phase_rank('voting') THEN
+        RAISE EXCEPTION 'district envelopes are frozen once voting opens (the cycle is in %)', current
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'district_envelopes_frozen';
+    END IF;
+    RETURN coalesce(NEW, OLD);
+END
+$$;
+CREATE TRIGGER district_envelopes_frozen BEFORE INSERT OR UPDATE OR DELETE ON district_envelopes
+    FOR EACH ROW EXECUTE FUNCTION district_envelopes_frozen();

@@ -18,4 +18,9 @@ public protocol CycleRepository {
     func proposalCounts(_ cycle: CycleID) throws -> ProposalCounts
     /// How many district envelopes the cycle has and what they add up to.
     func envelopes(_ cycle: CycleID) throws -> (count: Int, total: Money)
+    /// The cycle's envelopes by district name.
+    func envelopeList(_ cycle: CycleID) throws -> [DistrictEnvelope]
+    /// Sets one district's envelope (adding or replacing it); the database refuses it once voting opens.
+    func setEnvelope(_ cycle: CycleID, district: DistrictID, budget: Money) throws
+    func removeEnvelope(_ cycle: CycleID, district: DistrictID) throws
 }

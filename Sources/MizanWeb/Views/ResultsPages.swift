@@ -7,6 +7,8 @@ import MizanCore
 struct ResultsView {
     let tallyID: Int
     let districtHeading: String?
+    /// For a district's envelope: its amount and share of the cycle's budget (none or one sentence).
+    let envelopeText: [String]
     let budget: String
     let budgetUsed: String
     let budgetLeft: String
@@ -58,6 +60,13 @@ struct ResultsView {
     init(scope: PublishedOutcome.Scope, cycle: Cycle, catalogs: Catalogs, language: Language) {
         tallyID = scope.tallyID
         districtHeading = scope.districtName.map { catalogs.text("results_district", language, ["name": PlaceName($0, language).primary]) }
+        envelopeText = scope.districtName.map { name in
+            [catalogs.text("results_envelope", language, [
+                "name": PlaceName(name, language).primary, "amount": catalogs.money(scope.budget, language),
+                "share": Self.percent(Double(scope.budget.centimes) / Double(max(cycle.budget.centimes, 1)), digits: 1),
+                "total": catalogs.money(cycle.budget, language),
+            ])]
+        } ?? []
         budget = catalogs.money(scope.budget, language)
         budgetUsed = catalogs.money(scope.spent, language)
         budgetLeft = catalogs.money(scope.budget - scope.spent, language)

@@ -4,7 +4,7 @@ import MizanCore
 struct CycleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cycle", abstract: "Create cycles, list and show them, move them to their next phase.",
-        subcommands: [Create.self, List.self, Show.self, Advance.self])
+        subcommands: [Create.self, List.self, Show.self, Envelope.self, Advance.self])
 
     static func json(_ cycle: Cycle) -> JSON {
         var ballot: [(String, JSON)] = [("kind", .string(cycle.ballot.kind))]
