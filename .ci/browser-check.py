@@ -133,6 +133,9 @@ class Server:
         missing = [name for name, match in found.items() if not match]
         if missing:
             raise SystemExit(f"browser-check: the demo log does not give {', '.join(missing)}")
+        staff = re.search(r"username demo, password (\S+)", text)
+        if staff:
+            self.staff_password = staff.group(1)
         voters = re.findall(r"(DM\d{6}) born (\d{4}-\d{2}-\d{2})", text)
         if len(voters) < 2:
             raise SystemExit("browser-check: the demo log names fewer than two voters with their birth dates")
@@ -401,6 +404,24 @@ class Check:
             ("results", f"/cycles/{oujda}/results"), ("participation", f"/cycles/{oujda}/participation"),
             ("region-overview", f"/regions/{BERKANE[:2]}/overview"), ("province-overview", f"/provinces/{BERKANE[:6]}/overview"),
             ("staff-login", "/staff/login")])
+        self.step(language, "staff", lambda: self.staff(language, berkane, oujda))
+
+    def staff(self, language, berkane, oujda):
+        """Signs in as the demo's staff account (once), then checks the staff pages."""
+        password = getattr(self.server, "staff_password", None)
+        if not self.failures.check(password is not None, language, "staff", "the demo log gives no staff password"):
+            return
+        if not self.driver.get_cookie("mz_staff"):
+            self.open(f"/{language}/staff/login")
+            self.driver.find_element(By.ID, "username").send_keys("demo")
+            self.driver.find_element(By.ID, "password").send_keys(password)
+            self.driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+            WebDriverWait(self.driver, PAGE_TIMEOUT).until(lambda d: "/staff/login" not in d.current_url or d.find_elements(By.CSS_SELECTOR, "[role=alert]"))
+            if not self.failures.check("/staff/login" not in self.driver.current_url, language, "staff", "signing in as demo failed"):
+                return
+        self.visit(language, [
+            ("staff-home", "/staff/"), ("staff-review", f"/staff/cycles/{berkane}/review"),
+            ("staff-review-published", f"/staff/cycles/{oujda}/review")])
 
 
 def main():
