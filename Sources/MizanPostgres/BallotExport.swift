@@ -86,6 +86,13 @@ public enum BallotExport {
                 sums.append(ExportedFile(name: name, sha256: try file.finish()))
             }
             sums.append(try writeProjects(cycle: cycle, scopes: scopes, json: format == .json, into: staging, on: connection))
+            let paper = try CycleStore.paperCounts(cycle.id, on: connection)
+            if !paper.isEmpty {
+                // Place names are the staff's text: quoted as CSV quotes them.
+                let file = try FileSink(staging.appendingPathComponent("paper_counts.csv"))
+                try file.write("place,spoiled,blank\n" + paper.map { "\"\($0.place.replacingOccurrences(of: "\"", with: "\"\""))\",\($0.spoiled),\($0.blank)\n" }.joined())
+                sums.append(ExportedFile(name: "paper_counts.csv", sha256: try file.finish()))
+            }
             var hasOutcome = false
             if let outcome = try TallyStore.outcomeJSON(cycle: cycle, on: connection) {
                 let file = try FileSink(staging.appendingPathComponent("outcome.json"))

@@ -121,6 +121,23 @@ public enum CycleStore {
         try connection.query("DELETE FROM district_envelopes WHERE cycle_id = \(cycleID) AND district_id = \(district)")
     }
 
+    static func paperCounts(_ cycleID: Int, on connection: PostgresConnection) throws -> [PaperCount] {
+        try connection.query("SELECT place, spoiled, blank FROM paper_counts WHERE cycle_id = \(cycleID) ORDER BY place").map {
+            PaperCount(place: try $0.decode(String.self, 0), spoiled: try $0.decode(Int.self, 1), blank: try $0.decode(Int.self, 2))
+        }
+    }
+
+    static func recordPaperCount(
+        _ cycleID: Int, place: String, spoiled: Int, blank: Int, actor: String, on connection: PostgresConnection
+    ) throws {
+        try connection.query("""
+            INSERT INTO paper_counts (cycle_id, commune_id, place, spoiled, blank, recorded_by)
+            SELECT id, commune_id, \(place), \(spoiled), \(blank), \(actor) FROM cycles WHERE id = \(cycleID)
+            ON CONFLICT (cycle_id, place) DO UPDATE
+            SET spoiled = EXCLUDED.spoiled, blank = EXCLUDED.blank, recorded_at = now(), recorded_by = EXCLUDED.recorded_by
+            """)
+    }
+
     static func decode(_ row: Row) throws -> Cycle {
         let kind = try row.decode(String.self, 9)
         let ballot: BallotRules

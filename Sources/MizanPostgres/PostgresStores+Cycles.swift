@@ -24,6 +24,10 @@ struct PostgresCycles: CycleRepository {
     func removeEnvelope(_ cycle: CycleID, district: DistrictID) throws {
         try CycleStore.removeEnvelope(cycle.rawValue, district: district.rawValue, on: connection)
     }
+    func paperCounts(_ cycle: CycleID) throws -> [PaperCount] { try CycleStore.paperCounts(cycle.rawValue, on: connection) }
+    func recordPaperCount(_ cycle: CycleID, place: String, spoiled: Int, blank: Int, actor: String) throws {
+        try CycleStore.recordPaperCount(cycle.rawValue, place: place, spoiled: spoiled, blank: blank, actor: actor, on: connection)
+    }
 }
 
 struct PostgresProposals: ProposalRepository {

@@ -255,7 +255,7 @@ struct PostgresTallies: TallyRepository {
                 budget: Money(centimes: tally.budget), spent: Money(centimes: tally.spent), ballots: tally.voters,
                 registered: registered, rule: tally.rule, tieBreak: tally.tie, projects: projects, account: tally.account))
         }
-        return PublishedOutcome(scopes: scopes)
+        return PublishedOutcome(scopes: scopes, paperCounts: try CycleStore.paperCounts(cycle.rawValue, on: connection))
     }
 }
 

@@ -162,12 +162,18 @@ struct ResultsPageTests {
             let (cycle, projects, _) = try await site.cycleInVotingWithEnvelope(ballot: .approval(minimum: 1, maximum: 2))
             try site.cast(6, for: [projects[0], projects[1]], cycle: cycle, first: 1)
             try site.cast(5, for: [projects[2]], cycle: cycle, first: 100)
+            _ = try await site.withStorage {
+                try await RecordPaperCount(storage: $0).execute(.init(cycle: CycleID(cycle), place: "École Ibn Khaldoun", spoiled: 12, blank: 3, actor: "test"))
+            }
             try site.tally(cycle)
             try site.publish(cycle)
             let french = try await get(client, "/fr/cycles/\(cycle)/results").1
             #expect(french.contains("Enveloppe de Hay Al Massira : 1.000.000,00\u{00A0}MAD, soit 100,0\u{00A0}% du budget de 1.000.000,00\u{00A0}MAD."), "\(french)")
+            #expect(french.contains("12 bulletins nuls et 3 blancs, dans 1 bureau(x) de vote"))
+            #expect(french.contains("<tr><th scope=\"row\"><bdi>École Ibn Khaldoun</bdi></th><td>12</td><td>3</td></tr>"))
             let arabic = try await get(client, "/ar/cycles/\(cycle)/results").1
             #expect(arabic.contains("غلاف حي المسيرة"))
+            #expect(arabic.contains("الأوراق الورقية الملغاة والبيضاء"))
         }
     }
 

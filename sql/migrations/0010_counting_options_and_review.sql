@@ -96,3 +96,32 @@ END
 $$;
 CREATE TRIGGER district_envelopes_frozen BEFORE INSERT OR UPDATE OR DELETE ON district_envelopes
     FOR EACH ROW EXECUTE FUNCTION district_envelopes_frozen();
+
+-- Paper ballots that count for no project, per polling place, as Moroccan counts report them
+-- (spoiled: unreadable or marked against the rules; blank: no mark). Recorded while voting is open
+-- or once it is closed, until the outcome is published; one row per place, corrected in place.
+CREATE TABLE paper_counts (
+    cycle_id integer NOT NULL,
+    commune_id integer NOT NULL,
+    place text NOT NULL CHECK (char_length(btrim(place)) BETWEEN 1 AND 200 AND place = btrim(place)),
+    spoiled integer NOT NULL CHECK (spoiled >= 0),
+    blank integer NOT NULL CHECK (blank >= 0),
+    recorded_at timestamptz NOT NULL DEFAULT now(),
+    recorded_by text NOT NULL,
+    PRIMARY KEY (cycle_id, place),
+    FOREIGN KEY (commune_id, cycle_id) REFERENCES cycles (commune_id, id)
+);
+
+CREATE FUNCTION paper_counts_phase() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    current text := cycle_phase_of(coalesce(NEW.cycle_id, OLD.cycle_id));
+BEGIN
+    IF current NOT IN ('voting', 'tallied') THEN
+        RAISE EXCEPTION 'spoiled and blank paper ballots are recorded while voting is open or closed, before publication (the cycle is in %)', current
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'paper_counts_phase';
+    END IF;
+    RETURN coalesce(NEW, OLD);
+END
+$$;
+CREATE TRIGGER paper_counts_phase BEFORE INSERT OR UPDATE OR DELETE ON paper_counts
+    FOR EACH ROW EXECUTE FUNCTION paper_counts_phase();

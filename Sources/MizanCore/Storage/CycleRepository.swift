@@ -23,4 +23,8 @@ public protocol CycleRepository {
     /// Sets one district's envelope (adding or replacing it); the database refuses it once voting opens.
     func setEnvelope(_ cycle: CycleID, district: DistrictID, budget: Money) throws
     func removeEnvelope(_ cycle: CycleID, district: DistrictID) throws
+    /// Spoiled and blank paper ballots by polling place.
+    func paperCounts(_ cycle: CycleID) throws -> [PaperCount]
+    /// Adds or replaces one place's counts; the database refuses it outside voting and tallied.
+    func recordPaperCount(_ cycle: CycleID, place: String, spoiled: Int, blank: Int, actor: String) throws
 }

@@ -77,8 +77,13 @@ public struct PublishedOutcome: Sendable {
     }
 
     public let scopes: [Scope]
+    /// Spoiled and blank paper ballots by polling place (not part of any scope's count).
+    public let paperCounts: [PaperCount]
 
-    public init(scopes: [Scope]) { self.scopes = scopes }
+    public init(scopes: [Scope], paperCounts: [PaperCount] = []) {
+        self.scopes = scopes
+        self.paperCounts = paperCounts
+    }
 }
 
 /// When a cycle entered one of its phases, for its public timeline.

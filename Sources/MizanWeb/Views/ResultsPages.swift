@@ -217,6 +217,16 @@ struct ResultsPage: PageModel {
     let checkBallotLink: String
     let results: [ResultsView]
     let auditHead: AuditHeadView
+    /// Spoiled and blank paper ballots by polling place, with their total (empty when none recorded).
+    let paperCounts: [PaperRow]
+    let paperTotal: [String]
+    let hasPaperCounts: Bool
+
+    struct PaperRow {
+        let place: String
+        let spoiled: String
+        let blank: String
+    }
 
     /// The signed head of the audit log, so anyone can later check the log against it with
     /// `mizan audit verify --expect-head N:HASH`.
@@ -240,6 +250,13 @@ struct ResultsPage: PageModel {
         participationLink = SiteURL.cycleParticipation(id).href(language)
         checkBallotLink = SiteURL.receiptLookup.href(language)
         results = outcome.scopes.map { ResultsView(scope: $0, cycle: cycle, catalogs: catalogs, language: language) }
+        paperCounts = outcome.paperCounts.map { PaperRow(place: $0.place, spoiled: catalogs.number($0.spoiled), blank: catalogs.number($0.blank)) }
+        hasPaperCounts = !paperCounts.isEmpty
+        paperTotal = hasPaperCounts ? [catalogs.text("results_paper_total", language, [
+            "spoiled": catalogs.number(outcome.paperCounts.reduce(0) { $0 + $1.spoiled }),
+            "blank": catalogs.number(outcome.paperCounts.reduce(0) { $0 + $1.blank }),
+            "places": catalogs.number(outcome.paperCounts.count),
+        ])] : []
         self.auditHead = AuditHeadView(
             entries: catalogs.number(auditHead.head.entries), hash: auditHead.head.hash, signedAt: auditHead.signedAt,
             signature: auditHead.signature, publicKey: auditHead.publicKey,

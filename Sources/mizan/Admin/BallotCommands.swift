@@ -5,7 +5,7 @@ import MizanPostgres
 
 struct BallotsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ballots", abstract: "Paper ballots.", subcommands: [EnterPaper.self])
+        commandName: "ballots", abstract: "Paper ballots.", subcommands: [EnterPaper.self, Count.self])
 
     struct EnterPaper: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
