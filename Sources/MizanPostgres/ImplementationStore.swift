@@ -23,8 +23,9 @@ enum ImplementationStore {
 
     static func record(_ update: ImplementationUpdate, project: Int, communeID: Int, actor: String, on connection: PostgresConnection) throws {
         try connection.query("""
-            INSERT INTO implementation_updates (commune_id, proposal_id, status, progress_percent, spent_centimes, note, recorded_by)
-            VALUES (\(communeID), \(project), \(update.status.rawValue), \(update.progress), \(update.spent.centimes), \(update.note), \(actor))
+            INSERT INTO implementation_updates (commune_id, proposal_id, status, progress_percent, spent_centimes, note, link, recorded_by)
+            VALUES (\(communeID), \(project), \(update.status.rawValue), \(update.progress), \(update.spent.centimes), \(update.note),
+                    \(update.link), \(actor))
             """)
     }
 }

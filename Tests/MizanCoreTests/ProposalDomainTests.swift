@@ -28,13 +28,23 @@ struct ProposalDomainTests {
         }
         #expect(throws: (any Error).self) { _ = try ImplementationUpdate(parsingStatus: "planned", progress: 0, spent: "abc", note: nil) }
         #expect(ImplementationError.notFunded(ProposalID(7)).description == "project 7 is not funded in a published outcome")
+        // A milestone's photo or document: an https address a page can link to, nothing else.
+        let linked = try ImplementationUpdate(parsingStatus: "completed", progress: 100, spent: "1000", note: "Réception", link: " https://berkane.ma/photos/parc.jpg ")
+        #expect(linked.link == "https://berkane.ma/photos/parc.jpg")
+        #expect(try ImplementationUpdate(parsingStatus: "planned", progress: 0, spent: "0", note: nil, link: "").link == nil)
+        for bad in ["http://berkane.ma/a.pdf", "javascript:alert(1)", "https://", "https://evil.example/\"onmouseover=x", "https://a b.ma/",
+                    "https://berkane.ma/<script>", "ftp://berkane.ma/a", "//berkane.ma/a", "https://" + String(repeating: "a", count: 500) + ".ma"] {
+            #expect(throws: ImplementationError.self, "\(bad)") {
+                _ = try ImplementationUpdate(parsingStatus: "planned", progress: 0, spent: "0", note: nil, link: bad)
+            }
+        }
     }
 
     @Test func reviewDecisionsAreAuditedUnderTheirOwnNames() {
         let decisions: [ProposalDecision] = [
-            .accept(cost: .dirhams(1), answer: nil), .reject(reason: "r"), .merge(into: ProposalID(2)), .hide(reason: "h"),
+            .accept(cost: .dirhams(1), answer: nil), .reject(reason: "r"), .merge(into: ProposalID(2)), .hide(reason: "h"), .unhide,
         ]
-        #expect(decisions.map(\.action) == ["proposal.accept", "proposal.reject", "proposal.merge", "proposal.hide"])
+        #expect(decisions.map(\.action) == ["proposal.accept", "proposal.reject", "proposal.merge", "proposal.hide", "proposal.unhide"])
     }
 
     @Test func aProposalSearchIgnoresSurroundingBlanks() {

@@ -197,13 +197,13 @@ struct ResultsPageTests {
                 // Two updates of the lighting project (the later one counts), none of the pitch,
                 // and one of the unfunded library, which the page must not show.
                 try connection.query("""
-                    INSERT INTO implementation_updates (commune_id, proposal_id, status, progress_percent, spent_centimes, recorded_at, recorded_by)
-                    SELECT p.commune_id, p.id, u.status, u.percent, u.spent, u.at, 'test'
+                    INSERT INTO implementation_updates (commune_id, proposal_id, status, progress_percent, spent_centimes, recorded_at, recorded_by, note, link)
+                    SELECT p.commune_id, p.id, u.status, u.percent, u.spent, u.at, 'test', u.note, u.link
                     FROM proposals p JOIN (VALUES
-                        (\(projects[0])::int, 'tendering', 0, 0::bigint, TIMESTAMPTZ '2026-02-01 10:00Z'),
-                        (\(projects[0])::int, 'in_progress', 40, 8000000::bigint, TIMESTAMPTZ '2026-03-12 10:00Z'),
-                        (\(projects[2])::int, 'planned', 5, 100::bigint, TIMESTAMPTZ '2026-03-12 10:00Z')
-                    ) AS u (proposal, status, percent, spent, at) ON u.proposal = p.id
+                        (\(projects[0])::int, 'tendering', 0, 0::bigint, TIMESTAMPTZ '2026-02-01 10:00Z', 'Avis publié', 'https://berkane.ma/avis-12.pdf'),
+                        (\(projects[0])::int, 'in_progress', 40, 8000000::bigint, TIMESTAMPTZ '2026-03-12 10:00Z', NULL, NULL),
+                        (\(projects[2])::int, 'planned', 5, 100::bigint, TIMESTAMPTZ '2026-03-12 10:00Z', NULL, NULL)
+                    ) AS u (proposal, status, percent, spent, at, note, link) ON u.proposal = p.id
                     """)
             }
             var (status, html) = try await get(client, "/fr/cycles/\(cycle)/results")
@@ -214,6 +214,15 @@ struct ResultsPageTests {
             #expect(lighting.contains("Travaux en cours : 40 % réalisé, 80.000,00\u{00A0}MAD dépensés"))
             #expect(lighting.contains("<progress max=\"100\" value=\"40\" aria-label=\"Avancement : 40 %\">"))
             #expect(!lighting.contains("Appel d&#39;offres") && !lighting.contains("Appel d'offres"), "only the latest update")
+            // The timeline of the works: every step, oldest first, with its milestone and document.
+            let timeline = try #require(html.range(of: "<details class=\"timeline\">").map { String(html[$0.upperBound...]) })
+                .components(separatedBy: "</details>")[0]
+            #expect(timeline.contains("<summary>Étapes des travaux</summary>"))
+            let tendering = try #require(timeline.range(of: "Appel d")?.lowerBound)
+            let underWay = try #require(timeline.range(of: "Travaux en cours : 40 % réalisé")?.lowerBound)
+            #expect(tendering < underWay, "oldest first")
+            #expect(timeline.contains("<bdi>Avis publié</bdi> <a href=\"https://berkane.ma/avis-12.pdf\" rel=\"nofollow noopener\" dir=\"ltr\">photo ou document</a>"))
+            #expect(html.components(separatedBy: "<details class=\"timeline\">").count == 2, "only the funded lighting project has a timeline")
             let pitch = try #require(list.components(separatedBy: "<li>").first { $0.contains("Terrain de proximité") })
             #expect(!pitch.contains("<progress"))
             #expect(html.components(separatedBy: "<progress").count == 2, "the unfunded project's update is not shown")

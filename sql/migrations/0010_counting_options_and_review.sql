@@ -125,3 +125,8 @@ END
 $$;
 CREATE TRIGGER paper_counts_phase BEFORE INSERT OR UPDATE OR DELETE ON paper_counts
     FOR EACH ROW EXECUTE FUNCTION paper_counts_phase();
+
+-- A milestone of a funded project's works can point to a photo or a document (an https address,
+-- shown as a link on the results page's timeline).
+ALTER TABLE implementation_updates
+    ADD COLUMN link text CHECK (link IS NULL OR (char_length(link) <= 500 AND link ~ '^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[^[:space:]<>"]*)?$'));

@@ -46,10 +46,12 @@ public struct PublishedOutcome: Sendable {
         public let decision: OutcomeDecision
         /// The latest implementation update of a funded project, if any.
         public let progress: Progress?
+        /// Every update of a funded project, oldest first: the timeline of its works.
+        public let history: [Progress]
 
         public init(
             id: ProposalID, title: String, cost: Money, supporters: Int, funded: Bool, round: Int?, decision: OutcomeDecision,
-            progress: Progress?
+            progress: Progress?, history: [Progress] = []
         ) {
             self.id = id
             self.title = title
@@ -59,6 +61,7 @@ public struct PublishedOutcome: Sendable {
             self.round = round
             self.decision = decision
             self.progress = progress
+            self.history = history
         }
     }
 
@@ -67,12 +70,16 @@ public struct PublishedOutcome: Sendable {
         public let percent: Int
         public let spent: Money
         public let recordedAt: Date
+        public let note: String?
+        public let link: String?
 
-        public init(status: String, percent: Int, spent: Money, recordedAt: Date) {
+        public init(status: String, percent: Int, spent: Money, recordedAt: Date, note: String? = nil, link: String? = nil) {
             self.status = status
             self.percent = percent
             self.spent = spent
             self.recordedAt = recordedAt
+            self.note = note
+            self.link = link
         }
     }
 

@@ -16,6 +16,7 @@ public struct RecordImplementationUpdate: Sendable {
         try stores.implementation.record(update, project: project, commune: commune, actor: actor)
         try stores.audit.append(
             actor: actor, action: "implementation.update", object: "proposal:\(project)",
-            details: "status=\(update.status.rawValue) progress=\(update.progress) spent=\(update.spent.centimes)")
+            details: "status=\(update.status.rawValue) progress=\(update.progress) spent=\(update.spent.centimes)"
+                + (update.link.map { " link=\($0)" } ?? ""))
     }
 }

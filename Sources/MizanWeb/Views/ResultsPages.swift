@@ -40,6 +40,16 @@ struct ResultsView {
         /// For a funded project with an implementation update: the latest one in words (none or
         /// one; a list, since the templates look into lists).
         let progress: [ProgressView]
+        /// Every update, oldest first: the timeline of the works, with the milestone and its link.
+        let timeline: [Milestone]
+        let hasTimeline: Bool
+    }
+
+    struct Milestone {
+        let date: String
+        let text: String
+        let note: [String]
+        let link: [String]
     }
 
     struct ProgressView {
@@ -97,7 +107,8 @@ struct ResultsView {
                     [catalogs.text("results_effective_support", language, ["percent": Self.percent($0, digits: 0)])]
                 } ?? [],
                 wentTo: account.map { Self.wentTo($0.wentTo, titles: titles, catalogs, language) } ?? [],
-                progress: project.progress.map { [Self.progress($0, catalogs, language)] } ?? [])
+                progress: project.progress.map { [Self.progress($0, catalogs, language)] } ?? [],
+                timeline: project.history.map { Self.milestone($0, catalogs, language) }, hasTimeline: !project.history.isEmpty)
         }
         countingNotes = CountingNotes.sentences(cycle, catalogs, language)
         accountNotes = scope.account.map { Self.accountNotes($0, catalogs, language) } ?? []
@@ -173,6 +184,17 @@ struct ResultsView {
         OutcomePhrases(
             phrase: { key, values in catalogs.text("results_why_\(key)", language, values) }, number: { catalogs.number($0) },
             money: { catalogs.money($0, language) })
+    }
+
+    /// One dated step of the works: status, percent and money, the milestone's note and link.
+    static func milestone(_ progress: PublishedOutcome.Progress, _ catalogs: Catalogs, _ language: Language) -> Milestone {
+        Milestone(
+            date: catalogs.date(progress.recordedAt, language),
+            text: catalogs.text("results_milestone", language, [
+                "status": catalogs.text("impl_status_\(progress.status)", language), "percent": catalogs.number(progress.percent),
+                "spent": catalogs.money(progress.spent, language),
+            ]),
+            note: progress.note.map { [$0] } ?? [], link: progress.link.map { [$0] } ?? [])
     }
 
     /// "In progress: 40 % done, 520.000,00 MAD spent (12 March 2026)".

@@ -13,13 +13,14 @@ struct ImplementationCommand: AsyncParsableCommand {
         @Option(help: "planned, tendering, in_progress, completed, stalled or cancelled.") var status: String
         @Option(help: "Percent done, 0 to 100.") var progress: Int
         @Option(help: "Money spent so far, in dirhams.") var spent: String
-        @Option(help: "A dated note for the public.") var note: String?
+        @Option(help: "A dated note for the public: the milestone reached.") var note: String?
+        @Option(help: "A photo or document about it: an https:// address, linked from the results page's timeline.") var link: String?
         @OptionGroup var options: AdminOptions
 
         func run() async throws {
             try await reportingFailures {
                 let update: ImplementationUpdate
-                do { update = try ImplementationUpdate(parsingStatus: status, progress: progress, spent: spent, note: note) } catch {
+                do { update = try ImplementationUpdate(parsingStatus: status, progress: progress, spent: spent, note: note, link: link) } catch {
                     throw CommandFailure.user("\(error)")
                 }
                 do {
