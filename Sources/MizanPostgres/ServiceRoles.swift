@@ -32,6 +32,10 @@ public struct ServiceRoles: Sendable, Equatable, CustomStringConvertible {
         ("schema_migrations", "SELECT"),
         // Recorded once, at first use of the secret; never replaced by the service.
         ("server_secret_fingerprint", "SELECT, INSERT"),
+        // Petitions move forward and are never deleted; signatures are only ever added.
+        ("petitions", "SELECT, INSERT, UPDATE"),
+        ("petition_signatures", "SELECT, INSERT"),
+        ("petition_threshold_overrides", "SELECT, INSERT, UPDATE"),
     ]
 
     /// Role names are spliced into statements (roles cannot be bind parameters), so only plain
