@@ -35,6 +35,7 @@ public protocol Stores {
     var participation: any ParticipationStatisticsRepository { get }
     var regionalOverview: any RegionalOverviewRepository { get }
     var openData: any OpenDataRepository { get }
+    var petitions: any PetitionRepository { get }
 }
 
 /// Appends to and reads the hash-chained audit log.
