@@ -36,6 +36,9 @@ public struct ServiceRoles: Sendable, Equatable, CustomStringConvertible {
         ("petitions", "SELECT, INSERT, UPDATE"),
         ("petition_signatures", "SELECT, INSERT"),
         ("petition_threshold_overrides", "SELECT, INSERT, UPDATE"),
+        // A cycle's supports phase is set, not removed; supports are only ever added.
+        ("support_phases", "SELECT, INSERT, UPDATE"),
+        ("proposal_supports", "SELECT, INSERT"),
     ]
 
     /// Role names are spliced into statements (roles cannot be bind parameters), so only plain

@@ -14,10 +14,11 @@ public enum PetitionFixtures {
 
     public static let birthDate = "1990-01-01"
 
-    /// Creates a cycle of the commune and loads the residents into its registry.
+    /// Creates a cycle of the commune (in draft) and loads the residents into its registry; returns the cycle.
+    @discardableResult
     public static func seedRegistry(
         commune: GeoCode = berkane, residents: [String], secrets: ServerSecrets, on connection: PostgresConnection
-    ) throws {
+    ) throws -> CycleID {
         let cycle = try CycleStore.create(
             NewCycle(
                 communeCode: commune, year: 2026, title: "Registre \(commune.value) \(residents.count)", budget: .dirhams(1_000_000),
@@ -32,6 +33,7 @@ public enum PetitionFixtures {
             }
             return []
         }
+        return CycleID(cycle.id)
     }
 
     /// A citizens' draft with valid text.

@@ -169,3 +169,79 @@ CREATE TRIGGER petition_signatures_guard BEFORE INSERT OR UPDATE OR DELETE ON pe
 
 -- Who may be identified as a resident of a commune: anyone in the registry of one of its cycles.
 CREATE INDEX registry_entries_commune_key_idx ON registry_entries (commune_id, national_id_hmac);
+
+-- The supports phase a cycle may choose: while it takes proposals, residents support the
+-- proposals submitted so far (CONSUL's supports, Decidim's endorsements), so that review sees
+-- what residents want. One support per person per proposal (the key), at most `per_person`
+-- proposals per person in the cycle, and only in the proposals phase, all enforced here.
+CREATE TABLE support_phases (
+    cycle_id integer PRIMARY KEY,
+    commune_id integer NOT NULL,
+    per_person integer NOT NULL CHECK (per_person BETWEEN 1 AND 1000),
+    set_by text NOT NULL CHECK (char_length(set_by) BETWEEN 1 AND 200),
+    set_at timestamptz NOT NULL DEFAULT now(),
+    FOREIGN KEY (commune_id, cycle_id) REFERENCES cycles (commune_id, id)
+);
+
+CREATE TABLE proposal_supports (
+    proposal_id integer NOT NULL,
+    cycle_id integer NOT NULL,
+    supporter_key bytea NOT NULL CHECK (octet_length(supporter_key) = 32),
+    supported_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (proposal_id, supporter_key),
+    FOREIGN KEY (cycle_id, proposal_id) REFERENCES proposals (cycle_id, id)
+);
+CREATE INDEX proposal_supports_supporter_idx ON proposal_supports (cycle_id, supporter_key);
+
+-- The option is chosen before review begins, and kept from then on.
+CREATE FUNCTION support_phases_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    current text := cycle_phase_of(coalesce(NEW.cycle_id, OLD.cycle_id));
+BEGIN
+    IF current NOT IN ('draft', 'proposals') OR TG_OP = 'DELETE' THEN
+        RAISE EXCEPTION 'the supports phase is chosen before review begins (cycle % is in %) and never removed', coalesce(NEW.cycle_id, OLD.cycle_id), current
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'support_phases_before_review';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER support_phases_guard BEFORE INSERT OR UPDATE OR DELETE ON support_phases
+    FOR EACH ROW EXECUTE FUNCTION support_phases_guard();
+
+CREATE FUNCTION proposal_supports_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    allowed integer;
+    given integer;
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        RAISE EXCEPTION 'supports are never changed or removed'
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'proposal_supports_kept';
+    END IF;
+    -- A share lock on the cycle: advancing it to review waits for supports in flight.
+    PERFORM 1 FROM cycles WHERE id = NEW.cycle_id AND phase = 'proposals' FOR SHARE;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'proposals are supported only while cycle % takes proposals', NEW.cycle_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'proposal_supports_phase';
+    END IF;
+    SELECT per_person INTO allowed FROM support_phases WHERE cycle_id = NEW.cycle_id;
+    IF allowed IS NULL THEN
+        RAISE EXCEPTION 'cycle % has no supports phase', NEW.cycle_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'proposal_supports_phase';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM proposals WHERE id = NEW.proposal_id AND status = 'submitted') THEN
+        RAISE EXCEPTION 'proposal % cannot be supported (only submitted proposals can)', NEW.proposal_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'proposal_supports_submitted';
+    END IF;
+    -- One person's supports are counted one at a time, so two at once cannot pass the limit.
+    PERFORM pg_advisory_xact_lock(NEW.cycle_id, hashtext(encode(NEW.supporter_key, 'hex')));
+    SELECT count(*) INTO given FROM proposal_supports WHERE cycle_id = NEW.cycle_id AND supporter_key = NEW.supporter_key;
+    IF given >= allowed THEN
+        RAISE EXCEPTION 'a person supports at most % proposal(s) in cycle %', allowed, NEW.cycle_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'proposal_supports_limit';
+    END IF;
+    NEW.supported_at := now();
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER proposal_supports_guard BEFORE INSERT OR UPDATE OR DELETE ON proposal_supports
+    FOR EACH ROW EXECUTE FUNCTION proposal_supports_guard();

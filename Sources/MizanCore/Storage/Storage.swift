@@ -36,6 +36,7 @@ public protocol Stores {
     var regionalOverview: any RegionalOverviewRepository { get }
     var openData: any OpenDataRepository { get }
     var petitions: any PetitionRepository { get }
+    var supports: any SupportRepository { get }
 }
 
 /// Appends to and reads the hash-chained audit log.
