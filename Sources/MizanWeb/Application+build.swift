@@ -74,6 +74,7 @@ public func buildApplication(
         DashboardController(storage: storage, pages: pages).addRoutes(to: group, language: language)
         analysis.addRoutes(to: group, language: language)
         PetitionController(storage: storage, pages: pages, csrf: csrf, secrets: secrets).addRoutes(to: group, language: language)
+        SupportController(storage: storage, pages: pages, csrf: csrf, secrets: secrets).addRoutes(to: group, language: language)
     }
     router.get("/") { request, _ in LanguageRouting.redirect(request) }
     for legacy in ["search", "regions/:code", "provinces/:code", "communes/:code", "cycles/:id"] {

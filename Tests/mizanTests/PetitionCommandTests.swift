@@ -68,3 +68,21 @@ struct PetitionCommandTests {
         ])
     }
 }
+
+@Suite("mizan support")
+struct SupportCommandTests {
+    @Test func staffGiveACycleASupportsPhaseAndReadItsCounts() async throws {
+        let session = try await AdminSession.make()
+        #expect(try session.run(["cycle", "create", "--commune", "02.113.01.09", "--year", "2026", "--budget", "1000000", "--rule", "greedy", "--ballot", "approval", "--max", "2"]).status == 0)
+        let bad = try session.run("support", "enable", "--cycle", "1", "--per-person", "0")
+        #expect(bad.status == 1 && bad.standardError.contains("from 1 to 1000"))
+        #expect(try session.run("support", "enable", "--cycle", "1", "--per-person", "3").status == 0)
+        #expect(try session.run("cycle", "advance", "1").status == 0)
+        #expect(try session.run("proposal", "add", "--cycle", "1", "--title", "Éclairage du parc", "--category", "Voirie", "--cost", "300000").status == 0)
+        let counts = try session.run("support", "counts", "--cycle", "1")
+        #expect(counts.status == 0 && counts.standardOutput.contains("Éclairage du parc"))
+        #expect(try session.run("cycle", "advance", "1").status == 0)
+        let late = try session.run("support", "enable", "--cycle", "1", "--per-person", "5")
+        #expect(late.status == 1 && late.standardError.contains("supports are given in the proposals phase only"))
+    }
+}
