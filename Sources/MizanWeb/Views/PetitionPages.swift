@@ -64,6 +64,16 @@ struct PetitionSummary {
     }
 }
 
+/// The identification part of a form that signs or supports: where it goes, its CSRF field, what
+/// was typed (kept when the form comes back) and why it came back.
+struct IdentificationForm {
+    let action: String
+    let csrf: String
+    let nationalID: String
+    let birthDate: String
+    let failure: String?
+}
+
 /// A commune's public register of petitions.
 struct PetitionRegisterPage: PageModel {
     let template = "petitions"
@@ -101,11 +111,7 @@ struct PetitionPage: PageModel {
     let collecting: Bool
     let signed: Bool
     let drafted: Bool
-    let failure: String?
-    let nationalID: String
-    let birthDate: String
-    let action: String
-    let csrf: String
+    let form: IdentificationForm
 
     init(
         record: PetitionRecord, notice: String?, failure: String?, nationalID: String, birthDate: String, csrf: String, catalogs: Catalogs,
@@ -119,11 +125,9 @@ struct PetitionPage: PageModel {
         collecting = record.petition.state == .collecting
         signed = notice == "signed"
         drafted = notice == "drafted"
-        self.failure = failure
-        self.nationalID = nationalID
-        self.birthDate = birthDate
-        action = PetitionRoute.sign.href(language, String(record.petition.id))
-        self.csrf = csrf
+        form = IdentificationForm(
+            action: PetitionRoute.sign.href(language, String(record.petition.id)), csrf: csrf, nationalID: nationalID, birthDate: birthDate,
+            failure: failure)
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { petition.title }

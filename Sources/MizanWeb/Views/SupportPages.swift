@@ -25,11 +25,7 @@ struct SupportPage: PageModel {
     let hasChoices: Bool
     let counts: [Line]
     let done: String?
-    let failure: String?
-    let nationalID: String
-    let birthDate: String
-    let action: String
-    let csrf: String
+    let form: IdentificationForm
 
     init(
         cycle: Cycle, phase: SupportPhase, counts: [SupportCount], done: Int?, typed: (String, String), chosen: Set<Int>, failure: String?,
@@ -55,11 +51,8 @@ struct SupportPage: PageModel {
             }
             : []
         self.done = done.map { catalogs.text("support_done", language, ["count": String($0)]) }
-        self.failure = failure
-        nationalID = typed.0
-        birthDate = typed.1
-        action = SupportController.href(language, cycle.id)
-        self.csrf = csrf
+        form = IdentificationForm(
+            action: SupportController.href(language, cycle.id), csrf: csrf, nationalID: typed.0, birthDate: typed.1, failure: failure)
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(catalogs.text("support_heading", language)) — \(cycleTitle)" }
