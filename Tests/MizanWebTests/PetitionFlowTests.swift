@@ -142,6 +142,8 @@ struct PetitionFlowTests {
                     PetitionID(petition), sheet: sheet, source: "feuille", actor: "clerk")
                 #expect(report.recorded == 2 && report.refused == [.init(line: 4, reason: .signedOnline)])
             }
+            let communePage = String(buffer: try await browser.get(client, "/fr/communes/02.113.01.09").body)
+            #expect(communePage.contains("href=\"/fr/communes/02.113.01.09/petitions\""))
             let register = try await browser.get(client, "/fr/communes/02.113.01.09/petitions")
             #expect(register.status == .ok)
             let page = String(buffer: register.body)

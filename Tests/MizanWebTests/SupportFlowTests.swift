@@ -42,6 +42,8 @@ struct SupportFlowTests {
         try await Site.with { client, site in
             let (cycle, proposals) = try await prepared(site)
             var browser = Browser()
+            let cyclePage = String(buffer: try await browser.get(client, "/fr/cycles/\(cycle)").body)
+            #expect(cyclePage.contains("<a href=\"/fr/cycles/\(cycle)/supports\">Soutenir des propositions</a>"))
             let form = try await browser.get(client, "/ar/cycles/\(cycle)/supports")
             #expect(form.status == .ok)
             #expect(String(buffer: form.body).contains("dir=\"rtl\"") && String(buffer: form.body).contains("دعم المقترحات"))
