@@ -101,6 +101,39 @@ struct PetitionFlowTests {
         }
     }
 
+    @Test func oneSignatureWhenTheSamePersonSignsManyTimesAtOnce() async throws {
+        try await Site.with { client, site in
+            try seed(site)
+            var browser = Browser()
+            let petition = try await draft(client, &browser)
+            let page = try await browser.get(client, "/fr/petitions/\(petition)")
+            let csrf = try #require(Browser.field("csrf", in: String(buffer: page.body)))
+            let cookies = browser.cookieHeader
+            let body = "csrf=\(csrf)&national_id=\(residents[4])&birth_date=1990-01-01"
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        try await client.execute(
+                            uri: "/fr/petitions/\(petition)/sign", method: .post,
+                            headers: [.cookie: cookies, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body)
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .seeOther }.count == 1)
+            #expect(statuses.filter { $0 == .conflict }.count == 11)
+            let count = try site.transaction { try $0.query("SELECT count(*) FROM petition_signatures").single().decode(Int.self, 0) }
+            #expect(count == 1)
+            // A body longer than the form can send: 413, the form again, nothing stored.
+            let huge = try await client.execute(
+                uri: "/fr/petitions/\(petition)/sign", method: .post, headers: [.cookie: cookies, .contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "csrf=\(csrf)&national_id=\(String(repeating: "A", count: 10_000))"))
+            #expect(huge.status == .contentTooLarge)
+            #expect(String(buffer: huge.body).contains("<form"))
+        }
+    }
+
     @Test func formsWithoutTheirCSRFTokenAreRefused() async throws {
         try await Site.with { client, site in
             try seed(site)
