@@ -32,6 +32,13 @@ public struct ServiceRoles: Sendable, Equatable, CustomStringConvertible {
         ("schema_migrations", "SELECT"),
         // Recorded once, at first use of the secret; never replaced by the service.
         ("server_secret_fingerprint", "SELECT, INSERT"),
+        // Petitions move forward and are never deleted; signatures are only ever added.
+        ("petitions", "SELECT, INSERT, UPDATE"),
+        ("petition_signatures", "SELECT, INSERT"),
+        ("petition_threshold_overrides", "SELECT, INSERT, UPDATE"),
+        // A cycle's supports phase is set, not removed; supports are only ever added.
+        ("support_phases", "SELECT, INSERT, UPDATE"),
+        ("proposal_supports", "SELECT, INSERT"),
     ]
 
     /// Role names are spliced into statements (roles cannot be bind parameters), so only plain

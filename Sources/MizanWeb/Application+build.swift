@@ -45,7 +45,9 @@ public func buildApplication(
         return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
     }
     try StaticController(pages: pages).addRoutes(to: router)
-    try OpenDataController(storage: storage, secrets: secrets, logger: logger).addRoutes(to: router)
+    let openData = try OpenDataController(storage: storage, secrets: secrets, logger: logger)
+    openData.addRoutes(to: router)
+    PetitionAPIController(storage: storage, openData: openData, logger: logger).addRoutes(to: router)
 
     let geographyRepository = StoredGeography(storage: storage)
     let geography = GeographyController(repository: geographyRepository, storage: storage, pages: pages)
@@ -72,6 +74,8 @@ public func buildApplication(
         DashboardController(storage: storage, pages: pages).addRoutes(to: group, language: language)
         analysis.addRoutes(to: group, language: language)
         ReviewController(storage: storage, pages: pages, csrf: csrf).addRoutes(to: group, language: language)
+        PetitionController(storage: storage, pages: pages, csrf: csrf, secrets: secrets).addRoutes(to: group, language: language)
+        SupportController(storage: storage, pages: pages, csrf: csrf, secrets: secrets).addRoutes(to: group, language: language)
     }
     router.get("/") { request, _ in LanguageRouting.redirect(request) }
     for legacy in ["search", "regions/:code", "provinces/:code", "communes/:code", "cycles/:id"] {

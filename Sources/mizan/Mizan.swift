@@ -39,7 +39,7 @@ struct Mizan: AsyncParsableCommand {
             ServeCommand.self, MigrateCommand.self, DatabaseCommand.self, CommuneCommand.self, DistrictCommand.self, CycleCommand.self, ProposalCommand.self,
             RegistryCommand.self, CodesCommand.self, BallotsCommand.self, AuditCommand.self, ImplementationCommand.self, TallyCommand.self, PublishCommand.self, ExportCommand.self, VerifyCommand.self,
             PBCommand.self,
-            AnalyseCommand.self, StaffCommand.self,
+            AnalyseCommand.self, StaffCommand.self, PetitionCommand.self, SupportCommand.self,
         ]
     )
 }

@@ -62,7 +62,7 @@ struct OpenDataAPITests {
             #expect(Set(paths.keys) == [
                 "/api/v1/openapi.json", "/api/v1/communes", "/api/v1/communes/{code}", "/api/v1/cycles", "/api/v1/cycles/{id}",
                 "/api/v1/cycles/{id}/projects", "/api/v1/cycles/{id}/outcome", "/api/v1/cycles/{id}/implementation-updates",
-                "/api/v1/cycles/{id}/statistics",
+                "/api/v1/cycles/{id}/statistics", "/api/v1/petitions", "/api/v1/petitions/{id}",
             ])
             // Every object schema closes itself, so an undocumented field fails validation.
             func objects(_ value: JSON, _ location: String) -> [String] {

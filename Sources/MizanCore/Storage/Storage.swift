@@ -35,6 +35,8 @@ public protocol Stores {
     var participation: any ParticipationStatisticsRepository { get }
     var regionalOverview: any RegionalOverviewRepository { get }
     var openData: any OpenDataRepository { get }
+    var petitions: any PetitionRepository { get }
+    var supports: any SupportRepository { get }
 }
 
 /// Appends to and reads the hash-chained audit log.

@@ -35,14 +35,15 @@ struct CycleController {
     }
 
     func show(_ id: CycleID, _ language: Language) async throws -> Response {
-        let loaded = try await storage.transaction { stores -> (Cycle, [PhaseEntry], PublishedOutcome?)? in
+        let loaded = try await storage.transaction { stores -> (Cycle, [PhaseEntry], PublishedOutcome?, SupportPhase?)? in
             guard let cycle = try stores.cycles.find(id) else { return nil }
-            return (cycle, try stores.cycleHistory.phases(of: id), try stores.tallies.published(cycle: id))
+            return (cycle, try stores.cycleHistory.phases(of: id), try stores.tallies.published(cycle: id), try stores.supports.phase(cycle: id))
         }
-        guard let (cycle, phases, outcome) = loaded else { throw HTTPError(.notFound) }
+        guard let (cycle, phases, outcome, supports) = loaded else { throw HTTPError(.notFound) }
         return try pages.render(
-            CyclePage(cycle: cycle, phases: phases, outcome: outcome, catalogs: catalogs, language: language), language: language,
-            url: .cycle(id))
+            CyclePage(
+                cycle: cycle, phases: phases, outcome: outcome, supports: supports, catalogs: catalogs, language: language),
+            language: language, url: .cycle(id))
     }
 }
 
@@ -68,6 +69,8 @@ struct CyclePage: PageModel {
     let proposeLink: [String]
     let proposalsLink: [String]
     let voteLink: [String]
+    /// The supports page, when the cycle has a supports phase that has begun.
+    let supportsLink: [String]
     /// "Check my ballot": a receipt can be checked in every phase.
     let checkBallotLink: String
     /// Only what was published; empty before.
@@ -81,7 +84,10 @@ struct CyclePage: PageModel {
         let done: Bool
     }
 
-    init(cycle: Cycle, phases: [PhaseEntry], outcome: PublishedOutcome? = nil, catalogs: Catalogs, language: Language) {
+    init(
+        cycle: Cycle, phases: [PhaseEntry], outcome: PublishedOutcome? = nil, supports: SupportPhase? = nil, catalogs: Catalogs,
+        language: Language
+    ) {
         heading = cycle.title
         communeName = PlaceName(cycle.communeName, language)
         budget = catalogs.money(cycle.budget, language)
@@ -101,6 +107,7 @@ struct CyclePage: PageModel {
         proposeLink = cycle.phase == .proposals ? [SiteURL.propose(id).href(language)] : []
         proposalsLink = cycle.phase >= .proposals ? [SiteURL.cycleProposals(id).href(language)] : []
         voteLink = cycle.phase == .voting ? [SiteURL.eligibility(id).href(language)] : []
+        supportsLink = supports != nil && cycle.phase >= .proposals ? [SupportController.href(language, cycle.id)] : []
         checkBallotLink = SiteURL.receiptLookup.href(language)
         winnerRule = catalogs.text("rule_\(cycle.rule.rawValue)", language)
         tieBreak = catalogs.text("tie_\(cycle.tieBreak.rawValue)", language)

@@ -176,6 +176,7 @@ struct CommunePage: PageModel {
     let cycles: [CycleSummary]
     let hasCycles: Bool
     let homeHref: String
+    let petitionsHref: String
 
     init(
         region: RegionItem, province: ProvinceSection, commune: CommuneItem, districts: [DistrictItem], cycles: [CycleSummary],
@@ -189,6 +190,7 @@ struct CommunePage: PageModel {
         self.cycles = cycles
         hasCycles = !cycles.isEmpty
         homeHref = SiteURL.home.href(language)
+        petitionsHref = PetitionRoute.register.href(language, commune.code)
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(commune.name.primary) — \(catalogs.text("site_name", language))" }
