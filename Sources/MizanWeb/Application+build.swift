@@ -53,6 +53,7 @@ public func buildApplication(
     router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies, secrets: secrets))
     router.add(middleware: LanguageCookieMiddleware(secureCookies: configuration.secureCookies))
     router.add(middleware: StaffAccessMiddleware(storage: storage, pages: pages, policy: .standard))
+    router.add(middleware: PublishedAnswerMiddleware(storage: storage, cache: PublishedAnswerCache(), metrics: backend.metrics))
 
     HealthRoutes(readiness: backend.readiness, retryAfterSeconds: configuration.retryAfterSeconds).addRoutes(to: router)
     try StaticController(pages: pages).addRoutes(to: router)

@@ -19,6 +19,12 @@ struct ServeStartupTests {
         return home
     }
 
+    /// The binary's environment with a configuration folder (and so a server secret) of this test's
+    /// own: the suite that checks the first start creates the secret must not find one made here.
+    static func environment(_ home: URL) -> [String: String] {
+        MizanBinary.environment(["XDG_CONFIG_HOME": home.appendingPathComponent("config").path])
+    }
+
     /// A socket listening on a free port, as another program would hold it.
     static func occupyPort() throws -> (port: Int, socket: Int32) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -38,7 +44,7 @@ struct ServeStartupTests {
         defer { try? FileManager.default.removeItem(at: home) }
         let (port, socket) = try Self.occupyPort()
         defer { close(socket) }
-        let result = try MizanBinary.run(["serve", "--port", String(port), "--home", home.path], environment: MizanBinary.environment())
+        let result = try MizanBinary.run(["serve", "--port", String(port), "--home", home.path], environment: Self.environment(home))
         #expect(result.status == 1, "\(result.output)")
         #expect(result.standardError.contains("port \(port) on 127.0.0.1 is already in use"), "\(result.output)")
         #expect(!result.output.contains("Mizan is at"))
@@ -50,7 +56,7 @@ struct ServeStartupTests {
         defer { close(metricsSocket) }
         let free = try FreePort.pick()
         let metrics = try MizanBinary.run(
-            ["serve", "--port", String(free), "--metrics-port", String(metricsPort), "--home", home.path], environment: MizanBinary.environment())
+            ["serve", "--port", String(free), "--metrics-port", String(metricsPort), "--home", home.path], environment: Self.environment(home))
         #expect(metrics.status == 1)
         #expect(metrics.standardError.contains("port \(metricsPort) on 127.0.0.1 is already in use"), "\(metrics.output)")
     }
@@ -62,18 +68,18 @@ struct ServeStartupTests {
         defer { try? FileManager.default.removeItem(at: home) }
         let port = try FreePort.pick()
         let first = try ChildProcess.launch(
-            [MizanBinary.path, "serve", "--port", String(port), "--home", home.path], environment: MizanBinary.environment(),
+            [MizanBinary.path, "serve", "--port", String(port), "--home", home.path], environment: Self.environment(home),
             in: MizanBinary.projectFolder)
         try await ServeCommandTests.waitForOutput(of: first, containing: "Server started and listening")
         #expect(first.outputSoFar().contains("Mizan is at http://127.0.0.1:\(port)/"))
 
         let otherPort = try FreePort.pick()
-        let second = try MizanBinary.run(["serve", "--port", String(otherPort), "--home", home.path], environment: MizanBinary.environment())
+        let second = try MizanBinary.run(["serve", "--port", String(otherPort), "--home", home.path], environment: Self.environment(home))
         #expect(second.status == 1, "\(second.output)")
         #expect(second.standardError.contains("another `mizan serve` (process \(first.pid)) already serves the private cluster in"), "\(second.output)")
         #expect(!second.output.contains("Mizan is at"))
 
-        let command = try MizanBinary.run(["commune", "show", "02.113.01.09", "--home", home.path], environment: MizanBinary.environment())
+        let command = try MizanBinary.run(["commune", "show", "02.113.01.09", "--home", home.path], environment: Self.environment(home))
         #expect(command.status == 0, "\(command.output)")
         #expect(!command.output.contains("stopped the private PostgreSQL cluster"))
 
@@ -87,7 +93,7 @@ struct ServeStartupTests {
 
         // Once the first has stopped, the folder is free again.
         let again = try ChildProcess.launch(
-            [MizanBinary.path, "serve", "--port", String(otherPort), "--home", home.path], environment: MizanBinary.environment(),
+            [MizanBinary.path, "serve", "--port", String(otherPort), "--home", home.path], environment: Self.environment(home),
             in: MizanBinary.projectFolder)
         try await ServeCommandTests.waitForOutput(of: again, containing: "Server started and listening")
         again.send(signal: SIGINT)
@@ -105,7 +111,7 @@ struct ServeStartupTests {
         let metricsPort = try FreePort.pick()
         let server = try ChildProcess.launch(
             [MizanBinary.path, "serve", "--port", String(port), "--metrics-port", String(metricsPort), "--log-format", "json", "--home", home.path],
-            environment: MizanBinary.environment(), in: MizanBinary.projectFolder)
+            environment: Self.environment(home), in: MizanBinary.projectFolder)
         try await ServeCommandTests.waitForOutput(of: server, containing: "Server started and listening")
         let ready = try RawHTTP.send(port: port, "GET", "/ready")
         let page = try RawHTTP.send(port: port, "GET", "/fr/")

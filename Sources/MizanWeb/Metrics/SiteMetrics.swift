@@ -63,6 +63,11 @@ public final class SiteMetrics: Sendable {
         Counter(label: "mizan_identifications_total", dimensions: [("result", result)], factory: factory).increment()
     }
 
+    /// Counts a results page or outcome answer served from `PublishedAnswerCache` (hit) or rendered.
+    func countPageCache(hit: Bool) {
+        Counter(label: "mizan_published_answers_total", dimensions: [("cache", hit ? "hit" : "miss")], factory: factory).increment()
+    }
+
     static func nanoseconds(_ duration: Duration) -> Int64 {
         let parts = duration.components
         return parts.seconds * 1_000_000_000 + parts.attoseconds / 1_000_000_000
