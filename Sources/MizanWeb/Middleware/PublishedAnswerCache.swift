@@ -6,7 +6,8 @@ import Synchronization
 /// Keeps the rendered results pages and outcome answers of published cycles, so a national peak of
 /// readers costs one short query each instead of reading the whole outcome and rendering it.
 ///
-/// A kept answer is served only while the audit log's head is the one read before it was rendered.
+/// A kept answer is served only while the audit log's newest entry is the one read before it was
+/// rendered.
 /// Everything these answers show — the published outcome, implementation progress, the signed
 /// audit head itself — changes only with an audit entry (publication, `implementation.update`, and
 /// every other act appends one), so a grown log means "render again". The head is read from the
@@ -24,7 +25,7 @@ struct PublishedAnswerMiddleware: RouterMiddleware {
         guard request.method == .get || request.method == .head, request.uri.query == nil, let route = context.endpointPath,
             Self.applies(to: route)
         else { return try await next(request, context) }
-        let head = try await storage.transaction { try $0.audit.head() }
+        let head = try await storage.transaction { try $0.audit.newestHash() }
         let key = request.uri.path
         if let kept = cache.answer(for: key, head: head) {
             metrics?.countPageCache(hit: true)
@@ -49,7 +50,8 @@ struct PublishedAnswerMiddleware: RouterMiddleware {
 /// peak on a few hundred published cycles never does).
 final class PublishedAnswerCache: Sendable {
     struct Answer: Sendable {
-        let head: AuditHead
+        /// The audit log's newest hash when the answer was rendered.
+        let head: String
         let headers: HTTPFields
         let body: ByteBuffer
     }
@@ -61,7 +63,7 @@ final class PublishedAnswerCache: Sendable {
         self.capacity = capacity
     }
 
-    func answer(for key: String, head: AuditHead) -> Answer? {
+    func answer(for key: String, head: String) -> Answer? {
         answers.withLock { $0[key] }.flatMap { $0.head == head ? $0 : nil }
     }
 
