@@ -22,11 +22,13 @@ WEB1=$(free_port); WEB2=$(free_port); NGINX=$(free_port)
 AS_PG=(); [ "$(id -u)" -eq 0 ] && AS_PG=(runuser -u postgres --)
 PIDS=()
 cleanup() {
+  # Patroni runs under runuser: its own process ids, found by this run's unique folder.
+  for pid in $(pgrep -f "patroni $W/patroni" || true); do kill "$pid" 2>/dev/null; done
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
   nginx -c "$W/nginx.conf" -s stop 2>/dev/null
   sleep 2
   for d in pg1 pg2; do [ -f "$W/$d/postmaster.pid" ] && (cd /tmp && "${AS_PG[@]}" "$PGBIN/pg_ctl" -D "$W/$d" -m immediate stop >/dev/null 2>&1); done
-  for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null; done
+  for pid in "${PIDS[@]}" $(pgrep -f "patroni $W/patroni" || true); do kill -9 "$pid" 2>/dev/null; done
   [ "${KEEP:-0}" = 1 ] && echo "kept $W" || rm -rf "$W"
 }
 trap cleanup EXIT
