@@ -52,6 +52,11 @@ public enum AuditLogStore {
         return AuditHead(entries: try row.decode(Int.self, 0), hash: try row.decodeIfPresent(String.self, 1) ?? AuditEntry.genesisHash)
     }
 
+    /// The newest entry's hash, by the primary key's index (no count of the whole log).
+    public static func newestHash(on connection: PostgresConnection) throws -> String {
+        try connection.query("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").first?.decode(String.self, 0) ?? AuditEntry.genesisHash
+    }
+
     public static func verify(on connection: PostgresConnection) throws -> AuditVerification {
         AuditVerification.verify(try entries(on: connection))
     }

@@ -21,6 +21,7 @@ public final class BallotCommitter: BallotBox, Service {
     let workers: Int
     private let state = Mutex(State())
     private let logger: Logger
+    private let metrics: BallotMetrics
 
     struct Waiting {
         let ballot: PendingBallot
@@ -33,11 +34,15 @@ public final class BallotCommitter: BallotBox, Service {
         var stopped = false
     }
 
-    public init(pool: ConnectionPool, maximumBatch: Int = 256, workers: Int = 2, logger: Logger = Logger(label: "mizan.ballots")) {
+    public init(
+        pool: ConnectionPool, maximumBatch: Int = 256, workers: Int = 2, logger: Logger = Logger(label: "mizan.ballots"),
+        metrics: BallotMetrics = .none
+    ) {
         self.pool = pool
         self.maximumBatch = maximumBatch
         self.workers = workers
         self.logger = logger
+        self.metrics = metrics
     }
 
     /// Queues a ballot and returns once it is committed (or refused).
@@ -103,6 +108,8 @@ public final class BallotCommitter: BallotBox, Service {
 
     private func commit(_ batch: [Waiting]) async {
         let statements = batch.map { BallotStore.castStatement($0.ballot) }
+        metrics.batchSize.record(batch.count)
+        let started = ContinuousClock.now
         do {
             let outcomes = try await pool.withConnection { connection in
                 try connection.pipeline(["BEGIN"] + statements + ["COMMIT"])
@@ -110,26 +117,46 @@ public final class BallotCommitter: BallotBox, Service {
             guard case .success = outcomes.last, outcomes.count == statements.count + 2 else {
                 throw PostgresError(.query, "the batch did not commit")
             }
+            metrics.commitTime.recordElapsed(since: started)
             for (waiting, outcome) in zip(batch, outcomes.dropFirst()) {
                 switch outcome {
                 case .success(let result):
-                    waiting.continuation.resume(with: Result {
+                    let receipt = Result {
                         try BallotStore.receipt(for: waiting.ballot, fromResult: result.single().decode(String.self, 0))
-                    })
-                case .failure(let error): waiting.continuation.resume(throwing: error)
+                    }
+                    count(receipt)
+                    waiting.continuation.resume(with: receipt)
+                case .failure(let error):
+                    count(.failure(error))
+                    waiting.continuation.resume(throwing: error)
                 case .skipped: waiting.continuation.resume(throwing: PostgresError(.query, "the batch did not commit"))
                 }
             }
         } catch {
             if batch.count > 1 { logger.info("a batch of \(batch.count) ballots failed (\(error)); writing them one by one") }
+            metrics.batchesRetried.increment()
             let alone = DirectBallotBox(pool: pool)
             for waiting in batch {
+                let receipt: Result<BallotReceipt, any Error>
                 do {
-                    waiting.continuation.resume(returning: try await alone.submit(waiting.ballot))
+                    receipt = .success(try await alone.submit(waiting.ballot))
                 } catch {
-                    waiting.continuation.resume(throwing: error)
+                    receipt = .failure(error)
                 }
+                count(receipt)
+                waiting.continuation.resume(with: receipt)
             }
+        }
+    }
+
+    /// A receipt is a ballot stored; a refusal from the database (voted already, voting closed) is
+    /// counted apart from failures to reach it.
+    private func count(_ receipt: Result<BallotReceipt, any Error>) {
+        switch receipt {
+        case .success: metrics.committed.increment()
+        case .failure(is VoteError): metrics.refused.increment()
+        case .failure(let error as PostgresError) where error.sqlState != nil: metrics.refused.increment()
+        case .failure: break
         }
     }
 }

@@ -37,6 +37,10 @@ struct PostgresAuditLog: AuditLogRepository {
         try AuditLogStore.entries(limit: limit, on: connection)
     }
 
+    func newestHash() throws -> String {
+        try AuditLogStore.newestHash(on: connection)
+    }
+
     func head() throws -> AuditHead {
         try AuditLogStore.head(on: connection)
     }

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import MizanCore
+import NIOCore
 import ServiceLifecycle
 
 /// What the site runs on, given by the caller so the web never names a database: the storage every
@@ -10,11 +11,21 @@ public struct SiteBackend: Sendable {
     public let storage: any Storage
     public let ballotBox: any BallotBox
     public let services: [any Service]
+    /// Names of the migrations not applied yet (none: ready); throws when the database cannot be
+    /// reached. Behind `/ready`. By default only reaches the database.
+    public let readiness: @Sendable () async throws -> [String]
+    /// Where requests and identifications are counted, when the site is watched (`/metrics`).
+    public let metrics: SiteMetrics?
 
-    public init(storage: any Storage, ballotBox: any BallotBox, services: [any Service]) {
+    public init(
+        storage: any Storage, ballotBox: any BallotBox, services: [any Service],
+        readiness: (@Sendable () async throws -> [String])? = nil, metrics: SiteMetrics? = nil
+    ) {
         self.storage = storage
         self.ballotBox = ballotBox
         self.services = services
+        self.readiness = readiness ?? { try await storage.ping(); return [] }
+        self.metrics = metrics
     }
 }
 
@@ -24,14 +35,17 @@ public struct SiteBackend: Sendable {
 /// Every page lives under a language prefix (`/ar/`, `/fr/`, `/en/`, `/zgh/`); unprefixed
 /// addresses redirect to the visitor's language.
 public func buildApplication(
-    configuration: WebConfiguration, backend: SiteBackend, secrets: ServerSecrets, logger: Logger = Logger(label: "mizan.web")
+    configuration: WebConfiguration, backend: SiteBackend, secrets: ServerSecrets, logger: Logger = Logger(label: "mizan.web"),
+    onServerRunning: @escaping @Sendable (Int?) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     let storage = backend.storage
     let pages = try PageRenderer()
     // HEAD is answered by every GET route, headers and all, without the body (a monitor checking
     // `/health` with HEAD must not see the site as down).
     let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
+    if let metrics = backend.metrics { router.add(middleware: RequestMetricsMiddleware(metrics: metrics)) }
     router.add(middleware: HeadRequestMiddleware())
+    router.add(middleware: CacheValidationMiddleware(maxAge: configuration.publicMaxAgeSeconds))
     router.add(middleware: SecurityHeadersMiddleware(strictTransport: configuration.secureCookies))
     router.add(middleware: APIMethodsMiddleware())
     router.add(middleware: ErrorPageMiddleware(pages: pages, retryAfterSeconds: configuration.retryAfterSeconds, logger: logger))
@@ -39,11 +53,9 @@ public func buildApplication(
     router.add(middleware: ClientAddressMiddleware(trustedProxies: configuration.trustedProxies, secrets: secrets))
     router.add(middleware: LanguageCookieMiddleware(secureCookies: configuration.secureCookies))
     router.add(middleware: StaffAccessMiddleware(storage: storage, pages: pages, policy: .standard))
+    router.add(middleware: PublishedAnswerMiddleware(storage: storage, cache: PublishedAnswerCache(), metrics: backend.metrics))
 
-    router.get("health") { _, _ -> Response in
-        try await storage.ping()
-        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
-    }
+    HealthRoutes(readiness: backend.readiness, retryAfterSeconds: configuration.retryAfterSeconds).addRoutes(to: router)
     try StaticController(pages: pages).addRoutes(to: router)
     let openData = try OpenDataController(storage: storage, secrets: secrets, logger: logger)
     openData.addRoutes(to: router)
@@ -92,5 +104,6 @@ public func buildApplication(
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port), serverName: "Mizan"),
         services: backend.services,
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
         logger: logger)
 }

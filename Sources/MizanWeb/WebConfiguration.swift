@@ -14,6 +14,9 @@ public struct WebConfiguration: Sendable {
     public var headerTimeoutSeconds: Double
     /// Seconds a connection may sit idle (nothing read, nothing to answer) before it is closed.
     public var idleTimeoutSeconds: Double
+    /// Seconds a cache may serve the public pages that are the same for everyone (a cycle, its
+    /// results, the overviews, the published outcome) before revalidating them by `ETag`.
+    public var publicMaxAgeSeconds: Int = 60
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, retryAfterSeconds: Int = 5, secureCookies: Bool = false,

@@ -20,6 +20,7 @@ public final class ConnectionPool: Service, Sendable {
     private let threadPool: NIOThreadPool
     private let state: Mutex<State>
     private let logger: Logger
+    private let metrics: PoolMetrics
 
     /// Twice the number of cores: enough to overlap network waits, few enough to keep tail latency low
     /// when the web server and PostgreSQL share the same cores.
@@ -27,13 +28,15 @@ public final class ConnectionPool: Service, Sendable {
 
     public init(
         configuration: PostgresConfiguration, maximumConnections: Int = ConnectionPool.defaultSize,
-        queueTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "mizan.postgres")
+        queueTimeout: Duration = .seconds(5), logger: Logger = Logger(label: "mizan.postgres"),
+        metrics: PoolMetrics = .none
     ) {
         precondition(maximumConnections > 0, "a pool needs at least one connection")
         self.configuration = configuration
         self.maximumConnections = maximumConnections
         self.queueTimeout = queueTimeout
         self.logger = logger
+        self.metrics = metrics
         threadPool = NIOThreadPool(numberOfThreads: maximumConnections)
         threadPool.start()
         state = Mutex(State())
@@ -208,7 +211,11 @@ public final class ConnectionPool: Service, Sendable {
         switch state.withLock({ immediateLease(&$0) }) {
         case .lease(let lease): return lease
         case .closed: throw PostgresError(.poolClosed, "the database pool is shut down")
-        case .wait: return try await waitInQueue()
+        case .wait:
+            metrics.waits.increment()
+            let started = ContinuousClock.now
+            defer { metrics.waitTime.recordElapsed(since: started) }
+            return try await waitInQueue()
         }
     }
 
@@ -236,6 +243,7 @@ public final class ConnectionPool: Service, Sendable {
                     let task = Task { [weak self] in
                         try? await Task.sleep(for: timeout)
                         guard !Task.isCancelled else { return }
+                        self?.metrics.timeouts.increment()
                         self?.removeWaiter(
                             id,
                             failing: PostgresError(

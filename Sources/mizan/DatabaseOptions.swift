@@ -58,18 +58,24 @@ struct DatabaseOptions: ParsableArguments {
             if let configuration = try PostgresConfiguration.fromEnvironment(ProcessInfo.processInfo.environment) {
                 logger.info("using the database at \(configuration)")
                 return DatabaseSession(
-                    configuration: configuration, ownerConfiguration: configuration, roles: roles, cluster: nil, startedCluster: false)
+                    configuration: configuration, ownerConfiguration: configuration, roles: roles, cluster: nil, startedCluster: false,
+                    lease: nil)
             }
         } catch let error as PostgresError {
             throw CommandFailure.user(error.description)
         }
         var started = false
         var openedCluster: LocalCluster?
+        var lease: ClusterLease?
         do {
             let cluster = try LocalCluster(dataDirectory: homeDirectory.appendingPathComponent("pgdata"), logger: logger)
-            try cluster.initializeIfNeeded()
-            started = try cluster.start()
             openedCluster = cluster
+            // Shared with the other mizan processes on this folder: the last to leave stops it.
+            lease = try ClusterLease(home: homeDirectory) {
+                try cluster.initializeIfNeeded()
+                started = try cluster.start()
+                return started
+            }
             logger.info(started ? "started the private PostgreSQL cluster in \(cluster.dataDirectory.path)" : "the private PostgreSQL cluster is already running")
             try cluster.createDatabase("mizan")
             let superuser = try PostgresConnection.connect(cluster.configuration(database: "mizan"))
@@ -78,10 +84,14 @@ struct DatabaseOptions: ParsableArguments {
             return DatabaseSession(
                 configuration: cluster.configuration(database: "mizan", user: roles.app),
                 ownerConfiguration: cluster.configuration(database: "mizan", user: roles.owner),
-                roles: roles, cluster: cluster, startedCluster: started)
+                roles: roles, cluster: cluster, startedCluster: started, lease: lease)
         } catch {
-            // Leaves the cluster as it found it.
-            if started { try? openedCluster?.stop() }
+            // Leaves the cluster as it found it, unless another process uses it meanwhile.
+            if let lease, let openedCluster {
+                _ = try? lease.release { try openedCluster.stop() }
+            } else if started {
+                try? openedCluster?.stop()
+            }
             if let error = error as? ClusterError { throw CommandFailure.system(error.description) }
             throw CommandFailure.system("cannot prepare the private PostgreSQL cluster: \(error)")
         }
@@ -97,6 +107,8 @@ struct DatabaseSession {
     let roles: ServiceRoles
     let cluster: LocalCluster?
     let startedCluster: Bool
+    /// This process's share of the private cluster (see `ClusterLease`).
+    let lease: ClusterLease?
 
     /// Applies pending migrations as the owner, then grants the service's role what it may do on
     /// the tables as they now are (a no-op where that role does not exist).
@@ -117,11 +129,16 @@ struct DatabaseSession {
         }
     }
 
+    /// Stops the private cluster when this process is the last mizan process using it (whichever
+    /// started it), so that a command run beside `mizan serve` never stops the site's database.
     func close(logger: Logger) {
-        guard startedCluster, let cluster else { return }
+        guard let cluster, let lease else { return }
         do {
-            try cluster.stop()
-            logger.info("stopped the private PostgreSQL cluster")
+            if try lease.release(stop: { try cluster.stop() }) {
+                logger.info("stopped the private PostgreSQL cluster")
+            } else if startedCluster {
+                logger.info("left the private PostgreSQL cluster running: another mizan process still uses it")
+            }
         } catch {
             logger.error("could not stop the private PostgreSQL cluster: \(error)")
         }

@@ -1,5 +1,8 @@
 import Foundation
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hummingbird
 import Logging
 import MizanCore
@@ -7,6 +10,7 @@ import MizanPostgres
 import MizanWeb
 import PostgresDriver
 import MizanDemo
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,6 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
             Examples:
               mizan serve
               mizan serve --host 0.0.0.0 --port 8000
+              mizan serve --secure-cookies --trusted-proxy 127.0.0.1 --log-format json --metrics-port 9464
             """)
 
     @Option(help: "Address to listen on.")
@@ -49,6 +54,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds an idle connection is kept open.")
     var idleTimeout: Double = 60
 
+    @Option(help: ArgumentHelp("Log lines as text (for a terminal) or json (one object per line, for a log collector).", valueName: "text|json"))
+    var logFormat: LogFormat = .text
+
+    @Option(help: ArgumentHelp("Serve /metrics (Prometheus), /health and /ready on this port as well (not on the public one).", valueName: "port"))
+    var metricsPort: Int?
+
+    @Option(help: ArgumentHelp("Address the metrics port listens on.", valueName: "host"))
+    var metricsHost = "127.0.0.1"
+
     @OptionGroup var database: DatabaseOptions
 
     /// `--trusted-proxy` and `MIZAN_TRUSTED_PROXIES` together.
@@ -64,32 +78,75 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--trusted-proxy and MIZAN_TRUSTED_PROXIES take IP addresses or blocks such as 10.0.0.0/8")
         }
         guard headerTimeout > 0, idleTimeout > 0 else { throw ValidationError("--header-timeout and --idle-timeout must be positive") }
+        if let metricsPort {
+            guard (1...65_535).contains(metricsPort) else { throw ValidationError("--metrics-port must be between 1 and 65535") }
+            guard metricsPort != port else { throw ValidationError("--metrics-port must differ from --port") }
+        }
     }
 
     func run() async throws {
+        logFormat.bootstrap()
         try await reportingFailures {
-            var logger = Logger(label: "mizan")
-            logger.logLevel = .info
+            let logger = { var logger = Logger(label: "mizan"); logger.logLevel = .info; return logger }()
+            // Before anything starts: a port already taken is named here, and nothing claims to serve.
+            try ServePort.ensureAvailable(host: host, port: port)
+            if let metricsPort { try ServePort.ensureAvailable(host: metricsHost, port: metricsPort) }
+            let lock = try usesPrivateCluster ? ServeLock(home: database.homeDirectory) : nil
+            defer { withExtendedLifetime(lock) {} }
             let migrations = try database.loadMigrations()
             let session = try database.open(logger: logger)
             defer { session.close(logger: logger) }
             let applied = try session.migrate(migrations)
             if !applied.isEmpty { logger.info("applied \(applied.count) migration(s)") }
             let secrets = try SecretsLoader.load(database, session: session, actor: "mizan serve", logger: logger)
+            let metrics = SiteMetrics(valueBuckets: [BallotMetrics.batchSizeLabel: [1, 2, 4, 8, 16, 32, 64, 128, 256]])
             let pool = ConnectionPool(
-                configuration: session.configuration, maximumConnections: poolSize ?? ConnectionPool.defaultSize, logger: logger)
+                configuration: session.configuration, maximumConnections: poolSize ?? ConnectionPool.defaultSize, logger: logger,
+                metrics: PoolMetrics(factory: metrics.factory))
+            metrics.beforeScrape { metrics in
+                let statistics = pool.statistics
+                metrics.set(gauge: "mizan_pool_connections_open", to: statistics.open)
+                metrics.set(gauge: "mizan_pool_connections_idle", to: statistics.idle)
+                metrics.set(gauge: "mizan_pool_waiting", to: statistics.waiting)
+            }
             if demo { try await seedDemo(storage: PostgresStorage(pool: pool), session: session, secrets: secrets, logger: logger) }
-            let committer = BallotCommitter(pool: pool, logger: logger)
+            let committer = BallotCommitter(pool: pool, logger: logger, metrics: BallotMetrics(factory: metrics.factory))
+            let schema = SchemaReadiness(pool: pool, migrations: migrations)
+            let readiness: @Sendable () async throws -> [String] = { try await schema.pendingMigrations() }
             // Stopped in reverse order: the committer writes what is queued before the pool closes.
-            let backend = SiteBackend(storage: PostgresStorage(pool: pool), ballotBox: committer, services: [pool, committer])
+            var services: [any Service] = [pool, committer]
+            if let metricsPort {
+                let host = metricsHost
+                services.append(buildMetricsApplication(
+                    host: host, port: metricsPort, metrics: metrics, readiness: readiness, logger: logger,
+                    onServerRunning: { bound in logger.info("metrics at http://\(host):\(bound ?? metricsPort)/metrics") }))
+            }
+            let backend = SiteBackend(
+                storage: PostgresStorage(pool: pool), ballotBox: committer, services: services, readiness: readiness, metrics: metrics)
             let app = try buildApplication(
                 configuration: WebConfiguration(
                     host: host, port: port, secureCookies: secureCookies, trustedProxies: TrustedProxies(proxySpecifications) ?? .none,
                     headerTimeoutSeconds: headerTimeout, idleTimeoutSeconds: idleTimeout),
                 backend: backend,
-                secrets: secrets, logger: logger)
-            logger.info("Mizan is at http://\(host):\(port)/ — press Ctrl-C to stop")
-            try await app.runService()
+                secrets: secrets, logger: logger,
+                onServerRunning: { [host, port] bound in
+                    logger.info("Mizan is at http://\(host):\(bound ?? port)/ — press Ctrl-C to stop")
+                })
+            do {
+                try await app.runService()
+            } catch where "\(error)".contains("Address already in use") {
+                // Taken between the check above and the server's own bind.
+                throw ServePort.failure(host: host, port: port, errno: EADDRINUSE, alsoMetricsPort: metricsPort)
+            }
+        }
+    }
+
+    /// Without `DATABASE_URL` or `PG*`, `mizan serve` runs on the private cluster in `--home`.
+    var usesPrivateCluster: Bool {
+        do {
+            return try PostgresConfiguration.fromEnvironment(ProcessInfo.processInfo.environment) == nil
+        } catch {
+            return false  // `database.open` reports the bad setting.
         }
     }
 }

@@ -52,6 +52,10 @@ public protocol AuditLogRepository {
     /// The entry count and the newest entry's hash, as of this transaction: what is signed and
     /// published so that a later rewrite or truncation of the log can be shown.
     func head() throws -> AuditHead
+
+    /// The newest entry's hash (the genesis hash when the log is empty): changes with every entry,
+    /// found through the key alone, so a page kept until the log grows can ask it on every request.
+    func newestHash() throws -> String
 }
 
 /// What a storage failure tells the layers above without naming the database: the web answers 503

@@ -164,7 +164,7 @@ struct OpenDataController {
         }
         guard !scopes.isEmpty else { throw Self.notPublished(id) }
         return try JSONValue.object([
-            "cycle_id": .int(id.rawValue), "scopes": .array(scopes.map(\.json)), "audit_head": secrets.sign(head).json,
+            "cycle_id": .int(id.rawValue), "scopes": .array(scopes.map(\.json)), "audit_head": StableAuditHeadSigner.sign(head, with: secrets).json,
         ]).response()
     }
 

@@ -30,7 +30,7 @@ struct CycleController {
                 url: .cycleResults(id), status: .notFound)
         }
         return try pages.render(
-            ResultsPage(cycle: cycle, outcome: outcome, auditHead: secrets.sign(head), catalogs: catalogs, language: language),
+            ResultsPage(cycle: cycle, outcome: outcome, auditHead: StableAuditHeadSigner.sign(head, with: secrets), catalogs: catalogs, language: language),
             language: language, url: .cycleResults(id))
     }
 
