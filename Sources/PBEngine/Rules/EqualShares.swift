@@ -174,11 +174,13 @@ struct EqualSharesProblem {
         let order = Self.localityOrder(instance: instance, profile: profile)
         var number = Array(repeating: Int32(0), count: order.count)
         var supporters = Array(repeating: [Support](), count: instance.projects.count)
+        // The last group that listed each project: a project listed twice on a ballot counts once.
+        var listedBy = Array(repeating: -1, count: instance.projects.count)
         for (position, group) in order.enumerated() {
             number[Int(group)] = Int32(position)
             let item = profile.groups[Int(group)]
-            var seen = Set<Int>()
-            for entry in item.ballot.entries where seen.insert(entry.project).inserted {
+            for entry in item.ballot.entries where listedBy[entry.project] != position {
+                listedBy[entry.project] = position
                 let satisfaction = utility.value(of: entry, of: item.ballot, cost: instance.projects[entry.project].cost, in: profile)
                 if satisfaction > 0 { supporters[entry.project].append(Support(group: Int32(position), satisfaction: satisfaction)) }
             }
