@@ -15,7 +15,8 @@ extension EqualSharesProblem {
     /// The run — the projects it funds, in order, with a trace whose shares are approximate — or
     /// nil when a decision was too close to call.
     func solveApproximately(startingBudget: Double, tieBreaking: TieBreaking, tallies: Tallies, horizon: inout ChangeHorizon) -> Run? {
-        var ledger = ApproximateLedger(start: startingBudget, groups: profile.groups.count, tracking: horizon.enabled)
+        var ledger = ApproximateLedger(
+            start: startingBudget, counts: groupCounts, largest: supporters.reduce(0) { Swift.max($0, $1.count) }, tracking: horizon.enabled)
         let totalMoney = startingBudget * Double(profile.voterCount)
         var selected = free
         // Last computed affordability and its slope: lower bounds of the current one.
@@ -45,8 +46,7 @@ extension EqualSharesProblem {
                     }
                     break
                 }
-                let holdings = ledger.holdings(of: supporters[project], uniform: uniformSatisfaction[project], counts: groupCounts)
-                let money = ledger.total(of: holdings)
+                let money = ledger.gather(supporters[project])
                 let gap = money.value - cost
                 if abs(gap) <= ApproximateAffordability.margin * (money.value + cost + totalMoney * 1e-3) { return nil }
                 horizon.recordApproximately(gap: gap, slope: money.slope)
@@ -58,7 +58,7 @@ extension EqualSharesProblem {
                     continue
                 }
                 let affordability = ledger.affordability(
-                    of: project, cost: instance.projects[project].cost, holdings: holdings, horizon: &horizon)
+                    of: project, cost: instance.projects[project].cost, uniform: uniformSatisfaction[project], horizon: &horizon)
                 (lower[project], lowerSlope[project]) = (affordability.rho, affordability.rhoSlope)
                 computed.append(affordability)
                 if let leader = best {
@@ -88,7 +88,7 @@ extension EqualSharesProblem {
             trace.append(TraceEvent(
                 round: round, project: winner.project, kind: .funded, supporters: tallies.supporters[winner.project],
                 remaining: Int(clamping: Int128(instance.budget) - spent), approximateShare: winner.rho * Double(uniformSatisfaction[winner.project] ?? 1)))
-            ledger.pay(winner, supporters: supporters[winner.project], uniform: uniformSatisfaction[winner.project])
+            ledger.pay(winner, supporters: supporters[winner.project])
             spent += Int128(instance.projects[winner.project].cost)
             selected.append(winner.project)
             unaffordable.insert(winner.project)
@@ -123,53 +123,122 @@ struct ApproximateAffordability {
     }
 }
 
-/// `Ledger` in Doubles: wallet classes with their amount and its slope in the starting budget.
+/// `Ledger` in Doubles, one wallet per voter group.
+///
+/// The exact ledger merges groups into wallet classes because its arithmetic is costly; here an
+/// operation on a Double costs less than finding a group's class, and once a few dozen projects
+/// are funded nearly every supporter of a project is in a class of its own anyway. A wallet per
+/// group, holding its voter count beside its amount, costs one memory access per supporter where
+/// classes cost four (class, count, merge slot, amount) scattered over arrays that grew with every
+/// payment: with a million voters and a thousand projects that was most of the ranking time.
 struct ApproximateLedger {
-    private var values: [Double]
-    private var slopes: [Double]
-    private var classes: WalletClasses
+    /// A group's amount per voter and its slope in the starting budget; `amount` is negative once
+    /// the group has paid everything it had (a wallet that paid exactly its amount holds 0 and
+    /// still counts as a supporter's, as the exact ledger keeps it).
+    struct Wallet {
+        var amount: Double
+        var slope: Double
+        let voters: Int
+    }
+
+    /// The wallet of a group that paid everything.
+    static let emptied = -1.0
+
+    private var wallets: [Wallet]
+    /// Scratch: the wallets that are not empty of the project being priced, gathered in a row so
+    /// the passes of `affordability` read them in order; `live` of them are in use.
+    private var stakes: [Stake]
+    private var live = 0
+    /// Σ voters × satisfaction over the gathered wallets, their voters, and their smallest
+    /// amount and slope.
+    private var gatheredWeight = 0.0
+    private var gatheredVoters = 0
+    private var smallestAmount = 0.0
+    private var smallestSlope = 0.0
     private let tracking: Bool
 
-    init(start: Double, groups: Int, tracking: Bool) {
-        values = [start, 0]
-        slopes = [1, 0]
-        classes = WalletClasses(groups: groups)
+    struct Stake {
+        var amount: Double
+        var slope: Double
+        var voters: Int
+        var satisfaction: Int
+    }
+
+    /// `largest`: the most supporters any project has.
+    init(start: Double, counts: [Int], largest: Int, tracking: Bool) {
+        wallets = counts.map { Wallet(amount: start, slope: 1, voters: $0) }
+        stakes = Array(repeating: Stake(amount: 0, slope: 0, voters: 0, satisfaction: 0), count: largest)
         self.tracking = tracking
     }
 
-    /// What the holdings' voters have left together, and its slope.
-    func total(of holdings: [Holding]) -> (value: Double, slope: Double) {
-        var value = 0.0, slope = 0.0
-        for holding in holdings {
-            value += values[Int(holding.wallet)] * Double(holding.voters)
-            slope += slopes[Int(holding.wallet)] * Double(holding.voters)
+    /// Gathers the supporters' wallets that are not empty; returns what they hold together, and
+    /// its slope.
+    ///
+    /// Reading the wallets is nearly all the work, and each read misses the cache: the loop has no
+    /// branch on what it reads (an empty wallet is written and then overwritten), so the processor
+    /// can keep many reads in flight instead of waiting on each to decide the next.
+    mutating func gather(_ supporters: [EqualSharesProblem.Support]) -> (value: Double, slope: Double) {
+        var value = 0.0, slope = 0.0, weight = 0.0, count = 0, voters = 0
+        var smallestAmount = Double.infinity, smallestSlope = Double.infinity
+        wallets.withUnsafeBufferPointer { wallets in
+            stakes.withUnsafeMutableBufferPointer { stakes in
+                for supporter in supporters {
+                    let wallet = wallets[Int(supporter.group)]
+                    // 1 for a wallet with money (its amount's sign bit is clear), 0 for an empty one.
+                    let held = 1 - Int(wallet.amount.bitPattern >> 63)
+                    stakes[count] = Stake(amount: wallet.amount, slope: wallet.slope, voters: wallet.voters, satisfaction: supporter.satisfaction)
+                    count += held
+                    voters += wallet.voters * held
+                    let counted = Double(wallet.voters * held)
+                    value += wallet.amount * counted
+                    slope += wallet.slope * counted
+                    weight += counted * Double(supporter.satisfaction)
+                    smallestAmount = Swift.min(smallestAmount, held == 1 ? wallet.amount : .infinity)
+                    smallestSlope = Swift.min(smallestSlope, held == 1 ? wallet.slope : .infinity)
+                }
+            }
         }
+        live = count
+        gatheredWeight = weight
+        gatheredVoters = voters
+        self.smallestAmount = smallestAmount
+        self.smallestSlope = smallestSlope
         return (value, slope)
     }
 
-    /// The supporters' wallets that are not empty, merged by class and satisfaction.
-    mutating func holdings(of supporters: [EqualSharesProblem.Support], uniform: Int?, counts: [Int]) -> [Holding] {
-        classes.holdings(of: supporters, uniform: uniform, counts: counts)
-    }
-
-    /// The project's ρ; its supporters can pay for it (checked by the caller).
+    /// The project's ρ, from the wallets `gather` collected; its supporters can pay for it
+    /// (checked by the caller).
     ///
     /// ρ is found as a fixed point rather than by sorting wallets: start from everyone paying
     /// ρ × satisfaction, let those who cannot pay in full, and repeat; ρ only grows and usually
     /// settles in one or two passes.
-    mutating func affordability(
-        of project: Int, cost exactCost: Int, holdings: [Holding], horizon: inout ChangeHorizon
-    ) -> ApproximateAffordability {
+    ///
+    /// `uniform`: the satisfaction every supporter has, if it is the same for all. Then the
+    /// poorest wallet alone tells whether everyone clearly pays ρ × satisfaction at ρ = cost /
+    /// weight; if so, and every wallet's slope is positive, nothing in the passes below can
+    /// change ρ or be recorded (a wallet that pays ρ × satisfaction and grows with the budget never
+    /// comes nearer to paying in full), and they are skipped. The test is twice as strict as theirs,
+    /// so rounding cannot make it pass where they would find a near tie.
+    mutating func affordability(of project: Int, cost exactCost: Int, uniform: Int?, horizon: inout ChangeHorizon) -> ApproximateAffordability {
         let cost = Double(exactCost)
-        let fullWeight = holdings.reduce(0.0) { $0 + Double($1.voters) * Double($1.satisfaction) }
+        let stakes = self.stakes[..<live]
+        let fullWeight = gatheredWeight
+        if let uniform, smallestSlope > 0 {
+            let rho = cost / fullWeight, due = rho * Double(uniform)
+            if smallestAmount - due > 2 * ApproximateAffordability.margin * (smallestAmount + due) {
+                return ApproximateAffordability(
+                    project: project, rho: rho, rhoSlope: 0, scale: cost / fullWeight,
+                    exact: (exactCost, Int128(gatheredVoters) * Int128(uniform)))
+            }
+        }
         var rho = cost / fullWeight
         var paid = 0.0, paidSlope = 0.0, weight = fullWeight
-        for _ in 0..<holdings.count + 1 {
+        for _ in 0..<stakes.count + 1 {
             var nextPaid = 0.0, nextSlope = 0.0, nextWeight = fullWeight
-            for holding in holdings where values[Int(holding.wallet)] < rho * Double(holding.satisfaction) {
-                nextPaid += values[Int(holding.wallet)] * Double(holding.voters)
-                nextSlope += slopes[Int(holding.wallet)] * Double(holding.voters)
-                nextWeight -= Double(holding.voters) * Double(holding.satisfaction)
+            for stake in stakes where stake.amount < rho * Double(stake.satisfaction) {
+                nextPaid += stake.amount * Double(stake.voters)
+                nextSlope += stake.slope * Double(stake.voters)
+                nextWeight -= Double(stake.voters) * Double(stake.satisfaction)
             }
             let next = (cost - nextPaid) / nextWeight
             (paid, paidSlope, weight) = (nextPaid, nextSlope, nextWeight)
@@ -177,68 +246,52 @@ struct ApproximateLedger {
             rho = next
         }
         let rhoSlope = -paidSlope / weight
-        var clearlyAllPay = paid == 0
-        if clearlyAllPay {
-            for holding in holdings {
-                let amount = values[Int(holding.wallet)], due = rho * Double(holding.satisfaction)
-                if amount - due <= ApproximateAffordability.margin * (amount + due) {
-                    clearlyAllPay = false
-                    break
-                }
+        // One pass for two questions about each wallet and ρ × satisfaction: are they too close to
+        // call (then ρ is not known to be cost / weight, and the wallet may switch between paying
+        // in full and paying ρ × satisfaction at any larger budget), and, if not, how far the
+        // budget can grow before they cross. Only the nearest crossing is recorded: the horizon
+        // keeps nothing else.
+        var nearTie = false, paysInFull = false
+        var nearest: (reach: Double, gap: Double, slope: Double)?
+        for stake in stakes {
+            let satisfaction = Double(stake.satisfaction)
+            let amount = stake.amount
+            let gap = rho * satisfaction - amount
+            // A wallet holding exactly nothing pays in full without adding to `paid`.
+            if gap > 0 { paysInFull = true }
+            if abs(gap) <= ApproximateAffordability.margin * (rho * satisfaction + amount) {
+                nearTie = true
+                if !tracking { break }
+                continue
             }
+            guard tracking else { continue }
+            let slope = rhoSlope * satisfaction - stake.slope
+            guard slope != 0, (gap < 0) != (slope < 0) else { continue }
+            let reach = abs(gap) / abs(slope)
+            if nearest == nil || reach < nearest!.reach { nearest = (reach, gap, slope) }
         }
-        if tracking {
-            for holding in holdings {
-                let satisfaction = Double(holding.satisfaction)
-                let amount = values[Int(holding.wallet)]
-                let gap = rho * satisfaction - amount
-                if abs(gap) <= ApproximateAffordability.margin * (rho * satisfaction + amount) {
-                    horizon.recordNearTie()
-                } else {
-                    horizon.recordApproximately(gap: gap, slope: rhoSlope * satisfaction - slopes[Int(holding.wallet)])
-                }
-            }
-        }
+        if let nearest { horizon.recordApproximately(gap: nearest.gap, slope: nearest.slope) }
+        if nearTie { horizon.recordNearTie() }
+        // With nobody paying in full (and nobody near it), ρ is exactly cost / weight.
+        let clearlyAllPay = paid == 0 && !paysInFull && !nearTie
         return ApproximateAffordability(
             project: project, rho: rho, rhoSlope: clearlyAllPay ? 0 : rhoSlope, scale: (cost + paid) / weight,
-            exact: clearlyAllPay ? (exactCost, holdings.reduce(Int128(0)) { $0 + Int128($1.voters) * Int128($1.satisfaction) }) : nil)
+            exact: clearlyAllPay ? (exactCost, stakes.reduce(Int128(0)) { $0 + Int128($1.voters) * Int128($1.satisfaction) }) : nil)
     }
 
     /// Charges the supporters: ρ × satisfaction, or all they have when that is less.
-    mutating func pay(_ affordability: ApproximateAffordability, supporters: [EqualSharesProblem.Support], uniform: Int?) {
-        // With one satisfaction for all, a class's successor sits in the scratch slot (no hashing).
-        var successor: [WalletClasses.Key: Int32] = [:]
-        var created: [Int32] = []
-        defer { for wallet in created { classes.slot[Int(wallet)] = 0 } }
+    mutating func pay(_ affordability: ApproximateAffordability, supporters: [EqualSharesProblem.Support]) {
         for supporter in supporters {
             let group = Int(supporter.group)
-            let wallet = classes.classOf[group]
-            if wallet == WalletClasses.empty { continue }
+            let wallet = wallets[group]
+            if wallet.amount < 0 { continue }
             let satisfaction = Double(supporter.satisfaction)
-            if values[Int(wallet)] < affordability.rho * satisfaction {
-                classes.classOf[group] = WalletClasses.empty
+            if wallet.amount < affordability.rho * satisfaction {
+                wallets[group].amount = Self.emptied
                 continue
             }
-            let key = WalletClasses.key(wallet, supporter.satisfaction)
-            if uniform != nil, classes.slot[Int(wallet)] != 0 {
-                classes.classOf[group] = classes.slot[Int(wallet)]
-                continue
-            }
-            if uniform == nil, let next = successor[key] {
-                classes.classOf[group] = next
-                continue
-            }
-            values.append(values[Int(wallet)] - affordability.rho * satisfaction)
-            slopes.append(slopes[Int(wallet)] - affordability.rhoSlope * satisfaction)
-            classes.addClass()
-            let next = Int32(values.count - 1)
-            if uniform != nil {
-                classes.slot[Int(wallet)] = next
-                created.append(wallet)
-            } else {
-                successor[key] = next
-            }
-            classes.classOf[group] = next
+            wallets[group].amount = wallet.amount - affordability.rho * satisfaction
+            wallets[group].slope = wallet.slope - affordability.rhoSlope * satisfaction
         }
     }
 }

@@ -145,8 +145,15 @@ struct EqualSharesProblem {
 
     let instance: Instance
     let profile: Profile
-    /// Supporters of each project (voter groups with positive satisfaction).
+    /// Supporters of each project (voter groups with positive satisfaction), by the group's
+    /// number here (see `number`), in increasing order.
     let supporters: [[Support]]
+    /// The number each profile group has here. The rule reads the wallets of a project's
+    /// supporters round after round; numbered as the profile has them (in the order ballots were
+    /// first seen), a popular project's supporters are spread over all the wallets and nearly every
+    /// read misses the cache. Numbered in the order of their ballots' projects, most supported
+    /// first (see `localityOrder`), the groups that share a ballot's leading projects sit together.
+    let number: [Int32]
     /// The satisfaction every supporter of the project has, when it is the same for all (always
     /// with cost and cardinality utilities): their wallets then merge by class alone.
     let uniformSatisfaction: [Int?]
@@ -164,26 +171,68 @@ struct EqualSharesProblem {
     init(instance: Instance, profile: Profile, utility: Utility, fundsFreeProjects: Bool = true) {
         self.instance = instance
         self.profile = profile
+        let order = Self.localityOrder(instance: instance, profile: profile)
+        var number = Array(repeating: Int32(0), count: order.count)
         var supporters = Array(repeating: [Support](), count: instance.projects.count)
-        for (group, item) in profile.groups.enumerated() {
-            var seen = Set<Int>()
-            for entry in item.ballot.entries where seen.insert(entry.project).inserted {
+        // The last group that listed each project: a project listed twice on a ballot counts once.
+        var listedBy = Array(repeating: -1, count: instance.projects.count)
+        for (position, group) in order.enumerated() {
+            number[Int(group)] = Int32(position)
+            let item = profile.groups[Int(group)]
+            for entry in item.ballot.entries where listedBy[entry.project] != position {
+                listedBy[entry.project] = position
                 let satisfaction = utility.value(of: entry, of: item.ballot, cost: instance.projects[entry.project].cost, in: profile)
-                if satisfaction > 0 { supporters[entry.project].append(Support(group: Int32(group), satisfaction: satisfaction)) }
+                if satisfaction > 0 { supporters[entry.project].append(Support(group: Int32(position), satisfaction: satisfaction)) }
             }
         }
         self.supporters = supporters
-        groupCounts = profile.groups.map(\.count)
+        self.number = number
+        let groupCounts = order.map { profile.groups[Int($0)].count }
+        self.groupCounts = groupCounts
         uniformSatisfaction = supporters.map { list in
             guard let first = list.first?.satisfaction, list.allSatisfy({ $0.satisfaction == first }) else { return nil }
             return first
         }
         let totals = supporters.map { list in
-            list.reduce(Int128(0)) { $0 + Int128(profile.groups[Int($1.group)].count) * Int128($1.satisfaction) }
+            list.reduce(Int128(0)) { $0 + Int128(groupCounts[Int($1.group)]) * Int128($1.satisfaction) }
         }
         totalSatisfaction = totals
         candidates = instance.projects.indices.filter { totals[$0] > 0 && instance.projects[$0].cost > 0 }
         free = fundsFreeProjects ? instance.projects.indices.filter { totals[$0] > 0 && instance.projects[$0].cost == 0 } : []
+    }
+
+    /// The profile's groups ordered by their ballots read as lists of projects, most supported
+    /// project first: groups sharing their leading projects come together, so the supporters of
+    /// the popular projects — read most often — lie in long runs. Only the first few projects of
+    /// each ballot that fit in 64 bits are compared; the order changes no outcome, only where
+    /// each group's wallet is kept.
+    static func localityOrder(instance: Instance, profile: Profile) -> [Int32] {
+        var voters = Array(repeating: 0, count: instance.projects.count)
+        for group in profile.groups {
+            for entry in group.ballot.entries { voters[entry.project] += group.count }
+        }
+        var rank = Array(repeating: 0, count: instance.projects.count)
+        for (position, project) in instance.projects.indices.sorted(by: { voters[$0] != voters[$1] ? voters[$0] > voters[$1] : $0 < $1 }).enumerated() {
+            rank[project] = position
+        }
+        // 1 + rank per project, so a shorter ballot comes before the longer ones it begins.
+        let width = (instance.projects.count + 1).bitWidth - (instance.projects.count + 1).leadingZeroBitCount
+        let places = Swift.max(1, 64 / Swift.max(1, width))
+        var keyed: [(key: UInt64, group: Int32)] = []
+        keyed.reserveCapacity(profile.groups.count)
+        var ranks: [Int] = []
+        for (index, group) in profile.groups.enumerated() {
+            ranks.removeAll(keepingCapacity: true)
+            for entry in group.ballot.entries { ranks.append(rank[entry.project]) }
+            ranks.sort()
+            var key: UInt64 = 0
+            for place in 0..<places {
+                key = key << UInt64(width) | (place < ranks.count ? UInt64(ranks[place] + 1) : 0)
+            }
+            keyed.append((key, Int32(index)))
+        }
+        keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.group < $1.group }
+        return keyed.map(\.group)
     }
 
     /// One run of equal shares with `startingBudget / voters` per voter. Comparisons are recorded
@@ -263,7 +312,7 @@ struct EqualSharesProblem {
             spent += Int128(instance.projects[winner].cost)
             bound[winner] = nil
         }
-        let left = ledger.amounts()
+        let left = ledger.amounts(numbering: number)
         return Run(
             selected: selected, trace: trace, left: left.amounts, denominator: ledger.denominator, spendingGroup: left.groupIndex,
             perVoter: Rational(startingBudget, BigInt(voters)))
@@ -436,13 +485,15 @@ struct Ledger {
         }
     }
 
-    /// The amounts left (× D), per class in use, and each group's class among them.
-    func amounts() -> (amounts: [BigInt], groupIndex: [Int32]) {
+    /// The amounts left (× D), per class in use, and each profile group's class among them;
+    /// `numbering` gives each profile group's number in the ledger.
+    func amounts(numbering: [Int32]) -> (amounts: [BigInt], groupIndex: [Int32]) {
         var position: [Int32: Int32] = [:]
         var amounts: [BigInt] = []
         var groupIndex: [Int32] = []
         groupIndex.reserveCapacity(classes.classOf.count)
-        for wallet in classes.classOf {
+        for number in numbering {
+            let wallet = classes.classOf[Int(number)]
             if let known = position[wallet] {
                 groupIndex.append(known)
             } else {

@@ -5,16 +5,16 @@ struct Holding {
     var voters: Int
 }
 
-/// Which wallet class each voter group is in, shared by the exact and the floating-point ledgers
-/// of equal shares: groups that paid the same prices hold the same amount, so the arithmetic is
-/// done once per class.
+/// Which wallet class each voter group is in, for the exact ledger of equal shares: groups that
+/// paid the same prices hold the same amount, so the exact arithmetic is done once per class. (The
+/// floating-point ledger keeps a wallet per group: see `ApproximateLedger`.)
 struct WalletClasses {
     /// Class 0 holds the starting budget; class 1 is the empty wallet.
     static let empty: Int32 = 1
 
     var classOf: [Int32]
     /// Scratch, zero between uses: for each class, 1 + its position in the holdings being
-    /// gathered, or its successor while a payment is being made.
+    /// gathered.
     var slot: [Int32] = [0, 0]
 
     init(groups: Int) { classOf = Array(repeating: 0, count: groups) }
