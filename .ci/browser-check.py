@@ -36,6 +36,7 @@ from selenium import webdriver
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -282,6 +283,9 @@ class Check:
                 button = driver.find_element(By.ID, "ballot-update")
                 driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
                 button.click()
+                # The answer is a new page: wait for the old one to go, then for the new one to load
+                # (the old page is "complete" too, so its readyState alone would not wait).
+                WebDriverWait(driver, PAGE_TIMEOUT).until(staleness_of(button))
                 WebDriverWait(driver, PAGE_TIMEOUT).until(lambda d: d.execute_script("return document.readyState") == "complete")
                 failures.check("2" in self.text("#tally-main") and len(driver.find_elements(By.CSS_SELECTOR, "li.card input:checked")) == 2,
                                language, "ballot (no script)", f"update did not recompute the tally: {self.text('#tally-main')!r}")
@@ -398,7 +402,9 @@ class Check:
         if self.failures.check(bool(links), language, "proposals", "the list links to no proposal"):
             path = links[0].get_attribute("href").replace(self.server.base, "").removeprefix(f"/{language}")
             self.visit(language, [("proposal", path)])
-        self.visit(language, [("propose", f"/cycles/{berkane}/propose")])
+        self.visit(language, [
+            ("propose", f"/cycles/{berkane}/propose"), ("petitions", f"/communes/{BERKANE}/petitions"),
+            ("petition-draft", f"/communes/{BERKANE}/petitions/new")])
         self.step(language, "vote", lambda: self.vote(language, berkane, voter))
         self.visit(language, [
             ("results", f"/cycles/{oujda}/results"), ("participation", f"/cycles/{oujda}/participation"),
