@@ -31,6 +31,14 @@ struct StaffReviewTests {
             let pitch = try site.submit("Terrain de proximité", cycle: cycle, category: "Sport")
             let rude = try site.submit("Texte injurieux", cycle: cycle, category: "Voirie")
             let twin = try site.submit("Éclairage rue 12 (bis)", cycle: cycle, category: "Voirie")
+            // The cycle collects supports: two residents support the lighting, none the pitch.
+            _ = try await site.withStorage { try await SetSupportPhase(storage: $0).execute(cycle: CycleID(cycle), perPerson: 3, actor: "test") }
+            try site.transaction { connection in
+                try connection.query("""
+                    INSERT INTO proposal_supports (proposal_id, cycle_id, supporter_key)
+                    SELECT \(lamps), \(cycle), sha256(('resident-' || g)::bytea) FROM generate_series(1, 2) g
+                    """)
+            }
             try await site.staffAccount("amina", role: .reviewer)
             try await site.staffAccount("omar", role: .auditor, name: "Omar Auditeur")
             var reviewer = Browser()
@@ -63,6 +71,9 @@ struct StaffReviewTests {
             page = String(buffer: try await reviewer.get(client, queue + "?category=Voirie").body)
             #expect(page.contains("Éclairage de la rue 12"))
             #expect(!page.contains("id=\"proposal-\(pitch)\""), "filtered by category (it stays a merge target)")
+            let lampsItem = try #require(page.range(of: "id=\"proposal-\(lamps)\"").map { String(page[$0.upperBound...]) })
+                .components(separatedBy: "</article>")[0]
+            #expect(lampsItem.contains("Soutiens reçus pendant la phase de soutiens : 2"), "staff see the exact supports in review")
             csrf = Browser.field("csrf", in: page) ?? ""
 
             // A bad cost comes back with what was typed and the message, in French; nothing stored.

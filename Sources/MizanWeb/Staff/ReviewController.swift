@@ -44,15 +44,20 @@ struct ReviewController {
         language: Language, status: HTTPResponse.Status
     ) async throws -> Response {
         let member = try context.requireRole(.admin, .reviewer, .auditor)
-        let loaded = try await storage.transaction { stores -> (Cycle, [Proposal])? in
+        let loaded = try await storage.transaction { stores -> (Cycle, [Proposal], [Int: Int]?)? in
             guard let cycle = try stores.cycles.find(id) else { return nil }
-            return (cycle, try stores.proposals.list(cycle: id, status: nil))
+            // Staff see the exact supports a cycle with a supports phase collected: they weigh
+            // in the review (the public sees them, small counts withheld, once review begins).
+            let supports = try stores.supports.phase(cycle: id).map { _ in
+                Dictionary(try stores.supports.counts(cycle: id).map { ($0.proposalID, $0.supporters) }, uniquingKeysWith: { first, _ in first })
+            }
+            return (cycle, try stores.proposals.list(cycle: id, status: nil), supports)
         }
-        guard let (cycle, proposals) = loaded else { throw HTTPError(.notFound) }
+        guard let (cycle, proposals, supports) = loaded else { throw HTTPError(.notFound) }
         let token = csrf.prepare(request)
         var response = try pages.render(
             ReviewPage(
-                cycle: cycle, proposals: proposals, filters: filters, mayDecide: member.role == .admin || member.role == .reviewer,
+                cycle: cycle, proposals: proposals, supports: supports, filters: filters, mayDecide: member.role == .admin || member.role == .reviewer,
                 notice: notice, failure: failure, csrf: token.field, catalogs: catalogs, language: language),
             language: language, url: .staffReview(id), status: status)
         response.setCookies([token.cookie])

@@ -43,6 +43,8 @@ struct ReviewPage: PageModel {
         let officialCost: [String]
         let answer: [String]
         let hiddenReason: [String]
+        /// With a supports phase: how many residents supported it (none or one sentence).
+        let supports: [String]
         let description: String
         let action: String
         /// The error of the last decision on this proposal (none or one) and what was typed.
@@ -56,7 +58,7 @@ struct ReviewPage: PageModel {
     }
 
     init(
-        cycle: Cycle, proposals: [Proposal], filters: ReviewFilters, mayDecide: Bool, notice: String?, failure: ReviewController.Failure?,
+        cycle: Cycle, proposals: [Proposal], supports: [Int: Int]?, filters: ReviewFilters, mayDecide: Bool, notice: String?, failure: ReviewController.Failure?,
         csrf: String, catalogs: Catalogs, language: Language
     ) {
         func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
@@ -90,6 +92,7 @@ struct ReviewPage: PageModel {
                 estimatedCost: catalogs.money(proposal.estimatedCost, language),
                 officialCost: proposal.officialCost.map { [text("review_official_cost", ["cost": catalogs.money($0, language)])] } ?? [],
                 answer: proposal.officialAnswer.map { [$0] } ?? [], hiddenReason: proposal.hiddenReason.map { [$0] } ?? [],
+                supports: supports.map { [text("review_supports", ["count": catalogs.number($0[proposal.id] ?? 0)])] } ?? [],
                 description: proposal.description, action: SiteURL.staffProposalReview(ProposalID(proposal.id)).href(language),
                 error: failed.map { [$0.message] } ?? [],
                 typed: failed?.typed ?? ["cost": proposal.officialCost.map { $0.description } ?? "", "answer": "", "reason": "", "into": ""],
