@@ -16,16 +16,32 @@ public struct SiteBackend: Sendable {
     public let readiness: @Sendable () async throws -> [String]
     /// Where requests and identifications are counted, when the site is watched (`/metrics`).
     public let metrics: SiteMetrics?
+    /// The boxes paper ballots go through (one transaction each, or none for a check); without
+    /// them the staff paper page says it is unavailable.
+    public let paperBoxes: PaperBallotBoxes?
 
     public init(
         storage: any Storage, ballotBox: any BallotBox, services: [any Service],
-        readiness: (@Sendable () async throws -> [String])? = nil, metrics: SiteMetrics? = nil
+        readiness: (@Sendable () async throws -> [String])? = nil, metrics: SiteMetrics? = nil, paperBoxes: PaperBallotBoxes? = nil
     ) {
+        self.paperBoxes = paperBoxes
         self.storage = storage
         self.ballotBox = ballotBox
         self.services = services
         self.readiness = readiness ?? { try await storage.ping(); return [] }
         self.metrics = metrics
+    }
+}
+
+/// A box that stores each paper ballot in its own transaction, and one that checks and stores
+/// nothing (a count sheet's dry run).
+public struct PaperBallotBoxes: Sendable {
+    public let direct: any BallotBox
+    public let rehearsal: any BallotBox
+
+    public init(direct: any BallotBox, rehearsal: any BallotBox) {
+        self.direct = direct
+        self.rehearsal = rehearsal
     }
 }
 
@@ -86,6 +102,8 @@ public func buildApplication(
         DashboardController(storage: storage, pages: pages).addRoutes(to: group, language: language)
         analysis.addRoutes(to: group, language: language)
         ReviewController(storage: storage, pages: pages, csrf: csrf).addRoutes(to: group, language: language)
+        PaperBallotController(storage: storage, boxes: backend.paperBoxes, secrets: secrets, pages: pages, csrf: csrf)
+            .addRoutes(to: group, language: language)
         PetitionController(storage: storage, pages: pages, csrf: csrf, secrets: secrets).addRoutes(to: group, language: language)
         SupportController(storage: storage, pages: pages, csrf: csrf, secrets: secrets).addRoutes(to: group, language: language)
     }

@@ -121,8 +121,10 @@ struct ServeCommand: AsyncParsableCommand {
                     host: host, port: metricsPort, metrics: metrics, readiness: readiness, logger: logger,
                     onServerRunning: { bound in logger.info("metrics at http://\(host):\(bound ?? metricsPort)/metrics") }))
             }
+            let storage = PostgresStorage(pool: pool)
             let backend = SiteBackend(
-                storage: PostgresStorage(pool: pool), ballotBox: committer, services: services, readiness: readiness, metrics: metrics)
+                storage: storage, ballotBox: committer, services: services, readiness: readiness, metrics: metrics,
+                paperBoxes: PaperBallotBoxes(direct: storage.directBallotBox, rehearsal: storage.rehearsalBallotBox()))
             let app = try buildApplication(
                 configuration: WebConfiguration(
                     host: host, port: port, secureCookies: secureCookies, trustedProxies: TrustedProxies(proxySpecifications) ?? .none,

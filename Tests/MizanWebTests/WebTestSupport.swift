@@ -15,7 +15,10 @@ extension SiteBackend {
     /// The site on a real database, as `mizan serve` builds it.
     static func postgres(_ pool: ConnectionPool) -> SiteBackend {
         let committer = BallotCommitter(pool: pool)
-        return SiteBackend(storage: PostgresStorage(pool: pool), ballotBox: committer, services: [pool, committer])
+        let storage = PostgresStorage(pool: pool)
+        return SiteBackend(
+            storage: storage, ballotBox: committer, services: [pool, committer],
+            paperBoxes: PaperBallotBoxes(direct: storage.directBallotBox, rehearsal: storage.rehearsalBallotBox()))
     }
 }
 

@@ -57,7 +57,7 @@ struct StaffCommandTests {
         let session = try await AdminSession.make()
         let cases: [([String], String, String)] = [
             (["staff", "add", "amina", "--role", "admin", "--password-stdin"], "short", "at least 12 characters"),
-            (["staff", "add", "amina", "--role", "mayor", "--password-stdin"], Self.password, "--role must be admin, reviewer or auditor"),
+            (["staff", "add", "amina", "--role", "mayor", "--password-stdin"], Self.password, "--role must be admin, reviewer, count-officer or auditor"),
             (["staff", "add", "a b", "--role", "admin", "--password-stdin"], Self.password, "not a valid username"),
             (["staff", "add", "amina", "--role", "admin", "--password-stdin"], "", "at least 12 characters"),
         ]

@@ -130,3 +130,16 @@ CREATE TRIGGER paper_counts_phase BEFORE INSERT OR UPDATE OR DELETE ON paper_cou
 -- shown as a link on the results page's timeline).
 ALTER TABLE implementation_updates
     ADD COLUMN link text CHECK (link IS NULL OR (char_length(link) <= 500 AND link ~ '^https://[A-Za-z0-9.-]+(:[0-9]+)?(/[^[:space:]<>"]*)?$'));
+
+-- A commune's count officers enter paper ballots and nothing else.
+DO $$
+DECLARE
+    old_check text;
+BEGIN
+    SELECT conname INTO STRICT old_check FROM pg_constraint
+    WHERE conrelid = 'staff_accounts'::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%''auditor''%';
+    EXECUTE format('ALTER TABLE staff_accounts DROP CONSTRAINT %I', old_check);
+END
+$$;
+ALTER TABLE staff_accounts ADD CONSTRAINT staff_accounts_role_check
+    CHECK (role IN ('admin', 'reviewer', 'auditor', 'count-officer'));

@@ -3,6 +3,8 @@ import Foundation
 /// What a staff member may do. Auditors read; reviewers and admins also change things.
 public enum StaffRole: String, Sendable, CaseIterable, Codable {
     case admin, reviewer, auditor
+    /// Paper ballots only: enters count sheets and records spoiled and blank ballots.
+    case countOfficer = "count-officer"
 
     /// Whether the role may send anything other than a read (logging out aside).
     public var canWrite: Bool { self != .auditor }

@@ -25,10 +25,12 @@ struct AnalysisController {
 
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
         group.get(.staffAnalysis) { request, context in
-            try await page(request, context.parameters.require("id", as: CycleID.self), language)
+            _ = try context.requireRole(.admin, .reviewer, .auditor)
+            return try await page(request, context.parameters.require("id", as: CycleID.self), language)
         }
         group.get(.staffAnalysisFile) { request, context in
-            try await download(request, context.parameters.require("id", as: CycleID.self), context.parameters.require("file"), language)
+            _ = try context.requireRole(.admin, .reviewer, .auditor)
+            return try await download(request, context.parameters.require("id", as: CycleID.self), context.parameters.require("file"), language)
         }
     }
 

@@ -18,10 +18,12 @@ struct DashboardController {
             try await download(context.parameters.require("id", as: CycleID.self), context.parameters.require("file"), language, staff: false)
         }
         group.get(.staffParticipation) { _, context in
-            try await page(context.parameters.require("id", as: CycleID.self), language, staff: true)
+            _ = try context.requireRole(.admin, .reviewer, .auditor)
+            return try await page(context.parameters.require("id", as: CycleID.self), language, staff: true)
         }
         group.get(.staffParticipationFile) { _, context in
-            try await download(context.parameters.require("id", as: CycleID.self), context.parameters.require("file"), language, staff: true)
+            _ = try context.requireRole(.admin, .reviewer, .auditor)
+            return try await download(context.parameters.require("id", as: CycleID.self), context.parameters.require("file"), language, staff: true)
         }
     }
 

@@ -39,6 +39,8 @@ enum SiteRoute: String, CaseIterable, Sendable {
     case staffAnalysisFile = "staff/cycles/:id/analysis/:file"
     case staffReview = "staff/cycles/:id/review"
     case staffProposalReview = "staff/proposals/:id/review"
+    case staffPaper = "staff/cycles/:id/paper"
+    case staffPaperCounts = "staff/cycles/:id/paper/counts"
 
     /// The pattern the router matches.
     var pattern: RouterPath { RouterPath(rawValue) }
@@ -93,6 +95,8 @@ enum SiteURL: Hashable, Sendable {
     case staffAnalysisFile(CycleID, file: String)
     case staffReview(CycleID)
     case staffProposalReview(ProposalID)
+    case staffPaper(CycleID)
+    case staffPaperCounts(CycleID)
 
     var route: SiteRoute {
         switch self {
@@ -127,6 +131,8 @@ enum SiteURL: Hashable, Sendable {
         case .staffAnalysisFile: .staffAnalysisFile
         case .staffReview: .staffReview
         case .staffProposalReview: .staffProposalReview
+        case .staffPaper: .staffPaper
+        case .staffPaperCounts: .staffPaperCounts
         }
     }
 
@@ -138,7 +144,8 @@ enum SiteURL: Hashable, Sendable {
             [code]
         case .tracking(let token): [token]
         case .cycle(let id), .cycleResults(let id), .cycleParticipation(let id), .propose(let id), .cycleProposals(let id),
-            .eligibility(let id), .ballot(let id), .staffParticipation(let id), .staffAnalysis(let id), .staffReview(let id):
+            .eligibility(let id), .ballot(let id), .staffParticipation(let id), .staffAnalysis(let id), .staffReview(let id), .staffPaper(let id),
+            .staffPaperCounts(let id):
             [id.description]
         case .cycleParticipationFile(let id, let file), .staffParticipationFile(let id, let file), .staffAnalysisFile(let id, let file):
             [id.description, file]

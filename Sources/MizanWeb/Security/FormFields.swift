@@ -176,6 +176,10 @@ struct FormLimit: Sendable {
     static let staff = FormLimit(maxLengths: [64, 1024])
     /// A review decision: official cost, public answer, reason, target, and the list's filters.
     static let review = FormLimit(maxLengths: [40, 4000, 1000, 20, 40, 200, 200])
+    /// A count sheet pasted as text: up to 2,000 lines of a voter and a few choices.
+    static let paper = FormLimit(maxLengths: [2000 * 120], slack: 8192)
+    /// A polling place's spoiled and blank ballots.
+    static let paperCount = FormLimit(maxLengths: [200, 20, 20])
 }
 
 /// The decoder behind `request.decode(as:context:)`: the same strict reading as `FormFields`, so a

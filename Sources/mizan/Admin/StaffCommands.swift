@@ -98,7 +98,7 @@ struct StaffCommand: AsyncParsableCommand {
                 """)
 
         @Argument(help: "Login name: 2 to 64 letters, digits, '.', '_', '-' or '@'.") var username: String
-        @Option(help: "admin, reviewer or auditor.") var role: String
+        @Option(help: "admin (everything), reviewer (review and moderation), count-officer (paper ballots only) or auditor (read only).") var role: String
         @Option(help: "Name shown on the staff pages (default: the username).") var name: String?
         @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of standard input.")
         var passwordStdin = false
@@ -108,7 +108,7 @@ struct StaffCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let login = try StaffCommand.username(username)
                 guard let role = StaffRole(rawValue: role) else {
-                    throw CommandFailure.user("--role must be admin, reviewer or auditor, not \(role)")
+                    throw CommandFailure.user("--role must be admin, reviewer, count-officer or auditor, not \(role)")
                 }
                 let displayName: String
                 do { displayName = try validatedDisplayName(name ?? login.value) } catch { throw CommandFailure.user("--name: \(error)") }

@@ -1,0 +1,117 @@
+import Foundation
+import Hummingbird
+import MizanCore
+
+/// Paper ballots in the browser, as at a count table: a count sheet pasted (or one ballot typed)
+/// as `VOTER,CHOICES` lines, checked first if the officer wants (nothing stored) and then entered,
+/// each line's verdict listed; and each polling place's spoiled and blank ballots. The same use
+/// cases as `mizan ballots enter-paper` and `mizan ballots count`. For admins and count officers.
+struct PaperBallotController {
+    let storage: any Storage
+    let boxes: PaperBallotBoxes?
+    let secrets: ServerSecrets
+    let pages: PageRenderer
+    let csrf: CSRF
+    var catalogs: Catalogs { pages.catalogs }
+
+    func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
+        group.get(.staffPaper) { request, context in
+            _ = try context.requireRole(.admin, .countOfficer)
+            return try await page(request, cycle: context.parameters.require("id", as: CycleID.self), state: PaperPage.State(), language: language)
+        }
+        group.post(.staffPaper) { request, context in
+            try await enter(request, context: context, cycle: context.parameters.require("id", as: CycleID.self), language)
+        }
+        group.post(.staffPaperCounts) { request, context in
+            try await count(request, context: context, cycle: context.parameters.require("id", as: CycleID.self), language)
+        }
+    }
+
+    func page(
+        _ request: Request, cycle id: CycleID, state: PaperPage.State, language: Language, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let loaded = try await storage.transaction { stores -> (Cycle, [PaperCount])? in
+            guard let cycle = try stores.cycles.find(id) else { return nil }
+            return (cycle, try stores.cycles.paperCounts(id))
+        }
+        guard let (cycle, counts) = loaded else { throw HTTPError(.notFound) }
+        let token = csrf.prepare(request)
+        var response = try pages.render(
+            PaperPage(cycle: cycle, counts: counts, state: state, available: boxes != nil, csrf: token.field, catalogs: catalogs, language: language),
+            language: language, url: .staffPaper(id), status: status)
+        response.setCookies([token.cookie])
+        return response
+    }
+
+    func enter(_ request: Request, context: WebContext, cycle id: CycleID, _ language: Language) async throws -> Response {
+        let member = try context.requireRole(.admin, .countOfficer)
+        let fields = try await FormFields.read(request, limit: .paper)
+        guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
+        var state = PaperPage.State()
+        state.ballots = fields["ballots"] ?? ""
+        if let problem = fields.problem {
+            state.message = problem.message(catalogs, language)
+            return try await page(request, cycle: id, state: state, language: language, status: problem.status)
+        }
+        guard let boxes else { throw HTTPError(.serviceUnavailable) }
+        let dryRun = fields["mode"] != "enter"
+        let lines = Self.lines(state.ballots)
+        guard !lines.isEmpty else {
+            state.message = catalogs.text("paper_error_empty", language)
+            return try await page(request, cycle: id, state: state, language: language, status: .badRequest)
+        }
+        let enter = EnterPaperBallots(storage: storage, secrets: secrets, box: dryRun ? boxes.rehearsal : boxes.direct, dryRun: dryRun)
+        do {
+            state.report = try await enter.execute(cycle: id, lines: lines, source: "staff page", actor: member.username)
+            state.dryRun = dryRun
+        } catch VoteError.notInVoting {
+            state.message = catalogs.text("paper_error_not_voting", language)
+            return try await page(request, cycle: id, state: state, language: language, status: .conflict)
+        }
+        return try await page(request, cycle: id, state: state, language: language)
+    }
+
+    func count(_ request: Request, context: WebContext, cycle id: CycleID, _ language: Language) async throws -> Response {
+        let member = try context.requireRole(.admin, .countOfficer)
+        let fields = try await FormFields.read(request, limit: .paperCount)
+        guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
+        var state = PaperPage.State()
+        state.place = fields["place"] ?? ""
+        state.spoiled = fields["spoiled"] ?? ""
+        state.blank = fields["blank"] ?? ""
+        if let problem = fields.problem {
+            state.countMessage = problem.message(catalogs, language)
+            return try await page(request, cycle: id, state: state, language: language, status: problem.status)
+        }
+        let trimmed = { (text: String) in text.trimmingCharacters(in: .whitespaces) }
+        guard let spoiled = Int(trimmed(state.spoiled)), let blank = Int(trimmed(state.blank)), spoiled >= 0, blank >= 0,
+            !trimmed(state.place).isEmpty
+        else {
+            state.countMessage = catalogs.text("paper_count_error", language)
+            return try await page(request, cycle: id, state: state, language: language, status: .badRequest)
+        }
+        do {
+            _ = try await RecordPaperCount(storage: storage).execute(
+                .init(cycle: id, place: state.place, spoiled: spoiled, blank: blank, actor: member.username))
+        } catch let error as CycleError {
+            if case .notFound = error { throw HTTPError(.notFound) }
+            state.countMessage = catalogs.text("paper_count_refused", language)
+            return try await page(request, cycle: id, state: state, language: language, status: .conflict)
+        }
+        var done = PaperPage.State()
+        done.countMessage = catalogs.text("paper_count_done", language, ["place": trimmed(state.place)])
+        return try await page(request, cycle: id, state: done, language: language)
+    }
+
+    /// The pasted lines, numbered from 1, trimmed, without empty ones; a first line that is the
+    /// file's header (`voter,choices`) is skipped but keeps its number.
+    static func lines(_ text: String) -> [EnterPaperBallots.Line] {
+        var lines: [EnterPaperBallots.Line] = []
+        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || (index == 0 && line.lowercased().hasPrefix("voter")) { continue }
+            lines.append(.init(number: index + 1, text: line))
+        }
+        return lines
+    }
+}

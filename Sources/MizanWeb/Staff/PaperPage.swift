@@ -1,0 +1,96 @@
+import Foundation
+import MizanCore
+
+/// The count table's page: the pasted sheet and each line's verdict, and the polling places'
+/// spoiled and blank ballots.
+struct PaperPage: PageModel {
+    let template = "staff_paper"
+
+    /// What the officer typed and what became of it.
+    struct State {
+        var ballots = ""
+        var message: String?
+        var report: EnterPaperBallots.Report?
+        var dryRun = true
+        var place = ""
+        var spoiled = ""
+        var blank = ""
+        var countMessage: String?
+    }
+
+    struct VerdictRow {
+        let line: String
+        let accepted: Bool
+        let text: String
+    }
+
+    struct CountRow {
+        let place: String
+        let spoiled: String
+        let blank: String
+    }
+
+    let heading: String
+    let cycleTitle: String
+    let phaseText: String
+    let staffHomeHref: String
+    let action: String
+    let countAction: String
+    let csrf: String
+    let available: Bool
+    let ballots: String
+    let message: [String]
+    let summary: [String]
+    let verdicts: [VerdictRow]
+    let hasVerdicts: Bool
+    let place: String
+    let spoiled: String
+    let blank: String
+    let countMessage: [String]
+    let counts: [CountRow]
+    let hasCounts: Bool
+
+    init(cycle: Cycle, counts: [PaperCount], state: State, available: Bool, csrf: String, catalogs: Catalogs, language: Language) {
+        func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
+        heading = text("paper_title")
+        cycleTitle = cycle.title
+        phaseText = text("review_phase_only", ["phase": text("phase_\(cycle.phase.rawValue)")])
+        staffHomeHref = StaffController.homeHref(language)
+        let id = CycleID(cycle.id)
+        action = SiteURL.staffPaper(id).href(language)
+        countAction = SiteURL.staffPaperCounts(id).href(language)
+        self.csrf = csrf
+        self.available = available
+        ballots = state.ballots
+        message = state.message.map { [$0] } ?? []
+        if let report = state.report {
+            summary = [text(state.dryRun ? "paper_summary_check" : "paper_summary_entered", [
+                "accepted": catalogs.number(report.accepted), "refused": catalogs.number(report.refusals.count),
+            ])] + (report.closed.map { [text("paper_closed", ["line": catalogs.number($0.line)])] } ?? [])
+            verdicts = report.verdicts.map { verdict in
+                switch verdict {
+                case .accepted(let line, let receipt):
+                    return VerdictRow(
+                        line: catalogs.number(line), accepted: true,
+                        text: state.dryRun ? text("paper_would_store") : text("paper_stored", ["receipt": receipt]))
+                case .refused(let problem):
+                    return VerdictRow(
+                        line: catalogs.number(problem.line), accepted: false,
+                        text: text("paper_refused", ["field": text("paper_field_\(problem.field)"), "reason": problem.reason]))
+                }
+            }
+        } else {
+            summary = []
+            verdicts = []
+        }
+        hasVerdicts = !verdicts.isEmpty
+        place = state.place
+        spoiled = state.spoiled
+        blank = state.blank
+        countMessage = state.countMessage.map { [$0] } ?? []
+        self.counts = counts.map { CountRow(place: $0.place, spoiled: catalogs.number($0.spoiled), blank: catalogs.number($0.blank)) }
+        hasCounts = !counts.isEmpty
+    }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(heading) — \(cycleTitle)" }
+}

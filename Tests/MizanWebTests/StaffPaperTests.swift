@@ -1,0 +1,87 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MizanCore
+import MizanPostgres
+import PostgresDriver
+import Testing
+@testable import MizanWeb
+
+/// The count table in the browser: a sheet checked without storing, then entered, each line's
+/// verdict shown; spoiled and blank ballots per polling place; only admins and count officers.
+@Suite("Paper ballots in the browser")
+struct StaffPaperTests {
+    func paperVotes(_ site: Site) throws -> Int {
+        try site.transaction { try $0.query("SELECT count(*) FROM participation WHERE channel = 'paper'").single().decode(Int.self, 0) }
+    }
+
+    @Test func aCountSheetIsCheckedThenEnteredLineByLine() async throws {
+        try await Site.with { client, site in
+            let (cycle, projects, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
+            try await site.staffAccount("karim", role: .countOfficer, name: "Karim Dépouillement")
+            try await site.staffAccount("salma", role: .reviewer)
+            let page = "/fr/staff/cycles/\(cycle)/paper"
+
+            // A reviewer may not; a count officer may, and sees nothing else of the staff area.
+            var reviewer = Browser()
+            try await reviewer.signIn(client, username: "salma", password: "correct horse battery")
+            #expect(try await reviewer.get(client, page).status == .forbidden)
+            var officer = Browser()
+            try await officer.signIn(client, username: "karim", password: "correct horse battery")
+            #expect(try await officer.get(client, "/fr/staff/cycles/\(cycle)/review").status == .forbidden)
+            #expect(try await officer.get(client, "/fr/staff/cycles/\(cycle)/analysis").status == .forbidden)
+            var html = String(buffer: try await officer.get(client, page).body)
+            #expect(html.contains("Saisir une feuille de dépouillement"))
+
+            let sheet = "voter,choices\nAB123456,\(projects[0]) \(projects[1])\nZZ,1\nCD234567,999999\n"
+            // Without the CSRF field: refused, nothing stored.
+            #expect(try await officer.post(client, page, ["ballots": sheet, "mode": "enter"]).status == .forbidden)
+
+            var csrf = Browser.field("csrf", in: html) ?? ""
+            let check = try await officer.post(client, page, ["csrf": csrf, "ballots": sheet, "mode": "check"])
+            #expect(check.status == .ok)
+            html = String(buffer: check.body)
+            #expect(html.contains("Vérification : 1 bulletin(s) seraient enregistrés, 2 refusé(s). Rien n&#39;a été enregistré.")
+                || html.contains("Vérification : 1 bulletin(s) seraient enregistrés, 2 refusé(s). Rien n'a été enregistré."), "\(html)")
+            #expect(html.contains("<th scope=\"row\">2</th><td>serait enregistré</td>"))
+            #expect(html.contains("<th scope=\"row\">3</th><td>refusé (électeur)"))
+            #expect(html.contains("<th scope=\"row\">4</th><td>refusé (bulletin)"))
+            #expect(html.contains("AB123456,\(projects[0]) \(projects[1])"), "the sheet stays in the form")
+            #expect(try paperVotes(site) == 0, "a check stores nothing")
+
+            csrf = Browser.field("csrf", in: html) ?? ""
+            let entered = String(buffer: try await officer.post(client, page, ["csrf": csrf, "ballots": sheet, "mode": "enter"]).body)
+            #expect(entered.contains("1 bulletin(s) enregistré(s), 2 refusé(s)."))
+            let receipt = try #require(entered.range(of: "enregistré — reçu ").map { String(entered[$0.upperBound...].prefix(19)) })
+            #expect(try paperVotes(site) == 1)
+            let audit = try site.transaction {
+                try $0.query("SELECT actor, details FROM audit_log WHERE action = 'ballots.enter-paper'").single()
+            }
+            #expect(try audit.decode(String.self, 0) == "karim")
+            #expect(try audit.decode(String.self, 1).contains("stored=1 refused=2"))
+
+            // The same sheet again: the same receipt, nothing stored twice.
+            csrf = Browser.field("csrf", in: entered) ?? ""
+            let again = String(buffer: try await officer.post(client, page, ["csrf": csrf, "ballots": sheet, "mode": "enter"]).body)
+            #expect(again.contains("enregistré — reçu \(receipt)"))
+            #expect(try paperVotes(site) == 1)
+
+            // Spoiled and blank ballots of a polling place: a bad number comes back as typed.
+            csrf = Browser.field("csrf", in: again) ?? ""
+            let bad = try await officer.post(client, "/fr/staff/cycles/\(cycle)/paper/counts", ["csrf": csrf, "place": "École Al Massira", "spoiled": "douze", "blank": "3"])
+            #expect(bad.status == .badRequest)
+            html = String(buffer: bad.body)
+            #expect(html.contains("value=\"douze\"") && html.contains("value=\"École Al Massira\""))
+            csrf = Browser.field("csrf", in: html) ?? ""
+            let counted = String(buffer: try await officer.post(
+                client, "/fr/staff/cycles/\(cycle)/paper/counts", ["csrf": csrf, "place": "École Al Massira", "spoiled": "12", "blank": "3"]).body)
+            #expect(counted.contains("<tr><th scope=\"row\"><bdi>École Al Massira</bdi></th><td>12</td><td>3</td></tr>"))
+
+            for (language, direction) in [("ar", "rtl"), ("en", "ltr"), ("zgh", "ltr")] {
+                let other = String(buffer: try await officer.get(client, "/\(language)/staff/cycles/\(cycle)/paper").body)
+                #expect(other.contains("dir=\"\(direction)\""), "\(language)")
+                #expect(!other.contains("paper_") && !other.contains("results_paper"), "\(language): a catalog key shows")
+            }
+        }
+    }
+}
