@@ -427,7 +427,8 @@ class Check:
                 return
         self.visit(language, [
             ("staff-home", "/staff/"), ("staff-review", f"/staff/cycles/{berkane}/review"),
-            ("staff-review-published", f"/staff/cycles/{oujda}/review")])
+            ("staff-review-published", f"/staff/cycles/{oujda}/review"), ("staff-cycle", f"/staff/cycles/{berkane}"),
+            ("staff-paper", f"/staff/cycles/{berkane}/paper")])
 
 
 def main():

@@ -40,6 +40,8 @@ enum SiteRoute: String, CaseIterable, Sendable {
     case staffReview = "staff/cycles/:id/review"
     case staffProposalReview = "staff/proposals/:id/review"
     case staffPaper = "staff/cycles/:id/paper"
+    case staffCycle = "staff/cycles/:id"
+    case staffCycleAdvance = "staff/cycles/:id/advance"
     case staffPaperCounts = "staff/cycles/:id/paper/counts"
 
     /// The pattern the router matches.
@@ -97,6 +99,8 @@ enum SiteURL: Hashable, Sendable {
     case staffProposalReview(ProposalID)
     case staffPaper(CycleID)
     case staffPaperCounts(CycleID)
+    case staffCycle(CycleID)
+    case staffCycleAdvance(CycleID)
 
     var route: SiteRoute {
         switch self {
@@ -133,6 +137,8 @@ enum SiteURL: Hashable, Sendable {
         case .staffProposalReview: .staffProposalReview
         case .staffPaper: .staffPaper
         case .staffPaperCounts: .staffPaperCounts
+        case .staffCycle: .staffCycle
+        case .staffCycleAdvance: .staffCycleAdvance
         }
     }
 
@@ -145,7 +151,7 @@ enum SiteURL: Hashable, Sendable {
         case .tracking(let token): [token]
         case .cycle(let id), .cycleResults(let id), .cycleParticipation(let id), .propose(let id), .cycleProposals(let id),
             .eligibility(let id), .ballot(let id), .staffParticipation(let id), .staffAnalysis(let id), .staffReview(let id), .staffPaper(let id),
-            .staffPaperCounts(let id):
+            .staffPaperCounts(let id), .staffCycle(let id), .staffCycleAdvance(let id):
             [id.description]
         case .cycleParticipationFile(let id, let file), .staffParticipationFile(let id, let file), .staffAnalysisFile(let id, let file):
             [id.description, file]

@@ -32,6 +32,7 @@ struct StaffCycleItem {
     let analysisHref: String
     let reviewHref: String
     let paperHref: String
+    let staffCycleHref: String
 }
 
 /// The staff home: who is signed in, and every commune's cycles.
@@ -57,7 +58,8 @@ struct StaffHomePage: PageModel {
                 commune: PlaceName($0.communeName, language).primary, year: $0.year, title: $0.title,
                 phase: catalogs.text("phase_\($0.phase.rawValue)", language), cycleHref: SiteURL.cycle(id).href(language),
                 participationHref: SiteURL.staffParticipation(id).href(language), analysisHref: SiteURL.staffAnalysis(id).href(language),
-                reviewHref: SiteURL.staffReview(id).href(language), paperHref: SiteURL.staffPaper(id).href(language))
+                reviewHref: SiteURL.staffReview(id).href(language), paperHref: SiteURL.staffPaper(id).href(language),
+                staffCycleHref: SiteURL.staffCycle(id).href(language))
         }
         hasCycles = !cycles.isEmpty
     }

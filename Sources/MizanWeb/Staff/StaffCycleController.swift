@@ -1,0 +1,125 @@
+import Foundation
+import Hummingbird
+import MizanCore
+
+/// A cycle as staff run it: its phase, rules and envelopes, what keeps it from its next phase,
+/// and, for admins, moving it there after a confirmation page that says what becomes frozen. The
+/// same `AdvanceCycle` use case as `mizan cycle advance` (closing voting mixes the sealed ballots
+/// with the server secret, as the command does).
+struct StaffCycleController {
+    let storage: any Storage
+    let secrets: ServerSecrets
+    let pages: PageRenderer
+    let csrf: CSRF
+    var catalogs: Catalogs { pages.catalogs }
+
+    func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
+        group.get(.staffCycle) { request, context in
+            let member = try context.requireRole(.admin, .reviewer, .auditor)
+            let done = request.uri.queryParameters["done"] != nil
+            return try await page(request, member: member, id: context.parameters.require("id", as: CycleID.self), confirming: false,
+                                  notice: done ? catalogs.text("staff_cycle_advanced", language) : nil, language: language)
+        }
+        group.get(.staffCycleAdvance) { request, context in
+            let member = try context.requireRole(.admin)
+            return try await page(request, member: member, id: context.parameters.require("id", as: CycleID.self), confirming: true, notice: nil, language: language)
+        }
+        group.post(.staffCycleAdvance) { request, context in
+            let member = try context.requireRole(.admin)
+            let id = try context.parameters.require("id", as: CycleID.self)
+            let fields = try await FormFields.read(request, limit: .staff)
+            guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
+            // The phase the form was shown for: a second click after someone else advanced the
+            // cycle must not move it one step further.
+            guard let from = fields["from"].flatMap(Phase.init(rawValue:)) else { throw HTTPError(.badRequest) }
+            let current = try await storage.transaction { try $0.cycles.find(id) }
+            guard let current else { throw HTTPError(.notFound) }
+            guard current.phase == from else {
+                return try await page(request, member: member, id: id, confirming: false,
+                                      notice: catalogs.text("staff_cycle_moved_meanwhile", language), language: language, status: .conflict)
+            }
+            do {
+                _ = try await AdvanceCycle(storage: storage, secrets: secrets).execute(id, actor: member.username)
+            } catch CycleError.cannotAdvance {
+                return try await page(request, member: member, id: id, confirming: true, notice: nil, language: language, status: .conflict)
+            }
+            return Response.redirect(to: SiteURL.staffCycle(id).href(language, query: [("done", "advance")]), type: .normal)
+        }
+    }
+
+    func page(
+        _ request: Request, member: StaffMember, id: CycleID, confirming: Bool, notice: String?, language: Language,
+        status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
+        let (cycle, obstacles) = try await {
+            do { return try await ShowCycle(storage: storage).execute(id) } catch CycleError.notFound { throw HTTPError(.notFound) }
+        }()
+        let envelopes = try await storage.transaction { try $0.cycles.envelopeList(id) }
+        let token = csrf.prepare(request)
+        var response = try pages.render(
+            StaffCyclePage(
+                cycle: cycle, obstacles: obstacles, envelopes: envelopes, mayAdvance: member.role == .admin, confirming: confirming,
+                notice: notice, csrf: token.field, catalogs: catalogs, language: language),
+            language: language, url: confirming ? .staffCycleAdvance(id) : .staffCycle(id), status: status)
+        response.setCookies([token.cookie])
+        return response
+    }
+}
+
+/// The staff view of a cycle, or the confirmation before moving it to its next phase.
+struct StaffCyclePage: PageModel {
+    let template = "staff_cycle"
+    let heading: String
+    let staffHomeHref: String
+    let notice: [String]
+    let phase: String
+    let budget: String
+    let ballotRule: String
+    let winnerRule: String
+    let countingNotes: [String]
+    let envelopes: [String]
+    let hasEnvelopes: Bool
+    let next: [String]
+    let obstacles: [String]
+    let hasObstacles: Bool
+    let advanceHref: [String]
+    let confirming: Bool
+    let frozen: [String]
+    let action: String
+    let from: String
+    let csrf: String
+    let cycleHref: String
+
+    init(
+        cycle: Cycle, obstacles: [String], envelopes: [DistrictEnvelope], mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
+        catalogs: Catalogs, language: Language
+    ) {
+        func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
+        let id = CycleID(cycle.id)
+        heading = cycle.title
+        staffHomeHref = StaffController.homeHref(language)
+        self.notice = notice.map { [$0] } ?? []
+        phase = text("phase_\(cycle.phase.rawValue)")
+        budget = catalogs.money(cycle.budget, language)
+        ballotRule = CyclePage.ballotRule(cycle, catalogs, language)
+        winnerRule = text("rule_\(cycle.rule.rawValue)")
+        countingNotes = CountingNotes.sentences(cycle, catalogs, language)
+        self.envelopes = envelopes.map {
+            text("staff_cycle_envelope", ["name": PlaceName($0.name, language).primary, "amount": catalogs.money($0.budget, language)])
+        }
+        hasEnvelopes = !envelopes.isEmpty
+        let nextPhase = cycle.phase.next
+        next = nextPhase.map { [text("staff_cycle_next", ["phase": text("phase_\($0.rawValue)")])] } ?? []
+        self.obstacles = obstacles
+        hasObstacles = !obstacles.isEmpty
+        advanceHref = mayAdvance && nextPhase != nil && obstacles.isEmpty && !confirming ? [SiteURL.staffCycleAdvance(id).href(language)] : []
+        self.confirming = confirming && mayAdvance && nextPhase != nil && obstacles.isEmpty
+        frozen = nextPhase.map { [text("staff_cycle_frozen_\($0.rawValue)")] } ?? []
+        action = SiteURL.staffCycleAdvance(id).href(language)
+        from = cycle.phase.rawValue
+        self.csrf = csrf
+        cycleHref = SiteURL.cycle(id).href(language)
+    }
+
+    func title(_ catalogs: Catalogs, _ language: Language) -> String { heading }
+}

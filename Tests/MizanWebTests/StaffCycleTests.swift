@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import MizanCore
+import MizanPostgres
+import PostgresDriver
+import Testing
+@testable import MizanWeb
+
+/// Moving a cycle to its next phase from the browser: a confirmation that says what becomes
+/// frozen, admins only, CSRF, and a second click that cannot move it one step further.
+@Suite("Running a cycle in the browser")
+struct StaffCycleTests {
+    func phase(_ site: Site, _ cycle: Int) throws -> String {
+        try site.transaction { try $0.query("SELECT phase FROM cycles WHERE id = \(cycle)").single().decode(String.self, 0) }
+    }
+
+    @Test func anAdminAdvancesAfterConfirmingWhatFreezes() async throws {
+        try await Site.with { client, site in
+            let cycle = try site.cycleTakingProposals()
+            try await site.staffAccount("amina", role: .admin)
+            try await site.staffAccount("salma", role: .reviewer)
+            let page = "/fr/staff/cycles/\(cycle)"
+
+            var admin = Browser()
+            try await admin.signIn(client, username: "amina", password: "correct horse battery")
+            // No proposal yet: the obstacle is shown and there is nothing to click.
+            var html = String(buffer: try await admin.get(client, page).body)
+            #expect(html.contains("Étape suivante : étude des propositions"))
+            #expect(html.contains("no proposal has been submitted"))
+            #expect(!html.contains("/advance\""))
+
+            _ = try site.submit("Terrain de sport", cycle: cycle)
+            html = String(buffer: try await admin.get(client, page).body)
+            #expect(html.contains("href=\"/fr/staff/cycles/\(cycle)/advance\""))
+            let confirm = String(buffer: try await admin.get(client, page + "/advance").body)
+            #expect(confirm.contains("Le dépôt des propositions sera fermé"))
+            let csrf = Browser.field("csrf", in: confirm) ?? ""
+
+            #expect(try await admin.post(client, page + "/advance", ["from": "proposals"]).status == .forbidden, "no CSRF field")
+            #expect(try phase(site, cycle) == "proposals")
+            let moved = try await admin.post(client, page + "/advance", ["csrf": csrf, "from": "proposals"])
+            #expect(moved.status == .seeOther)
+            #expect(try phase(site, cycle) == "review")
+            let audit = try site.transaction {
+                try $0.query("SELECT actor, details FROM audit_log WHERE action = 'cycle.advance' ORDER BY id DESC LIMIT 1").single()
+            }
+            #expect(try audit.decode(String.self, 0) == "amina")
+            #expect(try audit.decode(String.self, 1) == "proposals->review")
+
+            // The same form sent again (a double click, a second tab): refused, one step only.
+            let twice = try await admin.post(client, page + "/advance", ["csrf": csrf, "from": "proposals"])
+            #expect(twice.status == .conflict)
+            #expect(String(buffer: twice.body).contains("Le cycle a changé d&#39;étape entre-temps") || String(buffer: twice.body).contains("Le cycle a changé d'étape entre-temps"))
+            #expect(try phase(site, cycle) == "review")
+
+            // A reviewer reads the page but cannot advance.
+            var reviewer = Browser()
+            try await reviewer.signIn(client, username: "salma", password: "correct horse battery")
+            #expect(try await reviewer.get(client, page).status == .ok)
+            #expect(try await reviewer.get(client, page + "/advance").status == .forbidden)
+            let reviewerCSRF = try await reviewer.csrfField(client, from: page)
+            #expect(try await reviewer.post(client, page + "/advance", ["csrf": reviewerCSRF, "from": "review"]).status == .forbidden)
+            #expect(try phase(site, cycle) == "review")
+
+            for (language, direction) in [("ar", "rtl"), ("en", "ltr"), ("zgh", "ltr")] {
+                let other = String(buffer: try await admin.get(client, "/\(language)/staff/cycles/\(cycle)/advance").body)
+                #expect(other.contains("dir=\"\(direction)\""), "\(language)")
+                #expect(!other.contains("staff_cycle_"), "\(language): a catalog key shows")
+            }
+        }
+    }
+}
