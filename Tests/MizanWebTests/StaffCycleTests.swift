@@ -70,4 +70,44 @@ struct StaffCycleTests {
             }
         }
     }
+
+    @Test func anAdminClosesVotingTalliesAndPublishes() async throws {
+        try await Site.with { client, site in
+            let (cycle, projects, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
+            try site.cast(4, for: [projects[0], projects[1]], cycle: cycle, first: 1)
+            try site.cast(2, for: [projects[2]], cycle: cycle, first: 100)
+            try await site.staffAccount("amina", role: .admin)
+            var admin = Browser()
+            try await admin.signIn(client, username: "amina", password: "correct horse battery")
+            let page = "/fr/staff/cycles/\(cycle)"
+
+            // Closing voting from the page mixes the sealed ballots as the command does.
+            var csrf = try await admin.csrfField(client, from: page + "/advance")
+            #expect(try await admin.post(client, page + "/advance", ["csrf": csrf, "from": "voting"]).status == .seeOther)
+            #expect(try site.transaction { try $0.query("SELECT count(*) FROM ballots").single().decode(Int.self, 0) } == 6)
+
+            // Publishing before a tally: refused in words; then tally, then publish.
+            csrf = try await admin.csrfField(client, from: page)
+            let early = try await admin.post(client, page + "/publish", ["csrf": csrf])
+            #expect(early.status == .conflict)
+            #expect(String(buffer: early.body).contains("Aucun résultat enregistré"))
+            csrf = Browser.field("csrf", in: String(buffer: early.body)) ?? ""
+            #expect(try await admin.post(client, page + "/tally", ["csrf": csrf]).status == .seeOther)
+            #expect(try await admin.get(client, "/fr/cycles/\(cycle)/results").status == .notFound, "stored, not yet public")
+            // Six ballots: publishing needs the small-scope confirmation.
+            csrf = try await admin.csrfField(client, from: page)
+            let small = try await admin.post(client, page + "/publish", ["csrf": csrf])
+            #expect(small.status == .conflict)
+            #expect(String(buffer: small.body).contains("moins de 10 bulletins"))
+            csrf = Browser.field("csrf", in: String(buffer: small.body)) ?? ""
+            #expect(try await admin.post(client, page + "/publish", ["csrf": csrf, "confirm_small": "yes"]).status == .seeOther)
+            #expect(try await admin.get(client, "/fr/cycles/\(cycle)/results").status == .ok)
+            let actors = try site.transaction {
+                try $0.query("SELECT action, actor FROM audit_log WHERE action IN ('tally.store', 'tally.publish', 'cycle.publish', 'outcome.publish') ORDER BY id")
+                    .map { "\(try $0.decode(String.self, 0)) \(try $0.decode(String.self, 1))" }
+            }
+            #expect(actors.first == "tally.store amina", "\(actors)")
+            #expect(actors.count >= 2 && actors.allSatisfy { $0.hasSuffix(" amina") }, "\(actors)")
+        }
+    }
 }

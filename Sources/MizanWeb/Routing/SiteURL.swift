@@ -42,6 +42,8 @@ enum SiteRoute: String, CaseIterable, Sendable {
     case staffPaper = "staff/cycles/:id/paper"
     case staffCycle = "staff/cycles/:id"
     case staffCycleAdvance = "staff/cycles/:id/advance"
+    case staffCycleTally = "staff/cycles/:id/tally"
+    case staffCyclePublish = "staff/cycles/:id/publish"
     case staffPaperCounts = "staff/cycles/:id/paper/counts"
 
     /// The pattern the router matches.
@@ -101,6 +103,8 @@ enum SiteURL: Hashable, Sendable {
     case staffPaperCounts(CycleID)
     case staffCycle(CycleID)
     case staffCycleAdvance(CycleID)
+    case staffCycleTally(CycleID)
+    case staffCyclePublish(CycleID)
 
     var route: SiteRoute {
         switch self {
@@ -139,6 +143,8 @@ enum SiteURL: Hashable, Sendable {
         case .staffPaperCounts: .staffPaperCounts
         case .staffCycle: .staffCycle
         case .staffCycleAdvance: .staffCycleAdvance
+        case .staffCycleTally: .staffCycleTally
+        case .staffCyclePublish: .staffCyclePublish
         }
     }
 
@@ -151,7 +157,8 @@ enum SiteURL: Hashable, Sendable {
         case .tracking(let token): [token]
         case .cycle(let id), .cycleResults(let id), .cycleParticipation(let id), .propose(let id), .cycleProposals(let id),
             .eligibility(let id), .ballot(let id), .staffParticipation(let id), .staffAnalysis(let id), .staffReview(let id), .staffPaper(let id),
-            .staffPaperCounts(let id), .staffCycle(let id), .staffCycleAdvance(let id):
+            .staffPaperCounts(let id), .staffCycle(let id), .staffCycleAdvance(let id),
+            .staffCycleTally(let id), .staffCyclePublish(let id):
             [id.description]
         case .cycleParticipationFile(let id, let file), .staffParticipationFile(let id, let file), .staffAnalysisFile(let id, let file):
             [id.description, file]

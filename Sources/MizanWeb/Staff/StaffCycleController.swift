@@ -16,9 +16,9 @@ struct StaffCycleController {
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
         group.get(.staffCycle) { request, context in
             let member = try context.requireRole(.admin, .reviewer, .auditor)
-            let done = request.uri.queryParameters["done"] != nil
+            let done = request.uri.queryParameters["done"].map(String.init).flatMap { ["advance", "tally", "publish"].contains($0) ? $0 : nil }
             return try await page(request, member: member, id: context.parameters.require("id", as: CycleID.self), confirming: false,
-                                  notice: done ? catalogs.text("staff_cycle_advanced", language) : nil, language: language)
+                                  notice: done.map { catalogs.text("staff_cycle_done_\($0)", language) }, language: language)
         }
         group.get(.staffCycleAdvance) { request, context in
             let member = try context.requireRole(.admin)
@@ -44,6 +44,43 @@ struct StaffCycleController {
                 return try await page(request, member: member, id: id, confirming: true, notice: nil, language: language, status: .conflict)
             }
             return Response.redirect(to: SiteURL.staffCycle(id).href(language, query: [("done", "advance")]), type: .normal)
+        }
+        group.post(.staffCycleTally) { request, context in
+            let member = try context.requireRole(.admin)
+            let id = try context.parameters.require("id", as: CycleID.self)
+            let fields = try await FormFields.read(request, limit: .staff)
+            guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
+            do {
+                _ = try await TallyCycle(storage: storage).execute(.init(cycle: id, mode: .store, actor: member.username))
+            } catch let error as TallyError {
+                return try await page(request, member: member, id: id, confirming: false, notice: Self.sentence(error, catalogs, language),
+                                      language: language, status: .conflict)
+            }
+            return Response.redirect(to: SiteURL.staffCycle(id).href(language, query: [("done", "tally")]), type: .normal)
+        }
+        group.post(.staffCyclePublish) { request, context in
+            let member = try context.requireRole(.admin)
+            let id = try context.parameters.require("id", as: CycleID.self)
+            let fields = try await FormFields.read(request, limit: .staff)
+            guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
+            do {
+                _ = try await PublishOutcome(storage: storage).execute(
+                    .init(cycle: id, actor: member.username, confirmSmall: fields["confirm_small"] == "yes"))
+            } catch let error as TallyError {
+                return try await page(request, member: member, id: id, confirming: false, notice: Self.sentence(error, catalogs, language),
+                                      language: language, status: .conflict)
+            }
+            return Response.redirect(to: SiteURL.staffCycle(id).href(language, query: [("done", "publish")]), type: .normal)
+        }
+    }
+
+    /// A refused tally or publication in the page's words.
+    static func sentence(_ error: TallyError, _ catalogs: Catalogs, _ language: Language) -> String {
+        switch error {
+        case .exposesVoters: catalogs.text("staff_cycle_exposes_voters", language)
+        case .nothingToPublish: catalogs.text("staff_cycle_nothing_to_publish", language)
+        case .noProjects: catalogs.text("staff_cycle_no_projects", language)
+        case .wrongPhase, .invalid: catalogs.text("staff_cycle_wrong_phase", language)
         }
     }
 
@@ -89,6 +126,10 @@ struct StaffCyclePage: PageModel {
     let from: String
     let csrf: String
     let cycleHref: String
+    /// In the tallied phase, for admins: storing the outcome and publishing it.
+    let mayTally: Bool
+    let tallyAction: String
+    let publishAction: String
 
     init(
         cycle: Cycle, obstacles: [String], envelopes: [DistrictEnvelope], mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
@@ -119,6 +160,9 @@ struct StaffCyclePage: PageModel {
         from = cycle.phase.rawValue
         self.csrf = csrf
         cycleHref = SiteURL.cycle(id).href(language)
+        mayTally = mayAdvance && cycle.phase == .tallied
+        tallyAction = SiteURL.staffCycleTally(id).href(language)
+        publishAction = SiteURL.staffCyclePublish(id).href(language)
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { heading }
