@@ -108,6 +108,23 @@ struct StaffCycleTests {
             }
             #expect(actors.first == "tally.store amina", "\(actors)")
             #expect(actors.count >= 2 && actors.allSatisfy { $0.hasSuffix(" amina") }, "\(actors)")
+
+            // Progress of a funded project, from the same page: a bad link is refused, a good
+            // update shows on the results page's timeline.
+            let published = String(buffer: try await admin.get(client, page).body)
+            #expect(published.contains("action=\"/fr/staff/proposals/\(projects[0])/implementation\""))
+            csrf = Browser.field("csrf", in: published) ?? ""
+            let impl = page.replacingOccurrences(of: "cycles/\(cycle)", with: "proposals/\(projects[0])") + "/implementation"
+            let badLink = try await admin.post(
+                client, impl, ["csrf": csrf, "status": "in_progress", "progress": "30", "spent": "50000", "link": "javascript:alert(1)"])
+            #expect(badLink.status == .badRequest)
+            csrf = Browser.field("csrf", in: String(buffer: badLink.body)) ?? ""
+            let recorded = try await admin.post(
+                client, impl, ["csrf": csrf, "status": "in_progress", "progress": "30", "spent": "50000", "note": "Chantier ouvert",
+                               "link": "https://berkane.ma/chantier.jpg"])
+            #expect(recorded.status == .seeOther)
+            let results = String(buffer: try await admin.get(client, "/fr/cycles/\(cycle)/results").body)
+            #expect(results.contains("<bdi>Chantier ouvert</bdi> <a href=\"https://berkane.ma/chantier.jpg\""))
         }
     }
 }

@@ -44,6 +44,7 @@ enum SiteRoute: String, CaseIterable, Sendable {
     case staffCycleAdvance = "staff/cycles/:id/advance"
     case staffCycleTally = "staff/cycles/:id/tally"
     case staffCyclePublish = "staff/cycles/:id/publish"
+    case staffImplementation = "staff/proposals/:id/implementation"
     case staffPaperCounts = "staff/cycles/:id/paper/counts"
 
     /// The pattern the router matches.
@@ -105,6 +106,7 @@ enum SiteURL: Hashable, Sendable {
     case staffCycleAdvance(CycleID)
     case staffCycleTally(CycleID)
     case staffCyclePublish(CycleID)
+    case staffImplementation(ProposalID)
 
     var route: SiteRoute {
         switch self {
@@ -145,6 +147,7 @@ enum SiteURL: Hashable, Sendable {
         case .staffCycleAdvance: .staffCycleAdvance
         case .staffCycleTally: .staffCycleTally
         case .staffCyclePublish: .staffCyclePublish
+        case .staffImplementation: .staffImplementation
         }
     }
 
@@ -162,7 +165,7 @@ enum SiteURL: Hashable, Sendable {
             [id.description]
         case .cycleParticipationFile(let id, let file), .staffParticipationFile(let id, let file), .staffAnalysisFile(let id, let file):
             [id.description, file]
-        case .proposal(let id), .staffProposalReview(let id): [id.description]
+        case .proposal(let id), .staffProposalReview(let id), .staffImplementation(let id): [id.description]
         }
     }
 

@@ -16,7 +16,7 @@ struct StaffCycleController {
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
         group.get(.staffCycle) { request, context in
             let member = try context.requireRole(.admin, .reviewer, .auditor)
-            let done = request.uri.queryParameters["done"].map(String.init).flatMap { ["advance", "tally", "publish"].contains($0) ? $0 : nil }
+            let done = request.uri.queryParameters["done"].map(String.init).flatMap { ["advance", "tally", "publish", "implementation"].contains($0) ? $0 : nil }
             return try await page(request, member: member, id: context.parameters.require("id", as: CycleID.self), confirming: false,
                                   notice: done.map { catalogs.text("staff_cycle_done_\($0)", language) }, language: language)
         }
@@ -44,6 +44,26 @@ struct StaffCycleController {
                 return try await page(request, member: member, id: id, confirming: true, notice: nil, language: language, status: .conflict)
             }
             return Response.redirect(to: SiteURL.staffCycle(id).href(language, query: [("done", "advance")]), type: .normal)
+        }
+        group.post(.staffImplementation) { request, context in
+            let member = try context.requireRole(.admin)
+            let project = try context.parameters.require("id", as: ProposalID.self)
+            let fields = try await FormFields.read(request, limit: .review)
+            guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
+            let proposal = try await storage.transaction { try $0.proposals.find(project) }
+            guard let proposal else { throw HTTPError(.notFound) }
+            let cycle = CycleID(proposal.cycleID)
+            let update: ImplementationUpdate
+            do {
+                update = try ImplementationUpdate(
+                    parsingStatus: fields["status"] ?? "", progress: Int(fields["progress"] ?? "") ?? -1, spent: fields["spent"] ?? "",
+                    note: (fields["note"]?.isEmpty ?? true) ? nil : fields["note"], link: fields["link"])
+                try await RecordImplementationUpdate(storage: storage).execute(update, project: project, actor: member.username)
+            } catch is ImplementationError {
+                return try await page(request, member: member, id: cycle, confirming: false,
+                                      notice: catalogs.text("staff_impl_error", language), language: language, status: .badRequest)
+            }
+            return Response.redirect(to: SiteURL.staffCycle(cycle).href(language, query: [("done", "implementation")]), type: .normal)
         }
         group.post(.staffCycleTally) { request, context in
             let member = try context.requireRole(.admin)
@@ -91,12 +111,14 @@ struct StaffCycleController {
         let (cycle, obstacles) = try await {
             do { return try await ShowCycle(storage: storage).execute(id) } catch CycleError.notFound { throw HTTPError(.notFound) }
         }()
-        let envelopes = try await storage.transaction { try $0.cycles.envelopeList(id) }
+        let (envelopes, outcome) = try await storage.transaction { stores in
+            (try stores.cycles.envelopeList(id), cycle.phase >= .published ? try stores.tallies.published(cycle: id) : nil)
+        }
         let token = csrf.prepare(request)
         var response = try pages.render(
             StaffCyclePage(
-                cycle: cycle, obstacles: obstacles, envelopes: envelopes, mayAdvance: member.role == .admin, confirming: confirming,
-                notice: notice, csrf: token.field, catalogs: catalogs, language: language),
+                cycle: cycle, obstacles: obstacles, envelopes: envelopes, funded: outcome?.scopes.flatMap { $0.projects.filter(\.funded) } ?? [],
+                mayAdvance: member.role == .admin, confirming: confirming, notice: notice, csrf: token.field, catalogs: catalogs, language: language),
             language: language, url: confirming ? .staffCycleAdvance(id) : .staffCycle(id), status: status)
         response.setCookies([token.cookie])
         return response
@@ -130,9 +152,24 @@ struct StaffCyclePage: PageModel {
     let mayTally: Bool
     let tallyAction: String
     let publishAction: String
+    /// Once published, for admins: a progress form per funded project.
+    let implementation: [ImplementationForm]
+    let hasImplementation: Bool
+    let statuses: [Option]
+
+    struct ImplementationForm {
+        let title: String
+        let action: String
+        let anchor: String
+    }
+
+    struct Option {
+        let value: String
+        let label: String
+    }
 
     init(
-        cycle: Cycle, obstacles: [String], envelopes: [DistrictEnvelope], mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
+        cycle: Cycle, obstacles: [String], envelopes: [DistrictEnvelope], funded: [PublishedOutcome.Project], mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
         catalogs: Catalogs, language: Language
     ) {
         func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
@@ -163,6 +200,11 @@ struct StaffCyclePage: PageModel {
         mayTally = mayAdvance && cycle.phase == .tallied
         tallyAction = SiteURL.staffCycleTally(id).href(language)
         publishAction = SiteURL.staffCyclePublish(id).href(language)
+        implementation = mayAdvance ? funded.map {
+            ImplementationForm(title: $0.title, action: SiteURL.staffImplementation($0.id).href(language), anchor: "impl-\($0.id)")
+        } : []
+        hasImplementation = !implementation.isEmpty
+        statuses = ImplementationStatus.allCases.map { Option(value: $0.rawValue, label: text("impl_status_\($0.rawValue)")) }
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { heading }
