@@ -113,6 +113,9 @@ struct StaffReviewTests {
             csrf = try await reviewer.csrfField(client, from: queue)
             #expect(try await reviewer.post(client, "/fr/staff/proposals/\(twin)/review", ["csrf": csrf, "action": "merge", "into": "\(lamps)"]).status == .seeOther)
             #expect(try status(site, twin) == "merged")
+            // Its page (and its author's tracking page) says where it went, with a link.
+            let merged = String(buffer: try await reviewer.get(client, "/fr/proposals/\(twin)").body)
+            #expect(merged.contains("Fusionnée dans la proposition n° \(lamps). <a href=\"/fr/proposals/\(lamps)\">"), "\(merged)")
             csrf = try await reviewer.csrfField(client, from: queue)
             let intoItself = try await reviewer.post(client, "/fr/staff/proposals/\(pitch)/review", ["csrf": csrf, "action": "merge", "into": "\(pitch)"])
             #expect(intoItself.status == .badRequest)

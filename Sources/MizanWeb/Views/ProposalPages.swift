@@ -128,6 +128,8 @@ struct ProposalPage: PageModel {
     let officialCost: String?
     let officialAnswer: String?
     let mergedNote: String?
+    /// The proposal it was merged into, where its supporters' concern now stands.
+    let mergedHref: String?
     let hiddenNote: String?
     /// On the private tracking page only: the sentence and the page's own address, as a link.
     let tracking: Tracking?
@@ -155,6 +157,7 @@ struct ProposalPage: PageModel {
         officialCost = proposal.officialCost.map { catalogs.money($0, language) }
         officialAnswer = proposal.officialAnswer
         mergedNote = proposal.mergedInto.map { catalogs.text("merged_into", language, ["id": "\($0)"]) }
+        mergedHref = proposal.mergedInto.map { SiteURL.proposal(ProposalID($0)).href(language) }
         hiddenNote = hidden ? catalogs.text("proposal_hidden_note", language, ["reason": proposal.hiddenReason ?? ""]) : nil
         tracking = trackingToken.map { Tracking(text: catalogs.text("tracking_link", language), href: SiteURL.tracking(token: $0).href(language)) }
         self.isNew = isNew
