@@ -30,6 +30,17 @@ struct StaffCycleTests {
             #expect(html.contains("no proposal has been submitted"))
             #expect(!html.contains("/advance\""))
 
+            // The district's envelope, set before voting: a bad amount comes back as typed.
+            var envelopeCSRF = Browser.field("csrf", in: html) ?? ""
+            let district = try site.transaction { try $0.query("SELECT id FROM districts WHERE name_fr = 'Hay Al Massira'").single().decode(Int.self, 0) }
+            let badEnvelope = try await admin.post(client, page + "/envelope", ["csrf": envelopeCSRF, "district": "\(district)", "budget": "un million"])
+            #expect(badEnvelope.status == .badRequest)
+            #expect(String(buffer: badEnvelope.body).contains("value=\"un million\""))
+            envelopeCSRF = Browser.field("csrf", in: String(buffer: badEnvelope.body)) ?? ""
+            #expect(try await admin.post(client, page + "/envelope", ["csrf": envelopeCSRF, "district": "\(district)", "budget": "1.000.000,00"]).status == .seeOther)
+            #expect(String(buffer: try await admin.get(client, page).body).contains("Hay Al Massira : 1.000.000,00\u{00A0}MAD"))
+            #expect(try site.transaction { try $0.query("SELECT actor FROM audit_log WHERE action = 'cycle.envelope'").single().decode(String.self, 0) } == "amina")
+
             _ = try site.submit("Terrain de sport", cycle: cycle)
             html = String(buffer: try await admin.get(client, page).body)
             #expect(html.contains("href=\"/fr/staff/cycles/\(cycle)/advance\""))

@@ -45,6 +45,7 @@ enum SiteRoute: String, CaseIterable, Sendable {
     case staffCycleTally = "staff/cycles/:id/tally"
     case staffCyclePublish = "staff/cycles/:id/publish"
     case staffImplementation = "staff/proposals/:id/implementation"
+    case staffCycleEnvelope = "staff/cycles/:id/envelope"
     case staffPaperCounts = "staff/cycles/:id/paper/counts"
 
     /// The pattern the router matches.
@@ -107,6 +108,7 @@ enum SiteURL: Hashable, Sendable {
     case staffCycleTally(CycleID)
     case staffCyclePublish(CycleID)
     case staffImplementation(ProposalID)
+    case staffCycleEnvelope(CycleID)
 
     var route: SiteRoute {
         switch self {
@@ -148,6 +150,7 @@ enum SiteURL: Hashable, Sendable {
         case .staffCycleTally: .staffCycleTally
         case .staffCyclePublish: .staffCyclePublish
         case .staffImplementation: .staffImplementation
+        case .staffCycleEnvelope: .staffCycleEnvelope
         }
     }
 
@@ -161,7 +164,7 @@ enum SiteURL: Hashable, Sendable {
         case .cycle(let id), .cycleResults(let id), .cycleParticipation(let id), .propose(let id), .cycleProposals(let id),
             .eligibility(let id), .ballot(let id), .staffParticipation(let id), .staffAnalysis(let id), .staffReview(let id), .staffPaper(let id),
             .staffPaperCounts(let id), .staffCycle(let id), .staffCycleAdvance(let id),
-            .staffCycleTally(let id), .staffCyclePublish(let id):
+            .staffCycleTally(let id), .staffCyclePublish(let id), .staffCycleEnvelope(let id):
             [id.description]
         case .cycleParticipationFile(let id, let file), .staffParticipationFile(let id, let file), .staffAnalysisFile(let id, let file):
             [id.description, file]

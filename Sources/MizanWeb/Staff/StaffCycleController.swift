@@ -16,7 +16,7 @@ struct StaffCycleController {
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
         group.get(.staffCycle) { request, context in
             let member = try context.requireRole(.admin, .reviewer, .auditor)
-            let done = request.uri.queryParameters["done"].map(String.init).flatMap { ["advance", "tally", "publish", "implementation"].contains($0) ? $0 : nil }
+            let done = request.uri.queryParameters["done"].map(String.init).flatMap { ["advance", "tally", "publish", "implementation", "envelope"].contains($0) ? $0 : nil }
             return try await page(request, member: member, id: context.parameters.require("id", as: CycleID.self), confirming: false,
                                   notice: done.map { catalogs.text("staff_cycle_done_\($0)", language) }, language: language)
         }
@@ -65,6 +65,27 @@ struct StaffCycleController {
             }
             return Response.redirect(to: SiteURL.staffCycle(cycle).href(language, query: [("done", "implementation")]), type: .normal)
         }
+        group.post(.staffCycleEnvelope) { request, context in
+            let member = try context.requireRole(.admin)
+            let id = try context.parameters.require("id", as: CycleID.self)
+            let fields = try await FormFields.read(request, limit: .review)
+            guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
+            let district = fields["district"] ?? ""
+            let typed = (fields["budget"] ?? "").trimmingCharacters(in: .whitespaces)
+            let remove = fields["remove"] == "yes"
+            let budget = remove ? nil : try? Money(parsing: typed)
+            guard remove || budget != nil else {
+                return try await page(request, member: member, id: id, confirming: false, notice: catalogs.text("staff_envelope_error", language),
+                                      language: language, status: .badRequest, typedEnvelope: typed)
+            }
+            do {
+                _ = try await SetDistrictEnvelope(storage: storage).execute(.init(cycle: id, district: district, budget: budget, actor: member.username))
+            } catch CycleError.invalid {
+                return try await page(request, member: member, id: id, confirming: false, notice: catalogs.text("staff_envelope_error", language),
+                                      language: language, status: .badRequest, typedEnvelope: typed)
+            }
+            return Response.redirect(to: SiteURL.staffCycle(id).href(language, query: [("done", "envelope")]), type: .normal)
+        }
         group.post(.staffCycleTally) { request, context in
             let member = try context.requireRole(.admin)
             let id = try context.parameters.require("id", as: CycleID.self)
@@ -106,19 +127,20 @@ struct StaffCycleController {
 
     func page(
         _ request: Request, member: StaffMember, id: CycleID, confirming: Bool, notice: String?, language: Language,
-        status: HTTPResponse.Status = .ok
+        status: HTTPResponse.Status = .ok, typedEnvelope: String = ""
     ) async throws -> Response {
         let (cycle, obstacles) = try await {
             do { return try await ShowCycle(storage: storage).execute(id) } catch CycleError.notFound { throw HTTPError(.notFound) }
         }()
-        let (envelopes, outcome) = try await storage.transaction { stores in
-            (try stores.cycles.envelopeList(id), cycle.phase >= .published ? try stores.tallies.published(cycle: id) : nil)
+        let (envelopes, outcome, districts) = try await storage.transaction { stores in
+            (try stores.cycles.envelopeList(id), cycle.phase >= .published ? try stores.tallies.published(cycle: id) : nil,
+             try stores.districts.list(commune: CommuneID(cycle.communeID)))
         }
         let token = csrf.prepare(request)
         var response = try pages.render(
             StaffCyclePage(
                 cycle: cycle, obstacles: obstacles, envelopes: envelopes, funded: outcome?.scopes.flatMap { $0.projects.filter(\.funded) } ?? [],
-                mayAdvance: member.role == .admin, confirming: confirming, notice: notice, csrf: token.field, catalogs: catalogs, language: language),
+                districts: districts, typedEnvelope: typedEnvelope, mayAdvance: member.role == .admin, confirming: confirming, notice: notice, csrf: token.field, catalogs: catalogs, language: language),
             language: language, url: confirming ? .staffCycleAdvance(id) : .staffCycle(id), status: status)
         response.setCookies([token.cookie])
         return response
@@ -156,6 +178,11 @@ struct StaffCyclePage: PageModel {
     let implementation: [ImplementationForm]
     let hasImplementation: Bool
     let statuses: [Option]
+    /// Before voting, for admins: set or remove a district's envelope.
+    let mayEditEnvelopes: Bool
+    let envelopeAction: String
+    let districtOptions: [Option]
+    let typedEnvelope: String
 
     struct ImplementationForm {
         let title: String
@@ -169,7 +196,8 @@ struct StaffCyclePage: PageModel {
     }
 
     init(
-        cycle: Cycle, obstacles: [String], envelopes: [DistrictEnvelope], funded: [PublishedOutcome.Project], mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
+        cycle: Cycle, obstacles: [String], envelopes: [DistrictEnvelope], funded: [PublishedOutcome.Project], districts: [District],
+        typedEnvelope: String, mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
         catalogs: Catalogs, language: Language
     ) {
         func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
@@ -205,6 +233,10 @@ struct StaffCyclePage: PageModel {
         } : []
         hasImplementation = !implementation.isEmpty
         statuses = ImplementationStatus.allCases.map { Option(value: $0.rawValue, label: text("impl_status_\($0.rawValue)")) }
+        mayEditEnvelopes = mayAdvance && cycle.phase < .voting && !districts.isEmpty
+        envelopeAction = SiteURL.staffCycleEnvelope(id).href(language)
+        districtOptions = districts.map { Option(value: String($0.id), label: PlaceName($0.name, language).primary) }
+        self.typedEnvelope = typedEnvelope
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { heading }
