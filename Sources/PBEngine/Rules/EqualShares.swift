@@ -130,6 +130,10 @@ struct EqualShares {
 struct EqualSharesProblem {
     struct Support {
         let group: Int32
+        /// The group's voter count when it fits in 32 bits (else 0, and the floating-point pass
+        /// declines): it fills what would be padding, so the floating-point pass reads it with the
+        /// support instead of from each wallet, and a wallet fits in 16 bytes.
+        let voters: Int32
         let satisfaction: Int
     }
 
@@ -179,10 +183,13 @@ struct EqualSharesProblem {
         for (position, group) in order.enumerated() {
             number[Int(group)] = Int32(position)
             let item = profile.groups[Int(group)]
+            let voters = Int32(exactly: item.count) ?? 0
             for entry in item.ballot.entries where listedBy[entry.project] != position {
                 listedBy[entry.project] = position
                 let satisfaction = utility.value(of: entry, of: item.ballot, cost: instance.projects[entry.project].cost, in: profile)
-                if satisfaction > 0 { supporters[entry.project].append(Support(group: Int32(position), satisfaction: satisfaction)) }
+                if satisfaction > 0 {
+                    supporters[entry.project].append(Support(group: Int32(position), voters: voters, satisfaction: satisfaction))
+                }
             }
         }
         self.supporters = supporters
