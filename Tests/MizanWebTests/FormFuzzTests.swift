@@ -68,7 +68,7 @@ struct FormFuzzTests {
 
     /// One form at a time: five sites fuzzed at once on a loaded machine would test its patience,
     /// not the forms.
-    @Test(.serialized, arguments: ["propose", "eligibility", "ballot", "receipt", "staff login", "staff review"])
+    @Test(.serialized, arguments: ["propose", "eligibility", "ballot", "receipt", "staff login", "staff review", "paper counts", "envelope"])
     func noBrokenBodyEndsInAServerError(_ form: String) async throws {
         try await Site.with(testing: .router) { client, site in
             var browser = Browser()
@@ -109,6 +109,22 @@ struct FormFuzzTests {
                 uri = "/fr/staff/proposals/\(proposal)/review"
                 let csrf = try await browser.csrfField(client, from: "/fr/staff/cycles/\(cycle)/review")
                 fields = [("csrf", csrf), ("action", "accept"), ("cost", "120.000,00"), ("answer", "Retenu"), ("status", "submitted")]
+                limit = FormLimit.review.bytes
+            case "paper counts":
+                let (cycle, _, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
+                try await site.staffAccount("karim", role: .countOfficer)
+                try await browser.signIn(client, username: "karim", password: "correct horse battery")
+                uri = "/fr/staff/cycles/\(cycle)/paper/counts"
+                let csrf = try await browser.csrfField(client, from: "/fr/staff/cycles/\(cycle)/paper")
+                fields = [("csrf", csrf), ("place", "École+A"), ("spoiled", "3"), ("blank", "1")]
+                limit = FormLimit.paperCount.bytes
+            case "envelope":
+                let cycle = try site.cycleTakingProposals()
+                try await site.staffAccount("amina", role: .admin)
+                try await browser.signIn(client, username: "amina", password: "correct horse battery")
+                uri = "/fr/staff/cycles/\(cycle)/envelope"
+                let csrf = try await browser.csrfField(client, from: "/fr/staff/cycles/\(cycle)")
+                fields = [("csrf", csrf), ("district", "Hay+Al+Massira"), ("budget", "1000000")]
                 limit = FormLimit.review.bytes
             default:
                 try await site.staffAccount()
