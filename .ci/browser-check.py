@@ -241,6 +241,10 @@ class Check:
         if not self.failures.check(status != 404 and status < 500, language, name,
                                    f"answered {status} at {driver.current_url} ({driver.title!r})"):
             return
+        # A value the page model left empty must never reach the reader as Swift's words for it.
+        text = driver.execute_script("return document.body ? document.body.innerText : ''")
+        leaked = re.findall(r"\bnil\b|Optional\(", text)
+        self.failures.check(not leaked, language, name, f"the page shows {leaked[0]!r}" if leaked else "")
         shape = driver.execute_script(OVERFLOW_SCRIPT)
         wide = ", ".join(f"{n} {w}px" for n, w in shape["wide"]) or "no single element"
         self.failures.check(shape["scrollWidth"] <= shape["innerWidth"], language, name,

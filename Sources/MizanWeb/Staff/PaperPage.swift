@@ -24,12 +24,6 @@ struct PaperPage: PageModel {
         let text: String
     }
 
-    struct CountRow {
-        let place: String
-        let spoiled: String
-        let blank: String
-    }
-
     let heading: String
     let cycleTitle: String
     let phaseText: String
@@ -47,8 +41,8 @@ struct PaperPage: PageModel {
     let spoiled: String
     let blank: String
     let countMessage: [String]
-    let counts: [CountRow]
-    let hasCounts: Bool
+    let paperCounts: [PaperCountRow]
+    let hasPaperCounts: Bool
 
     init(cycle: Cycle, counts: [PaperCount], state: State, available: Bool, csrf: String, catalogs: Catalogs, language: Language) {
         func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
@@ -88,8 +82,8 @@ struct PaperPage: PageModel {
         spoiled = state.spoiled
         blank = state.blank
         countMessage = state.countMessage.map { [$0] } ?? []
-        self.counts = counts.map { CountRow(place: $0.place, spoiled: catalogs.number($0.spoiled), blank: catalogs.number($0.blank)) }
-        hasCounts = !counts.isEmpty
+        paperCounts = PaperCountRow.rows(counts, catalogs)
+        hasPaperCounts = !counts.isEmpty
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(heading) — \(cycleTitle)" }

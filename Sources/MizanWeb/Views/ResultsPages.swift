@@ -240,15 +240,10 @@ struct ResultsPage: PageModel {
     let results: [ResultsView]
     let auditHead: AuditHeadView
     /// Spoiled and blank paper ballots by polling place, with their total (empty when none recorded).
-    let paperCounts: [PaperRow]
+    let paperCounts: [PaperCountRow]
     let paperTotal: [String]
     let hasPaperCounts: Bool
 
-    struct PaperRow {
-        let place: String
-        let spoiled: String
-        let blank: String
-    }
 
     /// The signed head of the audit log, so anyone can later check the log against it with
     /// `mizan audit verify --expect-head N:HASH`.
@@ -272,7 +267,7 @@ struct ResultsPage: PageModel {
         participationLink = SiteURL.cycleParticipation(id).href(language)
         checkBallotLink = SiteURL.receiptLookup.href(language)
         results = outcome.scopes.map { ResultsView(scope: $0, cycle: cycle, catalogs: catalogs, language: language) }
-        paperCounts = outcome.paperCounts.map { PaperRow(place: $0.place, spoiled: catalogs.number($0.spoiled), blank: catalogs.number($0.blank)) }
+        paperCounts = PaperCountRow.rows(outcome.paperCounts, catalogs)
         hasPaperCounts = !paperCounts.isEmpty
         paperTotal = hasPaperCounts ? [catalogs.text("results_paper_total", language, [
             "spoiled": catalogs.number(outcome.paperCounts.reduce(0) { $0 + $1.spoiled }),
