@@ -102,7 +102,11 @@ public struct ThresholdFields: Sendable {
         }
         if let text = shareOf.flatMap(Self.given) {
             guard text == "district" || text == "all" else { throw .invalid("share-of", "\"\(text)\": say district or all") }
-            guard eligibility.minimumVoterShare != nil else { throw .invalid("share-of", "it only applies with a minimum share of voters (min-share)") }
+            // `all` is what counting means without the option, so a form that always sends the
+            // field is not refused for it; only `district` needs a share to apply to.
+            guard eligibility.minimumVoterShare != nil || text == "all" else {
+                throw .invalid("share-of", "it only applies with a minimum share of voters (min-share)")
+            }
             eligibility.shareOfDistrict = text == "district"
         }
         if let text = costDivisor.flatMap(Self.given) {

@@ -68,12 +68,15 @@ public struct Cycle: Hashable, Sendable, Identifiable {
     public let rule: WinnerRule
     public let tieBreak: TieBreak
     public let options: CountingOptions
+    public let schedule: CycleSchedule
 
     public init(
         id: Int, communeID: Int, communeCode: String, communeName: BilingualName, year: Int, title: String,
-        budget: Money, phase: Phase, ballot: BallotRules, rule: WinnerRule, tieBreak: TieBreak, options: CountingOptions = .standard
+        budget: Money, phase: Phase, ballot: BallotRules, rule: WinnerRule, tieBreak: TieBreak, options: CountingOptions = .standard,
+        schedule: CycleSchedule = .unannounced
     ) {
         self.options = options
+        self.schedule = schedule
         self.id = id
         self.communeID = communeID
         self.communeCode = communeCode
@@ -98,13 +101,15 @@ public struct NewCycle: Sendable {
     public let rule: WinnerRule
     public let tieBreak: TieBreak
     public let options: CountingOptions
+    public let schedule: CycleSchedule
 
     public init(
         communeCode: GeoCode, year: Int, title: String?, budget: Money, ballot: BallotRules, rule: WinnerRule,
-        tieBreak: TieBreak, options: CountingOptions = .standard
+        tieBreak: TieBreak, options: CountingOptions = .standard, schedule: CycleSchedule = .unannounced
     ) throws(CycleError) {
         guard (2000...2100).contains(year) else { throw .invalid("year", "\(year) is not a year between 2000 and 2100") }
         guard budget.centimes > 0 else { throw .invalid("budget", "the budget must be more than zero") }
+        guard (title ?? "").count <= 200 else { throw .invalid("title", "a title has at most 200 characters") }
         switch ballot {
         case .approval(let minimum, let maximum):
             guard minimum >= 0 else { throw .invalid("min", "the minimum cannot be negative") }
@@ -130,7 +135,13 @@ public struct NewCycle: Sendable {
         } else if options.equalShares != CountingOptions.standard.equalShares {
             throw .invalid("completion", "only the equalshares rule takes equalshares.net's options (completion, increment, comparison, ties)")
         }
+        for (field, date) in schedule.fields {
+            if let date, abs(date.year - year) > 1 {
+                throw .invalid(field, "\(date) is more than a year away from the edition (\(year))")
+            }
+        }
         self.options = options
+        self.schedule = schedule
         let title = (title ?? "").trimmingCharacters(in: " \t")
         self.communeCode = communeCode
         self.year = year
@@ -148,6 +159,8 @@ public enum CycleError: Error, Equatable, CustomStringConvertible {
     case communeNotFound(String)
     case duplicate(String)
     case cannotAdvance(from: Phase, reasons: [String])
+    /// The settings voters were shown cannot change once voting opens.
+    case settled(Int, Phase)
 
     public var description: String {
         switch self {
@@ -155,6 +168,8 @@ public enum CycleError: Error, Equatable, CustomStringConvertible {
         case .notFound(let id): return "there is no cycle \(id)"
         case .communeNotFound(let code): return "there is no commune with the HCP code \(code)"
         case .duplicate(let title): return "this commune already has a cycle titled \"\(title)\" for that year"
+        case .settled(let id, let phase):
+            return "cycle \(id) is in \(phase.rawValue): its settings were settled when voting opened"
         case .cannotAdvance(let phase, let reasons):
             let target = phase.next.map { "to \($0.rawValue)" } ?? "beyond \(phase.rawValue)"
             return "cannot move the cycle from \(phase.rawValue) \(target):\n" + reasons.map { "  - \($0)" }.joined(separator: "\n")

@@ -59,6 +59,13 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `1.234.567,89 MAD`, the form used on pages and in reports.
     public var description: String { formatted() }
 
+    /// `1500000` or `1500000.50`: what a form field shows for staff to correct, read back by
+    /// `init(parsing:)`.
+    public var plainText: String {
+        let cents = abs(centimes % 100)
+        return cents == 0 ? "\(centimes / 100)" : "\(centimes / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+
     public func formatted(currency: String = "MAD") -> String {
         let whole = centimes / 100
         let cents = abs(centimes % 100)

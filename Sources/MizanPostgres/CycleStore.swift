@@ -7,7 +7,8 @@ public enum CycleStore {
     static let columns: SQL = """
         SELECT y.id, y.commune_id, c.code, c.name_fr, c.name_ar, y.year, y.title, y.budget_centimes, y.phase,
                y.ballot_kind, y.min_choices, y.max_choices, y.points_total, y.points_cap, y.rank_depth, y.rule, y.tie_break,
-               y.equalshares_options, y.thresholds
+               y.equalshares_options, y.thresholds, to_char(y.proposals_open, 'YYYY-MM-DD'),
+               to_char(y.proposals_close, 'YYYY-MM-DD'), to_char(y.voting_open, 'YYYY-MM-DD'), to_char(y.voting_close, 'YYYY-MM-DD')
         FROM cycles y JOIN communes c ON c.id = y.commune_id
         """
 
@@ -28,10 +29,13 @@ public enum CycleStore {
         do {
             inserted = try connection.query("""
                 INSERT INTO cycles (commune_id, year, title, budget_centimes, ballot_kind, min_choices, max_choices,
-                                    points_total, points_cap, rank_depth, rule, tie_break, equalshares_options, thresholds)
+                                    points_total, points_cap, rank_depth, rule, tie_break, equalshares_options, thresholds,
+                                    proposals_open, proposals_close, voting_open, voting_close)
                 VALUES (\(communeID), \(cycle.year), \(cycle.title), \(cycle.budget.centimes), \(cycle.ballot.kind),
                         \(minimum), \(maximum), \(total), \(cap), \(depth), \(cycle.rule.rawValue), \(cycle.tieBreak.rawValue),
-                        \(cycle.options.equalShares.key), \(cycle.options.storedThresholds))
+                        \(cycle.options.equalShares.key), \(cycle.options.storedThresholds),
+                        \(cycle.schedule.proposalsOpen?.description)::date, \(cycle.schedule.proposalsClose?.description)::date,
+                        \(cycle.schedule.votingOpen?.description)::date, \(cycle.schedule.votingClose?.description)::date)
                 RETURNING id
                 """)
         } catch {
@@ -40,6 +44,32 @@ public enum CycleStore {
         }
         let id = try inserted.single().decode(Int.self, 0)
         try connection.query("INSERT INTO cycle_phases (cycle_id, commune_id, phase, actor) VALUES (\(id), \(communeID), 'draft', \(actor))")
+        return try require(id, on: connection)
+    }
+
+    /// Replaces a cycle's settings; the database refuses it once voting opens
+    /// (`cycles_rules_frozen`, `cycles_settings_frozen`), and a title the commune already uses
+    /// that year (`CycleError.duplicate`). The audit entry is the caller's.
+    static func update(_ id: Int, to cycle: NewCycle, on connection: PostgresConnection) throws -> Cycle {
+        let parameters = BallotColumns(cycle.ballot)
+        let minimum = parameters.minimum, maximum = parameters.maximum
+        let total = parameters.total, cap = parameters.cap, depth = parameters.depth
+        do {
+            try connection.query("""
+                UPDATE cycles SET year = \(cycle.year), title = \(cycle.title), budget_centimes = \(cycle.budget.centimes),
+                    ballot_kind = \(cycle.ballot.kind), min_choices = \(minimum), max_choices = \(maximum), points_total = \(total),
+                    points_cap = \(cap), rank_depth = \(depth), rule = \(cycle.rule.rawValue), tie_break = \(cycle.tieBreak.rawValue),
+                    equalshares_options = \(cycle.options.equalShares.key), thresholds = \(cycle.options.storedThresholds),
+                    proposals_open = \(cycle.schedule.proposalsOpen?.description)::date,
+                    proposals_close = \(cycle.schedule.proposalsClose?.description)::date,
+                    voting_open = \(cycle.schedule.votingOpen?.description)::date,
+                    voting_close = \(cycle.schedule.votingClose?.description)::date
+                WHERE id = \(id)
+                """)
+        } catch {
+            if error.sqlState == SQLState.uniqueViolation { throw CycleError.duplicate(cycle.title) }
+            throw error
+        }
         return try require(id, on: connection)
     }
 
@@ -157,7 +187,13 @@ public enum CycleStore {
             // The database checks both columns' form; a value this version cannot read counts as
             // the standard options rather than hiding the cycle.
             options: (try? CountingOptions(storedEqualShares: try row.decode(String.self, 17), storedThresholds: try row.decode(String.self, 18)))
-                ?? .standard)
+                ?? .standard,
+            schedule: CycleSchedule(
+                proposalsOpen: try day(row, 19), proposalsClose: try day(row, 20), votingOpen: try day(row, 21), votingClose: try day(row, 22)))
+    }
+
+    private static func day(_ row: Row, _ column: Int) throws -> CalendarDate? {
+        try row.decodeIfPresent(String.self, column).flatMap { CalendarDate(iso: $0) }
     }
 }
 

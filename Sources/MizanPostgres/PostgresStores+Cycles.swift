@@ -14,6 +14,9 @@ struct PostgresCycles: CycleRepository {
     func lock(_ id: CycleID) throws -> Cycle { try TallyStore.lockCycle(id.rawValue, on: connection) }
     func list(communeCode: GeoCode?) throws -> [Cycle] { try CycleStore.list(communeCode: communeCode, on: connection) }
     func create(_ cycle: NewCycle, actor: String) throws -> Cycle { try CycleStore.insert(cycle, actor: actor, on: connection) }
+    func update(_ cycle: CycleID, to settings: NewCycle) throws -> Cycle {
+        try CycleStore.update(cycle.rawValue, to: settings, on: connection)
+    }
     func move(_ cycle: Cycle, to phase: Phase, actor: String) throws { try CycleStore.enter(cycle, phase, actor: actor, on: connection) }
     func proposalCounts(_ cycle: CycleID) throws -> ProposalCounts { try CycleStore.proposalCounts(cycle.rawValue, on: connection) }
     func envelopes(_ cycle: CycleID) throws -> (count: Int, total: Money) { try CycleStore.envelopes(cycle.rawValue, on: connection) }

@@ -40,7 +40,7 @@ struct ProposalUseCaseTests {
             let second = try await SubmitProposal(storage: storage).execute(try proposal("Éclairage"), cycle: id, trackingTokenHash: nil, actor: "test")
             #expect(try await advance.execute(id, actor: "test").phase == .review)
             let shown = try await ShowCycle(storage: storage).execute(id)
-            #expect(shown.obstacles == [
+            #expect(shown.obstacles.map(\.description) == [
                 "no project is accepted: accept at least one with `mizan proposal accept`",
                 "2 proposal(s) still await review (accept, reject, merge or hide them)",
                 "ballots need at least 1 approvals but only 0 project(s) are accepted",

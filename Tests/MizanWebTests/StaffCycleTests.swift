@@ -27,7 +27,7 @@ struct StaffCycleTests {
             // No proposal yet: the obstacle is shown and there is nothing to click.
             var html = String(buffer: try await admin.get(client, page).body)
             #expect(html.contains("Étape suivante : étude des propositions"))
-            #expect(html.contains("no proposal has been submitted"))
+            #expect(html.contains("Aucune proposition n"))
             #expect(!html.contains("/advance\""))
 
             // The district's envelope, set before voting: a bad amount comes back as typed.

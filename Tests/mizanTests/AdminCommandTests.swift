@@ -114,6 +114,33 @@ struct CycleCommandTests {
         #expect(try session.count("cycles") == 0)
     }
 
+    @Test func settingsAreCorrectedUntilVotingOpens() async throws {
+        let session = try await AdminSession.make()
+        #expect(try session.run(
+            "cycle", "create", "--commune", "02.113.01.09", "--year", "2026", "--budget", "1000000", "--ballot", "approval", "--max", "3",
+            "--rule", "greedy", "--min-votes", "20", "--voting-close", "2026-06-30").status == 0)
+        let changed = try session.run(
+            "cycle", "settings", "1", "--budget", "1200000", "--rule", "equalshares", "--completion", "add1u", "--min-votes", "",
+            "--voting-open", "2026-06-01")
+        #expect(changed.status == 0, "\(changed.output)")
+        #expect(changed.standardOutput.contains("changed: budget, rule, procedure, thresholds, dates"), "\(changed.output)")
+        let row = try session.query("SELECT budget_centimes, max_choices, thresholds, to_char(voting_open, 'YYYY-MM-DD') FROM cycles WHERE id = 1").single()
+        #expect(try row.decode(Int64.self, 0) == 120_000_000)
+        #expect(try row.decode(Int.self, 1) == 3, "an option not given keeps its value")
+        #expect(try row.decode(String.self, 2) == "", "an empty value clears it")
+        #expect(try row.decode(String.self, 3) == "2026-06-01")
+        let unchanged = try session.run("cycle", "settings", "1", "--budget", "1.200.000")
+        #expect(unchanged.standardOutput.contains("nothing changed"))
+        // Refused by field: dates out of order, a completion without equalshares.
+        let disordered = try session.run("cycle", "settings", "1", "--voting-open", "2026-07-15")
+        #expect(disordered.status == 1)
+        #expect(disordered.standardError.contains("--voting-close"), "\(disordered.standardError)")
+        let misplaced = try session.run("cycle", "settings", "1", "--rule", "greedy")
+        #expect(misplaced.status == 1)
+        #expect(misplaced.standardError.contains("--completion"), "\(misplaced.standardError)")
+        #expect(try session.query("SELECT count(*) FROM audit_log WHERE action = 'cycle.settings'").single().decode(Int.self, 0) == 1)
+    }
+
     @Test func phasesOnlyMoveForwardWithReasons() async throws {
         let session = try await AdminSession.make()
         #expect(try session.run("cycle", "create", "--commune", "02.113.01.09", "--year", "2026", "--budget", "1000000", "--ballot", "approval", "--rule", "greedy").status == 0)

@@ -12,6 +12,9 @@ public protocol CycleRepository {
     /// Stores a new cycle in draft with its first phase record; `CycleError.communeNotFound` for an
     /// unknown commune and `CycleError.duplicate` when the commune has a cycle of that title that year.
     func create(_ cycle: NewCycle, actor: String) throws -> Cycle
+    /// Replaces the settings of a cycle (its commune stays); the database refuses it once voting
+    /// opens, and `CycleError.duplicate` when the commune has another cycle of that title that year.
+    func update(_ cycle: CycleID, to settings: NewCycle) throws -> Cycle
     /// Enters `phase` and records who did it; the database refuses anything but the next phase.
     func move(_ cycle: Cycle, to phase: Phase, actor: String) throws
     /// How many of the cycle's proposals are in review and accepted, and how many there are.

@@ -19,7 +19,7 @@ public struct AdvanceCycle: Sendable {
         let cycle = try stores.cycles.lock(id)
         let reasons = try obstacles(toAdvance: cycle, in: stores)
         guard reasons.isEmpty, let next = cycle.phase.next else {
-            throw CycleError.cannotAdvance(from: cycle.phase, reasons: reasons)
+            throw CycleError.cannotAdvance(from: cycle.phase, reasons: reasons.map(\.description))
         }
         var details = "\(cycle.phase.rawValue)->\(next.rawValue)"
         if cycle.phase == .voting {
@@ -31,35 +31,71 @@ public struct AdvanceCycle: Sendable {
     }
 
     /// Why the cycle may not enter its next phase yet; empty when it may.
-    public static func obstacles(toAdvance cycle: Cycle, in stores: any Stores) throws -> [String] {
-        var reasons: [String] = []
+    public static func obstacles(toAdvance cycle: Cycle, in stores: any Stores) throws -> [AdvanceObstacle] {
+        var reasons: [AdvanceObstacle] = []
         switch cycle.phase {
         case .draft: break
         case .proposals:
-            if try stores.cycles.proposalCounts(CycleID(cycle.id)).total == 0 { reasons.append("no proposal has been submitted") }
+            if try stores.cycles.proposalCounts(CycleID(cycle.id)).total == 0 { reasons.append(.noProposal) }
         case .review:
             let counts = try stores.cycles.proposalCounts(CycleID(cycle.id))
-            if counts.accepted == 0 { reasons.append("no project is accepted: accept at least one with `mizan proposal accept`") }
-            if counts.submitted > 0 {
-                reasons.append("\(counts.submitted) proposal(s) still await review (accept, reject, merge or hide them)")
-            }
+            if counts.accepted == 0 { reasons.append(.noneAccepted) }
+            if counts.submitted > 0 { reasons.append(.awaitingReview(counts.submitted)) }
             if case .approval(let minimum, _) = cycle.ballot, minimum > counts.accepted {
-                reasons.append("ballots need at least \(minimum) approvals but only \(counts.accepted) project(s) are accepted")
+                reasons.append(.tooFewForMinimum(minimum: minimum, accepted: counts.accepted))
             }
-            if try stores.registry.eligibleCount(CycleID(cycle.id)) == 0 {
-                reasons.append("nobody can vote: import a registry (`mizan registry import`) or issue codes (`mizan codes issue`)")
-            }
+            if try stores.registry.eligibleCount(CycleID(cycle.id)) == 0 { reasons.append(.nobodyCanVote) }
             let envelopes = try stores.cycles.envelopes(CycleID(cycle.id))
             if envelopes.count > 0, envelopes.total != cycle.budget {
-                reasons.append("the district envelopes add up to \(envelopes.total), not the budget \(cycle.budget)")
+                reasons.append(.envelopesDiffer(total: envelopes.total, budget: cycle.budget))
             }
         case .voting: break
-        case .tallied:
-            reasons.append("publish the stored outcome with `mizan publish --cycle \(cycle.id)`, which moves the cycle to published")
+        case .tallied: reasons.append(.publishFirst(cycle: cycle.id))
         case .published: break
-        case .implementation: reasons.append("implementation is the last phase")
+        case .implementation: reasons.append(.lastPhase)
         }
         return reasons
+    }
+}
+
+/// One thing that keeps a cycle from its next phase: a value, so the command line says it in
+/// English with the command to run and the staff pages in the reader's language.
+public enum AdvanceObstacle: Sendable, Hashable, CustomStringConvertible {
+    case noProposal
+    case noneAccepted
+    case awaitingReview(Int)
+    case tooFewForMinimum(minimum: Int, accepted: Int)
+    case nobodyCanVote
+    case envelopesDiffer(total: Money, budget: Money)
+    case publishFirst(cycle: Int)
+    case lastPhase
+
+    /// The name of the obstacle's kind (`awaiting-review`), for the pages' sentences.
+    public var kind: String {
+        switch self {
+        case .noProposal: "no-proposal"
+        case .noneAccepted: "none-accepted"
+        case .awaitingReview: "awaiting-review"
+        case .tooFewForMinimum: "too-few-for-minimum"
+        case .nobodyCanVote: "nobody-can-vote"
+        case .envelopesDiffer: "envelopes-differ"
+        case .publishFirst: "publish-first"
+        case .lastPhase: "last-phase"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .noProposal: "no proposal has been submitted"
+        case .noneAccepted: "no project is accepted: accept at least one with `mizan proposal accept`"
+        case .awaitingReview(let count): "\(count) proposal(s) still await review (accept, reject, merge or hide them)"
+        case .tooFewForMinimum(let minimum, let accepted):
+            "ballots need at least \(minimum) approvals but only \(accepted) project(s) are accepted"
+        case .nobodyCanVote: "nobody can vote: import a registry (`mizan registry import`) or issue codes (`mizan codes issue`)"
+        case .envelopesDiffer(let total, let budget): "the district envelopes add up to \(total), not the budget \(budget)"
+        case .publishFirst(let cycle): "publish the stored outcome with `mizan publish --cycle \(cycle)`, which moves the cycle to published"
+        case .lastPhase: "implementation is the last phase"
+        }
     }
 }
 
@@ -71,7 +107,7 @@ public struct ShowCycle: Sendable {
         self.storage = storage
     }
 
-    public func execute(_ id: CycleID) async throws -> (cycle: Cycle, obstacles: [String]) {
+    public func execute(_ id: CycleID) async throws -> (cycle: Cycle, obstacles: [AdvanceObstacle]) {
         try await storage.transaction { stores in
             let cycle = try stores.cycles.require(id)
             return (cycle, try AdvanceCycle.obstacles(toAdvance: cycle, in: stores))

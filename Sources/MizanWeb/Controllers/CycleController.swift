@@ -54,6 +54,8 @@ struct CyclePage: PageModel {
     let budget: String
     let phase: String
     let timeline: [TimelineStep]
+    /// The dates the commune announced, one sentence per stage.
+    let dates: [String]
     let ballotRule: String
     let winnerRule: String
     let tieBreak: String
@@ -99,6 +101,7 @@ struct CyclePage: PageModel {
                 since: entered.map { catalogs.text("since", language, ["date": catalogs.date($0, language)]) },
                 current: step == cycle.phase, done: step < cycle.phase)
         }
+        dates = Self.dates(cycle.schedule, catalogs, language)
         ballotRule = Self.ballotRule(cycle, catalogs, language)
         let id = CycleID(cycle.id)
         homeLink = SiteURL.home.href(language)
@@ -119,6 +122,21 @@ struct CyclePage: PageModel {
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { "\(heading) — \(communeName.primary)" }
+
+    /// The announced dates: proposals, then voting, each as a range or its one known end.
+    static func dates(_ schedule: CycleSchedule, _ catalogs: Catalogs, _ language: Language) -> [String] {
+        func sentence(_ stage: String, _ from: CalendarDate?, _ until: CalendarDate?) -> String? {
+            let values = ["from": from.map { catalogs.day($0, language) } ?? "", "until": until.map { catalogs.day($0, language) } ?? ""]
+            switch (from, until) {
+            case (.some, .some): return catalogs.text("dates_\(stage)_range", language, values)
+            case (.some, .none): return catalogs.text("dates_\(stage)_from", language, values)
+            case (.none, .some): return catalogs.text("dates_\(stage)_until", language, values)
+            case (.none, .none): return nil
+            }
+        }
+        return [sentence("proposals", schedule.proposalsOpen, schedule.proposalsClose), sentence("voting", schedule.votingOpen, schedule.votingClose)]
+            .compactMap { $0 }
+    }
 
     /// The ballot rules in plain words.
     static func ballotRule(_ cycle: Cycle, _ catalogs: Catalogs, _ language: Language) -> String {

@@ -54,6 +54,11 @@ public struct Catalogs: Sendable {
     /// A count with thousands grouped by dots.
     public func number(_ value: Int) -> String { groupedNumber(value) }
 
+    /// A day of the calendar: `31 mai 2027`.
+    public func day(_ date: CalendarDate, _ language: Language) -> String {
+        "\(date.day) \(text("month_\(date.month)", language)) \(date.year)"
+    }
+
     /// Gregorian date and time in Morocco's zone.
     public func date(_ date: Date, _ language: Language, withTime: Bool = false) -> String {
         var calendar = Calendar(identifier: .gregorian)

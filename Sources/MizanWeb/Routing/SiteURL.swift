@@ -41,6 +41,8 @@ enum SiteRoute: String, CaseIterable, Sendable {
     case staffProposalReview = "staff/proposals/:id/review"
     case staffPaper = "staff/cycles/:id/paper"
     case staffCycle = "staff/cycles/:id"
+    case staffCycleNew = "staff/cycles/new"
+    case staffCycleSettings = "staff/cycles/:id/settings"
     case staffCycleAdvance = "staff/cycles/:id/advance"
     case staffCycleTally = "staff/cycles/:id/tally"
     case staffCyclePublish = "staff/cycles/:id/publish"
@@ -102,6 +104,8 @@ enum SiteURL: Hashable, Sendable {
     case staffReview(CycleID)
     case staffProposalReview(ProposalID)
     case staffPaper(CycleID)
+    case staffCycleNew
+    case staffCycleSettings(CycleID)
     case staffPaperCounts(CycleID)
     case staffCycle(CycleID)
     case staffCycleAdvance(CycleID)
@@ -146,6 +150,8 @@ enum SiteURL: Hashable, Sendable {
         case .staffPaper: .staffPaper
         case .staffPaperCounts: .staffPaperCounts
         case .staffCycle: .staffCycle
+        case .staffCycleNew: .staffCycleNew
+        case .staffCycleSettings: .staffCycleSettings
         case .staffCycleAdvance: .staffCycleAdvance
         case .staffCycleTally: .staffCycleTally
         case .staffCyclePublish: .staffCyclePublish
@@ -156,14 +162,14 @@ enum SiteURL: Hashable, Sendable {
 
     private var values: [String] {
         switch self {
-        case .home, .search, .receiptLookup, .staffLogin, .staffLogout, .staffHome, .staffKiosk: []
+        case .home, .search, .receiptLookup, .staffLogin, .staffLogout, .staffHome, .staffKiosk, .staffCycleNew: []
         case .region(let code), .regionOverview(let code), .regionOverviewCSV(let code), .province(let code),
             .provinceOverview(let code), .provinceOverviewCSV(let code), .commune(let code), .receipt(let code):
             [code]
         case .tracking(let token): [token]
         case .cycle(let id), .cycleResults(let id), .cycleParticipation(let id), .propose(let id), .cycleProposals(let id),
             .eligibility(let id), .ballot(let id), .staffParticipation(let id), .staffAnalysis(let id), .staffReview(let id), .staffPaper(let id),
-            .staffPaperCounts(let id), .staffCycle(let id), .staffCycleAdvance(let id),
+            .staffPaperCounts(let id), .staffCycle(let id), .staffCycleAdvance(let id), .staffCycleSettings(let id),
             .staffCycleTally(let id), .staffCyclePublish(let id), .staffCycleEnvelope(let id):
             [id.description]
         case .cycleParticipationFile(let id, let file), .staffParticipationFile(let id, let file), .staffAnalysisFile(let id, let file):

@@ -178,6 +178,8 @@ struct FormLimit: Sendable {
     static let review = FormLimit(maxLengths: [40, 4000, 1000, 20, 40, 200, 200])
     /// A count sheet pasted as text: up to 2,000 lines of a voter and a few choices.
     static let paper = FormLimit(maxLengths: [2000 * 120], slack: 8192)
+    /// A cycle's settings: 26 short fields (`CycleSettingsPage.maxLength` each).
+    static let cycleSettings = FormLimit(maxLengths: Array(repeating: CycleSettingsPage.maxLength, count: 26))
     /// A polling place's spoiled and blank ballots.
     static let paperCount = FormLimit(maxLengths: [200, 20, 20])
 }

@@ -16,7 +16,7 @@ struct StaffCycleController {
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
         group.get(.staffCycle) { request, context in
             let member = try context.requireRole(.admin, .reviewer, .auditor)
-            let done = request.uri.queryParameters["done"].map(String.init).flatMap { ["advance", "tally", "publish", "implementation", "envelope"].contains($0) ? $0 : nil }
+            let done = request.uri.queryParameters["done"].map(String.init).flatMap { ["advance", "tally", "publish", "implementation", "envelope", "created", "settings", "unchanged"].contains($0) ? $0 : nil }
             return try await page(request, member: member, id: context.parameters.require("id", as: CycleID.self), confirming: false,
                                   notice: done.map { catalogs.text("staff_cycle_done_\($0)", language) }, language: language)
         }
@@ -170,6 +170,10 @@ struct StaffCyclePage: PageModel {
     let from: String
     let csrf: String
     let cycleHref: String
+    /// Before voting, for admins: the form that corrects the cycle's settings.
+    let settingsHref: [String]
+    /// The announced dates, one sentence each.
+    let dates: [String]
     /// In the tallied phase, for admins: storing the outcome and publishing it.
     let mayTally: Bool
     let tallyAction: String
@@ -196,7 +200,7 @@ struct StaffCyclePage: PageModel {
     }
 
     init(
-        cycle: Cycle, obstacles: [String], envelopes: [DistrictEnvelope], funded: [PublishedOutcome.Project], districts: [District],
+        cycle: Cycle, obstacles: [AdvanceObstacle], envelopes: [DistrictEnvelope], funded: [PublishedOutcome.Project], districts: [District],
         typedEnvelope: String, mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
         catalogs: Catalogs, language: Language
     ) {
@@ -216,7 +220,7 @@ struct StaffCyclePage: PageModel {
         hasEnvelopes = !envelopes.isEmpty
         let nextPhase = cycle.phase.next
         next = nextPhase.map { [text("staff_cycle_next", ["phase": text("phase_\($0.rawValue)")])] } ?? []
-        self.obstacles = obstacles
+        self.obstacles = obstacles.map { Self.sentence($0, catalogs, language) }
         hasObstacles = !obstacles.isEmpty
         advanceHref = mayAdvance && nextPhase != nil && obstacles.isEmpty && !confirming ? [SiteURL.staffCycleAdvance(id).href(language)] : []
         self.confirming = confirming && mayAdvance && nextPhase != nil && obstacles.isEmpty
@@ -225,6 +229,8 @@ struct StaffCyclePage: PageModel {
         from = cycle.phase.rawValue
         self.csrf = csrf
         cycleHref = SiteURL.cycle(id).href(language)
+        settingsHref = mayAdvance && cycle.phase < .voting ? [SiteURL.staffCycleSettings(id).href(language)] : []
+        dates = CyclePage.dates(cycle.schedule, catalogs, language)
         mayTally = mayAdvance && cycle.phase == .tallied
         tallyAction = SiteURL.staffCycleTally(id).href(language)
         publishAction = SiteURL.staffCyclePublish(id).href(language)
@@ -237,6 +243,18 @@ struct StaffCyclePage: PageModel {
         envelopeAction = SiteURL.staffCycleEnvelope(id).href(language)
         districtOptions = districts.map { Option(value: String($0.id), label: PlaceName($0.name, language).primary) }
         self.typedEnvelope = typedEnvelope
+    }
+
+    /// What keeps the cycle from its next phase, in the reader's language.
+    static func sentence(_ obstacle: AdvanceObstacle, _ catalogs: Catalogs, _ language: Language) -> String {
+        var values: [String: String] = [:]
+        switch obstacle {
+        case .awaitingReview(let count): values["count"] = catalogs.number(count)
+        case .tooFewForMinimum(let minimum, let accepted): values = ["minimum": catalogs.number(minimum), "accepted": catalogs.number(accepted)]
+        case .envelopesDiffer(let total, let budget): values = ["total": catalogs.money(total, language), "budget": catalogs.money(budget, language)]
+        case .noProposal, .noneAccepted, .nobodyCanVote, .publishFirst, .lastPhase: break
+        }
+        return catalogs.text("obstacle_\(obstacle.kind.replacingOccurrences(of: "-", with: "_"))", language, values)
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { heading }

@@ -42,6 +42,8 @@ struct StaffHomePage: PageModel {
     let csrf: String
     let logoutHref: String
     let kioskHref: String
+    /// For admins: the form that creates a cycle.
+    let newCycleHref: [String]
     let cycles: [StaffCycleItem]
     let hasCycles: Bool
 
@@ -52,6 +54,7 @@ struct StaffHomePage: PageModel {
         self.csrf = csrf
         logoutHref = SiteURL.staffLogout.href(language)
         kioskHref = SiteURL.staffKiosk.href(language)
+        newCycleHref = member.role == .admin ? [SiteURL.staffCycleNew.href(language)] : []
         self.cycles = cycles.map {
             let id = CycleID($0.id)
             return StaffCycleItem(

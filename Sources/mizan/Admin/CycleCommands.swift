@@ -4,7 +4,7 @@ import MizanCore
 struct CycleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cycle", abstract: "Create cycles, list and show them, move them to their next phase.",
-        subcommands: [Create.self, List.self, Show.self, Envelope.self, Advance.self])
+        subcommands: [Create.self, Settings.self, List.self, Show.self, Envelope.self, Advance.self])
 
     static func json(_ cycle: Cycle) -> JSON {
         var ballot: [(String, JSON)] = [("kind", .string(cycle.ballot.kind))]
@@ -22,6 +22,7 @@ struct CycleCommand: AsyncParsableCommand {
             ("title", .string(cycle.title)), ("budget_centimes", .number(cycle.budget.centimes)),
             ("phase", .string(cycle.phase.rawValue)), ("ballot", .object(ballot)), ("rule", .string(cycle.rule.rawValue)),
             ("tie_break", .string(cycle.tieBreak.rawValue)),
+            ("dates", .object(cycle.schedule.fields.map { ($0.field, $0.date.map { .string($0.description) } ?? .null) })),
             ("engine_rule", .string(EngineSettings.rule(of: cycle).key)), ("thresholds", .string(cycle.options.storedThresholds)),
         ])
     }
@@ -44,7 +45,7 @@ struct CycleCommand: AsyncParsableCommand {
               ballot    \(ballot)
               rule      \(cycle.rule.rawValue) (\(EngineSettings.rule(of: cycle).key)), ties broken \(cycle.tieBreak.rawValue)
               counting  \(cycle.options.storedThresholds.isEmpty ? "no thresholds" : cycle.options.storedThresholds)
-            """
+            """ + (cycle.schedule.isEmpty ? "" : "\n  dates     " + cycle.schedule.fields.map { "\($0.field) \($0.date?.description ?? "-")" }.joined(separator: ", "))
     }
 
     struct Create: AsyncParsableCommand {
@@ -97,6 +98,7 @@ struct CycleCommand: AsyncParsableCommand {
         var costDivisor: String?
         @Option(name: .customLong("fund-next-at"), help: "Fund the next project when this share of its cost is left, e.g. 80%.")
         var fundNextAt: String?
+        @OptionGroup var dates: CycleDateOptions
         @OptionGroup var options: AdminOptions
 
         func run() async throws {
@@ -108,42 +110,16 @@ struct CycleCommand: AsyncParsableCommand {
         }
 
         func parse() throws(CommandFailure) -> NewCycle {
-            do {
-                let code = try GeoCode(parsing: commune)
-                let money = try Money(parsing: budget)
-                let rules: BallotRules
-                switch ballot {
-                case "approval": rules = .approval(minimum: min ?? 0, maximum: max)
-                case "knapsack": rules = .knapsack
-                case "points":
-                    guard let points else { throw CommandFailure.user("--ballot points needs --points (how many each voter spreads)") }
-                    rules = .points(total: points, cap: pointsCap)
-                case "ranked":
-                    guard let rankDepth else { throw CommandFailure.user("--ballot ranked needs --rank-depth") }
-                    rules = .ranked(depth: rankDepth)
-                default: throw CommandFailure.user("--ballot must be approval, knapsack, points or ranked, not \(ballot)")
-                }
-                guard let winner = WinnerRule(rawValue: rule) else {
-                    throw CommandFailure.user("--rule must be greedy, mes, phragmen or equalshares, not \(rule)")
-                }
-                guard let tieBreak = TieBreak(rawValue: tie) else {
-                    throw CommandFailure.user("--tie must be lexicographic or equalshares, not \(tie)")
-                }
-                let counting = CountingOptions(
-                    equalShares: try EqualSharesFields(
-                        completion: completion, integral: integral, increment: increment, comparison: comparison, ties: tieCriteria
-                    ).options(),
-                    thresholds: try ThresholdFields(
-                        minimumVotes: minVotes, minimumShare: minShare, shareOf: shareOf, costDivisor: costDivisor, fundNextAt: fundNextAt
-                    ).eligibility())
-                return try NewCycle(
-                    communeCode: code, year: year, title: title, budget: money, ballot: rules, rule: winner, tieBreak: tieBreak,
-                    options: counting)
-            } catch let failure as CommandFailure {
-                throw failure
-            } catch {
-                throw CommandFailure.user("\(error)")
-            }
+            let code: GeoCode
+            do { code = try GeoCode(parsing: commune) } catch { throw CommandFailure.user("--commune: \(error)") }
+            let fields = CycleSettingsFields(
+                year: String(year), title: title, budget: budget, ballot: ballot, minimum: min.map(String.init), maximum: max.map(String.init),
+                points: points.map(String.init), pointsCap: pointsCap.map(String.init), rankDepth: rankDepth.map(String.init),
+                rule: rule, tieBreak: tie,
+                equalShares: EqualSharesFields(completion: completion, integral: integral, increment: increment, comparison: comparison, ties: tieCriteria),
+                thresholds: ThresholdFields(minimumVotes: minVotes, minimumShare: minShare, shareOf: shareOf, costDivisor: costDivisor, fundNextAt: fundNextAt),
+                proposalsOpen: dates.proposalsOpen, proposalsClose: dates.proposalsClose, votingOpen: dates.votingOpen, votingClose: dates.votingClose)
+            do { return try fields.newCycle(commune: code) } catch { throw CommandFailure.user("\(error)") }
         }
     }
 
