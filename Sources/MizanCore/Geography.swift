@@ -134,6 +134,7 @@ public struct NewDistrict: Sendable {
     public init(communeCode: GeoCode, french: String, arabic: String, population: Int?) throws(DistrictError) {
         let french = french.trimmingCharacters(in: " \t"), arabic = arabic.trimmingCharacters(in: " \t")
         guard !french.isEmpty, !arabic.isEmpty else { throw .invalid("--name-fr and --name-ar must not be empty") }
+        guard french.count <= 200, arabic.count <= 200 else { throw .invalid("--name-fr and --name-ar have at most 200 characters") }
         if let population, population < 0 { throw .invalid("--population cannot be negative") }
         self.communeCode = communeCode
         name = BilingualName(french: french, arabic: arabic)
@@ -143,10 +144,13 @@ public struct NewDistrict: Sendable {
 
 public enum DistrictError: Error, Equatable, CustomStringConvertible {
     case invalid(String)
+    /// The commune already has a district of that French name.
+    case duplicate(String)
 
     public var description: String {
         switch self {
         case .invalid(let reason): reason
+        case .duplicate(let name): "the commune already has a district named \(name)"
         }
     }
 }

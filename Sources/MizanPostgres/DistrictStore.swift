@@ -25,10 +25,16 @@ enum DistrictStore {
         guard let communeID = try communeID(district.communeCode, on: connection) else {
             throw GeographyError.notFound(district.communeCode.value)
         }
-        let id = try connection.query("""
-            INSERT INTO districts (commune_id, kind, name_fr, name_ar, population)
-            VALUES (\(communeID), 'quarter', \(district.name.french), \(district.name.arabic), \(district.population)) RETURNING id
-            """).single().decode(Int.self, 0)
+        let id: Int
+        do {
+            id = try connection.query("""
+                INSERT INTO districts (commune_id, kind, name_fr, name_ar, population)
+                VALUES (\(communeID), 'quarter', \(district.name.french), \(district.name.arabic), \(district.population)) RETURNING id
+                """).single().decode(Int.self, 0)
+        } catch {
+            if error.sqlState == SQLState.uniqueViolation { throw DistrictError.duplicate(district.name.french) }
+            throw error
+        }
         return try decode(connection.query("\(columns) WHERE d.id = \(id)").single())
     }
 

@@ -198,4 +198,45 @@ struct StaffCycleSettingsTests {
             }
         }
     }
+
+    @Test func anAdminAddsADistrictBeforeVoting() async throws {
+        try await Site.with { client, site in
+            let cycle = try site.cycleTakingProposals()
+            try await site.staffAccount("amina", role: .admin)
+            try await site.staffAccount("salma", role: .reviewer)
+            var admin = Browser()
+            try await admin.signIn(client, username: "amina", password: "correct horse battery")
+            let page = "/fr/staff/cycles/\(cycle)"
+            func count() throws -> Int {
+                try site.transaction { try $0.query("SELECT count(*) FROM districts WHERE name_fr = 'Hay Salam'").single().decode(Int.self, 0) }
+            }
+            var csrf = try await admin.csrfField(client, from: page)
+            let noArabic = try await admin.post(client, page + "/districts", ["csrf": csrf, "name_fr": "Hay Salam", "name_ar": " ", "population": "1200"])
+            #expect(noArabic.status == .badRequest)
+            #expect(String(buffer: noArabic.body).contains("value=\"Hay Salam\""))
+            #expect(String(buffer: noArabic.body).contains("Quartier refusé"))
+            csrf = Browser.field("csrf", in: String(buffer: noArabic.body)) ?? ""
+            let badPopulation = try await admin.post(client, page + "/districts", ["csrf": csrf, "name_fr": "Hay Salam", "name_ar": "حي السلام", "population": "-3"])
+            #expect(badPopulation.status == .badRequest)
+            #expect(String(buffer: badPopulation.body).contains("value=\"حي السلام\""))
+            #expect(try count() == 0)
+            csrf = Browser.field("csrf", in: String(buffer: badPopulation.body)) ?? ""
+            #expect(try await admin.post(client, page + "/districts", ["csrf": csrf, "name_fr": "Hay Salam", "name_ar": "حي السلام", "population": "1200"]).status == .seeOther)
+            #expect(try count() == 1)
+            #expect(try site.transaction { try $0.query("SELECT actor FROM audit_log WHERE action = 'district.add'").single().decode(String.self, 0) } == "amina")
+            // The envelope form now offers it; the same name again is refused in words.
+            let after = String(buffer: try await admin.get(client, page).body)
+            #expect(after.contains(">Hay Salam</option>"))
+            csrf = Browser.field("csrf", in: after) ?? ""
+            let twice = try await admin.post(client, page + "/districts", ["csrf": csrf, "name_fr": "Hay Salam", "name_ar": "حي السلام"])
+            #expect(twice.status == .badRequest)
+            #expect(String(buffer: twice.body).contains("déjà un quartier de ce nom"))
+            #expect(try await admin.post(client, page + "/districts", ["name_fr": "Hay Nour", "name_ar": "حي النور"]).status == .forbidden, "no CSRF")
+            var reviewer = Browser()
+            try await reviewer.signIn(client, username: "salma", password: "correct horse battery")
+            let reviewerCSRF = try await reviewer.csrfField(client, from: "/fr/staff")
+            #expect(try await reviewer.post(client, page + "/districts", ["csrf": reviewerCSRF, "name_fr": "Hay Nour", "name_ar": "حي النور"]).status == .forbidden)
+            #expect(try site.transaction { try $0.query("SELECT count(*) FROM districts WHERE name_fr = 'Hay Nour'").single().decode(Int.self, 0) } == 0)
+        }
+    }
 }

@@ -43,6 +43,7 @@ enum SiteRoute: String, CaseIterable, Sendable {
     case staffCycle = "staff/cycles/:id"
     case staffCycleNew = "staff/cycles/new"
     case staffCycleSettings = "staff/cycles/:id/settings"
+    case staffCycleDistrict = "staff/cycles/:id/districts"
     case staffCycleAdvance = "staff/cycles/:id/advance"
     case staffCycleTally = "staff/cycles/:id/tally"
     case staffCyclePublish = "staff/cycles/:id/publish"
@@ -106,6 +107,7 @@ enum SiteURL: Hashable, Sendable {
     case staffPaper(CycleID)
     case staffCycleNew
     case staffCycleSettings(CycleID)
+    case staffCycleDistrict(CycleID)
     case staffPaperCounts(CycleID)
     case staffCycle(CycleID)
     case staffCycleAdvance(CycleID)
@@ -152,6 +154,7 @@ enum SiteURL: Hashable, Sendable {
         case .staffCycle: .staffCycle
         case .staffCycleNew: .staffCycleNew
         case .staffCycleSettings: .staffCycleSettings
+        case .staffCycleDistrict: .staffCycleDistrict
         case .staffCycleAdvance: .staffCycleAdvance
         case .staffCycleTally: .staffCycleTally
         case .staffCyclePublish: .staffCyclePublish
@@ -169,7 +172,7 @@ enum SiteURL: Hashable, Sendable {
         case .tracking(let token): [token]
         case .cycle(let id), .cycleResults(let id), .cycleParticipation(let id), .propose(let id), .cycleProposals(let id),
             .eligibility(let id), .ballot(let id), .staffParticipation(let id), .staffAnalysis(let id), .staffReview(let id), .staffPaper(let id),
-            .staffPaperCounts(let id), .staffCycle(let id), .staffCycleAdvance(let id), .staffCycleSettings(let id),
+            .staffPaperCounts(let id), .staffCycle(let id), .staffCycleAdvance(let id), .staffCycleSettings(let id), .staffCycleDistrict(let id),
             .staffCycleTally(let id), .staffCyclePublish(let id), .staffCycleEnvelope(let id):
             [id.description]
         case .cycleParticipationFile(let id, let file), .staffParticipationFile(let id, let file), .staffAnalysisFile(let id, let file):

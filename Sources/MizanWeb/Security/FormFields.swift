@@ -180,6 +180,8 @@ struct FormLimit: Sendable {
     static let paper = FormLimit(maxLengths: [2000 * 120], slack: 8192)
     /// A cycle's settings: 26 short fields (`CycleSettingsPage.maxLength` each).
     static let cycleSettings = FormLimit(maxLengths: Array(repeating: CycleSettingsPage.maxLength, count: 26))
+    /// A district's French and Arabic names and its population.
+    static let district = FormLimit(maxLengths: [200, 200, 10])
     /// A polling place's spoiled and blank ballots.
     static let paperCount = FormLimit(maxLengths: [200, 20, 20])
 }

@@ -16,7 +16,7 @@ struct StaffCycleController {
     func addRoutes(to group: RouterGroup<WebContext>, language: Language) {
         group.get(.staffCycle) { request, context in
             let member = try context.requireRole(.admin, .reviewer, .auditor)
-            let done = request.uri.queryParameters["done"].map(String.init).flatMap { ["advance", "tally", "publish", "implementation", "envelope", "created", "settings", "unchanged"].contains($0) ? $0 : nil }
+            let done = request.uri.queryParameters["done"].map(String.init).flatMap { ["advance", "tally", "publish", "implementation", "envelope", "created", "settings", "unchanged", "district"].contains($0) ? $0 : nil }
             return try await page(request, member: member, id: context.parameters.require("id", as: CycleID.self), confirming: false,
                                   notice: done.map { catalogs.text("staff_cycle_done_\($0)", language) }, language: language)
         }
@@ -86,6 +86,32 @@ struct StaffCycleController {
             }
             return Response.redirect(to: SiteURL.staffCycle(id).href(language, query: [("done", "envelope")]), type: .normal)
         }
+        group.post(.staffCycleDistrict) { request, context in
+            let member = try context.requireRole(.admin)
+            let id = try context.parameters.require("id", as: CycleID.self)
+            let fields = try await FormFields.read(request, limit: .district)
+            guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
+            let typed = ["name_fr": fields["name_fr"] ?? "", "name_ar": fields["name_ar"] ?? "", "population": fields["population"] ?? ""]
+            func refuse(_ key: String) async throws -> Response {
+                try await page(request, member: member, id: id, confirming: false, notice: catalogs.text(key, language),
+                               language: language, status: .badRequest, typedDistrict: typed)
+            }
+            let cycle = try await storage.transaction { try $0.cycles.find(id) }
+            guard let cycle else { throw HTTPError(.notFound) }
+            let populationText = typed["population"]!.trimmingCharacters(in: .whitespaces)
+            let population = populationText.isEmpty ? nil : Int(populationText)
+            guard fields.problem == nil, populationText.isEmpty || (population ?? -1) >= 0 else { return try await refuse("staff_district_error") }
+            do {
+                let district = try NewDistrict(
+                    communeCode: try GeoCode(parsing: cycle.communeCode), french: typed["name_fr"]!, arabic: typed["name_ar"]!, population: population)
+                _ = try await AddDistrict(storage: storage).execute(district, actor: member.username)
+            } catch DistrictError.duplicate {
+                return try await refuse("staff_district_duplicate")
+            } catch is DistrictError {
+                return try await refuse("staff_district_error")
+            }
+            return Response.redirect(to: SiteURL.staffCycle(id).href(language, query: [("done", "district")]), type: .normal)
+        }
         group.post(.staffCycleTally) { request, context in
             let member = try context.requireRole(.admin)
             let id = try context.parameters.require("id", as: CycleID.self)
@@ -127,7 +153,7 @@ struct StaffCycleController {
 
     func page(
         _ request: Request, member: StaffMember, id: CycleID, confirming: Bool, notice: String?, language: Language,
-        status: HTTPResponse.Status = .ok, typedEnvelope: String = ""
+        status: HTTPResponse.Status = .ok, typedEnvelope: String = "", typedDistrict: [String: String] = [:]
     ) async throws -> Response {
         let (cycle, obstacles) = try await {
             do { return try await ShowCycle(storage: storage).execute(id) } catch CycleError.notFound { throw HTTPError(.notFound) }
@@ -140,7 +166,7 @@ struct StaffCycleController {
         var response = try pages.render(
             StaffCyclePage(
                 cycle: cycle, obstacles: obstacles, envelopes: envelopes, funded: outcome?.scopes.flatMap { $0.projects.filter(\.funded) } ?? [],
-                districts: districts, typedEnvelope: typedEnvelope, mayAdvance: member.role == .admin, confirming: confirming, notice: notice, csrf: token.field, catalogs: catalogs, language: language),
+                districts: districts, typedEnvelope: typedEnvelope, typedDistrict: typedDistrict, mayAdvance: member.role == .admin, confirming: confirming, notice: notice, csrf: token.field, catalogs: catalogs, language: language),
             language: language, url: confirming ? .staffCycleAdvance(id) : .staffCycle(id), status: status)
         response.setCookies([token.cookie])
         return response
@@ -187,6 +213,12 @@ struct StaffCyclePage: PageModel {
     let envelopeAction: String
     let districtOptions: [Option]
     let typedEnvelope: String
+    /// Before voting, for admins: add a district to the commune.
+    let mayAddDistrict: Bool
+    let districtAction: String
+    let typedDistrictFrench: String
+    let typedDistrictArabic: String
+    let typedDistrictPopulation: String
 
     struct ImplementationForm {
         let title: String
@@ -201,7 +233,7 @@ struct StaffCyclePage: PageModel {
 
     init(
         cycle: Cycle, obstacles: [AdvanceObstacle], envelopes: [DistrictEnvelope], funded: [PublishedOutcome.Project], districts: [District],
-        typedEnvelope: String, mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
+        typedEnvelope: String, typedDistrict: [String: String], mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
         catalogs: Catalogs, language: Language
     ) {
         func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
@@ -243,6 +275,11 @@ struct StaffCyclePage: PageModel {
         envelopeAction = SiteURL.staffCycleEnvelope(id).href(language)
         districtOptions = districts.map { Option(value: String($0.id), label: PlaceName($0.name, language).primary) }
         self.typedEnvelope = typedEnvelope
+        mayAddDistrict = mayAdvance && cycle.phase < .voting
+        districtAction = SiteURL.staffCycleDistrict(id).href(language)
+        typedDistrictFrench = typedDistrict["name_fr"] ?? ""
+        typedDistrictArabic = typedDistrict["name_ar"] ?? ""
+        typedDistrictPopulation = typedDistrict["population"] ?? ""
     }
 
     /// What keeps the cycle from its next phase, in the reader's language.
