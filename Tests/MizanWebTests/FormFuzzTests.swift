@@ -68,7 +68,8 @@ struct FormFuzzTests {
 
     /// One form at a time: five sites fuzzed at once on a loaded machine would test its patience,
     /// not the forms.
-    @Test(.serialized, arguments: ["propose", "eligibility", "ballot", "receipt", "staff login", "staff review", "paper counts", "envelope"])
+    @Test(.serialized, arguments: ["propose", "eligibility", "ballot", "receipt", "staff login", "staff review", "paper counts", "envelope",
+                                         "paper sheet", "new cycle", "cycle settings", "district", "advance", "tally", "implementation"])
     func noBrokenBodyEndsInAServerError(_ form: String) async throws {
         try await Site.with(testing: .router) { client, site in
             var browser = Browser()
@@ -126,13 +127,61 @@ struct FormFuzzTests {
                 let csrf = try await browser.csrfField(client, from: "/fr/staff/cycles/\(cycle)")
                 fields = [("csrf", csrf), ("district", "Hay+Al+Massira"), ("budget", "1000000")]
                 limit = FormLimit.review.bytes
+            case "paper sheet":
+                let (cycle, projects, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
+                try await site.staffAccount("karim", role: .countOfficer)
+                try await browser.signIn(client, username: "karim", password: "correct horse battery")
+                uri = "/fr/staff/cycles/\(cycle)/paper"
+                let csrf = try await browser.csrfField(client, from: uri)
+                fields = [("csrf", csrf), ("ballots", "code%3AABCD-EFGH-JKLM%2C\(projects[0])+\(projects[1])%0D%0A"), ("mode", "check")]
+                limit = FormLimit.paper.bytes
+            case "new cycle", "cycle settings":
+                let cycle = try site.cycleTakingProposals()
+                try await site.staffAccount("amina", role: .admin)
+                try await browser.signIn(client, username: "amina", password: "correct horse battery")
+                uri = form == "new cycle" ? "/fr/staff/cycles/new" : "/fr/staff/cycles/\(cycle)/settings"
+                let csrf = try await browser.csrfField(client, from: uri)
+                fields = [("csrf", csrf)] + [
+                    ("commune", "02.113.01.09"), ("year", "2027"), ("title", "Budget+2027"), ("budget", "1.500.000"), ("ballot", "points"),
+                    ("points", "10"), ("points-cap", "4"), ("rule", "equalshares"), ("tie", "equalshares"), ("completion", "add1u"),
+                    ("integral", "yes"), ("increment", "2"), ("comparison", "satisfaction"), ("tie-criteria", "minCost%2CmaxVotes"),
+                    ("min-votes", "10"), ("min-share", "10%25"), ("share-of", "district"), ("cost-divisor", "3"), ("fund-next-at", "80%25"),
+                    ("proposals-open", "2027-03-01"), ("proposals-close", "2027-03-31"), ("voting-open", "2027-05-01"), ("voting-close", "2027-05-15"),
+                ]
+                limit = FormLimit.cycleSettings.bytes
+            case "district":
+                let cycle = try site.cycleTakingProposals()
+                try await site.staffAccount("amina", role: .admin)
+                try await browser.signIn(client, username: "amina", password: "correct horse battery")
+                uri = "/fr/staff/cycles/\(cycle)/districts"
+                let csrf = try await browser.csrfField(client, from: "/fr/staff/cycles/\(cycle)")
+                fields = [("csrf", csrf), ("name_fr", "Hay+Salam"), ("name_ar", "%D8%AD%D9%8A"), ("population", "1200")]
+                limit = FormLimit.district.bytes
+            case "advance", "tally", "implementation":
+                let (cycle, projects, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
+                try await site.staffAccount("amina", role: .admin)
+                try await browser.signIn(client, username: "amina", password: "correct horse battery")
+                let csrf = try await browser.csrfField(client, from: "/fr/staff")
+                switch form {
+                case "advance":
+                    uri = "/fr/staff/cycles/\(cycle)/advance"
+                    fields = [("csrf", csrf), ("from", "draft")]
+                case "tally":
+                    uri = "/fr/staff/cycles/\(cycle)/tally"
+                    fields = [("csrf", csrf), ("confirm_small", "yes")]
+                default:
+                    uri = "/fr/staff/proposals/\(projects[0])/implementation"
+                    fields = [("csrf", csrf), ("status", "in_progress"), ("progress", "30"), ("spent", "5000"), ("note", "Chantier"),
+                              ("link", "https%3A%2F%2Fberkane.ma%2Fa.jpg")]
+                }
+                limit = FormLimit.review.bytes
             default:
                 try await site.staffAccount()
                 uri = "/fr/staff/login"
                 fields = [("csrf", try await browser.csrfField(client, from: uri)), ("username", "amina"), ("password", "wrong"), ("next", "/fr/staff")]
                 limit = FormLimit.staff.bytes
             }
-            var random = SeededGenerator(state: UInt64(form.utf8.reduce(0) { $0 &* 31 &+ Int($1) }))
+            var random = SeededGenerator(state: form.utf8.reduce(UInt64(0)) { $0 &* 31 &+ UInt64($1) })
             var failures: [String] = []
             for round in 0..<200 {
                 let body = Self.body(fields, limit: limit, using: &random)
