@@ -432,7 +432,8 @@ class Check:
         self.visit(language, [
             ("staff-home", "/staff/"), ("staff-review", f"/staff/cycles/{berkane}/review"),
             ("staff-review-published", f"/staff/cycles/{oujda}/review"), ("staff-cycle", f"/staff/cycles/{berkane}"),
-            ("staff-paper", f"/staff/cycles/{berkane}/paper")])
+            ("staff-paper", f"/staff/cycles/{berkane}/paper"), ("staff-new-cycle", "/staff/cycles/new"),
+            ("staff-cycle-settings", f"/staff/cycles/{berkane}/settings")])
 
 
 def main():
