@@ -17,8 +17,12 @@ public struct ImplementationUpdate: Hashable, Sendable {
     public let note: String?
     /// A photo or document about it: an `https://` address.
     public let link: String?
+    /// The day the milestone was reached, when it is not the day it is recorded.
+    public let reachedOn: CalendarDate?
 
-    public init(status: ImplementationStatus, progress: Int, spent: Money, note: String?, link: String? = nil) throws(ImplementationError) {
+    public init(
+        status: ImplementationStatus, progress: Int, spent: Money, note: String?, link: String? = nil, reachedOn: CalendarDate? = nil
+    ) throws(ImplementationError) {
         guard (0...100).contains(progress) else { throw .invalid("--progress must be between 0 and 100") }
         guard spent.centimes >= 0 else { throw .invalid("--spent cannot be negative") }
         if let note, note.count > 2000 { throw .invalid("--note is longer than 2000 characters") }
@@ -31,6 +35,7 @@ public struct ImplementationUpdate: Hashable, Sendable {
         self.spent = spent
         self.note = note
         self.link = link?.isEmpty == false ? link : nil
+        self.reachedOn = reachedOn
     }
 
     /// An `https://` address a page can link to safely: a host, an optional port and path, no
@@ -44,14 +49,23 @@ public struct ImplementationUpdate: Hashable, Sendable {
     }
 
     /// From the words of a form or a command line.
-    public init(parsingStatus status: String, progress: Int, spent: String, note: String?, link: String? = nil) throws(ImplementationError) {
+    public init(
+        parsingStatus status: String, progress: Int, spent: String, note: String?, link: String? = nil, reachedOn: String? = nil
+    ) throws(ImplementationError) {
         guard let parsed = ImplementationStatus(rawValue: status) else {
             throw .invalid("--status must be one of \(ImplementationStatus.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard (0...100).contains(progress) else { throw .invalid("--progress must be between 0 and 100") }
         let money: Money
         do { money = try Money(parsing: spent) } catch { throw .invalid("--spent: \(error)") }
-        try self.init(status: parsed, progress: progress, spent: money, note: note, link: link)
+        var day: CalendarDate?
+        if let text = reachedOn?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
+            guard text.count == 10, let date = CalendarDate(iso: text), (2000...2100).contains(date.year),
+                  date.day <= CalendarDate.days(inMonth: date.month, of: date.year)
+            else { throw .invalid("--date must be a day written YYYY-MM-DD between 2000 and 2100") }
+            day = date
+        }
+        try self.init(status: parsed, progress: progress, spent: money, note: note, link: link, reachedOn: day)
     }
 }
 

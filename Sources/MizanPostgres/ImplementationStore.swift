@@ -23,9 +23,10 @@ enum ImplementationStore {
 
     static func record(_ update: ImplementationUpdate, project: Int, communeID: Int, actor: String, on connection: PostgresConnection) throws {
         try connection.query("""
-            INSERT INTO implementation_updates (commune_id, proposal_id, status, progress_percent, spent_centimes, note, link, recorded_by)
+            INSERT INTO implementation_updates (commune_id, proposal_id, status, progress_percent, spent_centimes, note, link, reached_on,
+                                                recorded_by)
             VALUES (\(communeID), \(project), \(update.status.rawValue), \(update.progress), \(update.spent.centimes), \(update.note),
-                    \(update.link), \(actor))
+                    \(update.link), \(update.reachedOn?.description)::date, \(actor))
             """)
     }
 }

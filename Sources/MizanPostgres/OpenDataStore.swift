@@ -177,7 +177,8 @@ public enum OpenDataStore {
         cycleID: Int, after: Int?, limit: Int, on connection: PostgresConnection
     ) throws -> [ImplementationUpdateRecord] {
         try connection.query("""
-            SELECT i.id, i.proposal_id, p.title, i.status, i.progress_percent, i.spent_centimes, i.note, \(iso("i.recorded_at"))
+            SELECT i.id, i.proposal_id, p.title, i.status, i.progress_percent, i.spent_centimes, i.note, \(iso("i.recorded_at")),
+                   to_char(i.reached_on, 'YYYY-MM-DD'), i.link
             FROM implementation_updates i JOIN proposals p ON p.id = i.proposal_id
             WHERE p.cycle_id = \(cycleID)
               AND EXISTS (SELECT 1 FROM tally_projects tp JOIN tallies t ON t.id = tp.tally_id
@@ -189,7 +190,8 @@ public enum OpenDataStore {
                     id: try row.decode(Int.self, 0), projectID: try row.decode(Int.self, 1), projectTitle: try row.decode(String.self, 2),
                     status: try row.decode(String.self, 3), progressPercent: try row.decode(Int.self, 4),
                     spent: Money(centimes: try row.decode(Int64.self, 5)), note: try row.decodeIfPresent(String.self, 6),
-                    recordedAt: try row.decode(String.self, 7))
+                    recordedAt: try row.decode(String.self, 7), reachedOn: try row.decodeIfPresent(String.self, 8),
+                    link: try row.decodeIfPresent(String.self, 9))
             }
     }
 

@@ -222,14 +222,16 @@ struct PostgresTallies: TallyRepository {
         for tally in tallies {
             var history: [Int: [PublishedOutcome.Progress]] = [:]
             for row in try connection.query("""
-                SELECT i.proposal_id, i.status, i.progress_percent::int, i.spent_centimes, i.recorded_at, i.note, i.link
+                SELECT i.proposal_id, i.status, i.progress_percent::int, i.spent_centimes, i.recorded_at, i.note, i.link,
+                       to_char(i.reached_on, 'YYYY-MM-DD')
                 FROM implementation_updates i JOIN tally_projects tp ON tp.proposal_id = i.proposal_id AND tp.funded
                 WHERE tp.tally_id = \(tally.id) ORDER BY i.recorded_at, i.id
                 """).rows {
                 history[try row.decode(Int.self, 0), default: []].append(PublishedOutcome.Progress(
                     status: try row.decode(String.self, 1), percent: try row.decode(Int.self, 2),
                     spent: Money(centimes: try row.decode(Int64.self, 3)), recordedAt: try row.decode(Date.self, 4),
-                    note: try row.decodeIfPresent(String.self, 5), link: try row.decodeIfPresent(String.self, 6)))
+                    note: try row.decodeIfPresent(String.self, 5), link: try row.decodeIfPresent(String.self, 6),
+                    reachedOn: try row.decodeIfPresent(String.self, 7).flatMap { CalendarDate(iso: $0) }))
             }
             let projects = try connection.query("""
                 SELECT tp.proposal_id, p.title, tp.cost_centimes, tp.supporters, tp.funded, tp.round,

@@ -130,12 +130,19 @@ struct StaffCycleTests {
                 client, impl, ["csrf": csrf, "status": "in_progress", "progress": "30", "spent": "50000", "link": "javascript:alert(1)"])
             #expect(badLink.status == .badRequest)
             csrf = Browser.field("csrf", in: String(buffer: badLink.body)) ?? ""
+            let badDate = try await admin.post(
+                client, impl, ["csrf": csrf, "status": "in_progress", "progress": "30", "spent": "50000", "date": "2026-02-30"])
+            #expect(badDate.status == .badRequest)
+            csrf = Browser.field("csrf", in: String(buffer: badDate.body)) ?? ""
             let recorded = try await admin.post(
                 client, impl, ["csrf": csrf, "status": "in_progress", "progress": "30", "spent": "50000", "note": "Chantier ouvert",
-                               "link": "https://berkane.ma/chantier.jpg"])
+                               "link": "https://berkane.ma/chantier.jpg", "date": "2026-11-02"])
             #expect(recorded.status == .seeOther)
             let results = String(buffer: try await admin.get(client, "/fr/cycles/\(cycle)/results").body)
             #expect(results.contains("<bdi>Chantier ouvert</bdi> <a href=\"https://berkane.ma/chantier.jpg\""))
+            #expect(results.contains("2 novembre 2026"), "the day the milestone was reached, not the day it was recorded")
+            let api = String(buffer: try await admin.get(client, "/api/v1/cycles/\(cycle)/implementation-updates").body)
+            #expect(api.contains("\"reached_on\":\"2026-11-02\""), "\(api)")
         }
     }
 }

@@ -32,3 +32,7 @@ $$;
 
 CREATE TRIGGER cycles_settings_guard BEFORE UPDATE ON cycles
     FOR EACH ROW EXECUTE FUNCTION cycles_settings_guard();
+
+-- The day a funded project's milestone was reached, which staff often record later: the public
+-- timeline shows this day when it is given, and the day of recording otherwise.
+ALTER TABLE implementation_updates ADD COLUMN reached_on date CHECK (reached_on BETWEEN DATE '2000-01-01' AND DATE '2100-12-31');

@@ -166,8 +166,17 @@ public enum OpenData {
         public let spent: Money
         public let note: String?
         public let recordedAt: String
+        /// `YYYY-MM-DD`, the day the milestone was reached, when staff gave one.
+        public let reachedOn: String?
+        /// The milestone's photo or document (`https://`).
+        public let link: String?
 
-        public init(id: Int, projectID: Int, projectTitle: String, status: String, progressPercent: Int, spent: Money, note: String?, recordedAt: String) {
+        public init(
+            id: Int, projectID: Int, projectTitle: String, status: String, progressPercent: Int, spent: Money, note: String?, recordedAt: String,
+            reachedOn: String? = nil, link: String? = nil
+        ) {
+            self.reachedOn = reachedOn
+            self.link = link
             self.id = id
             self.projectID = projectID
             self.projectTitle = projectTitle

@@ -72,8 +72,13 @@ public struct PublishedOutcome: Sendable {
         public let recordedAt: Date
         public let note: String?
         public let link: String?
+        /// The day the milestone was reached, when staff gave one.
+        public let reachedOn: CalendarDate?
 
-        public init(status: String, percent: Int, spent: Money, recordedAt: Date, note: String? = nil, link: String? = nil) {
+        public init(
+            status: String, percent: Int, spent: Money, recordedAt: Date, note: String? = nil, link: String? = nil, reachedOn: CalendarDate? = nil
+        ) {
+            self.reachedOn = reachedOn
             self.status = status
             self.percent = percent
             self.spent = spent

@@ -69,7 +69,7 @@ extension OpenData.ImplementationUpdateRecord {
         [
             "id": .int(id), "project_id": .int(projectID), "project_title": .string(projectTitle), "status": .string(status),
             "progress_percent": .int(progressPercent), "spent": .money(spent), "note": .optional(note),
-            "recorded_at": .string(recordedAt),
+            "recorded_at": .string(recordedAt), "reached_on": .optional(reachedOn), "link": .optional(link),
         ]
     }
 }

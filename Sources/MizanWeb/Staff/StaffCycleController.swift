@@ -57,7 +57,7 @@ struct StaffCycleController {
             do {
                 update = try ImplementationUpdate(
                     parsingStatus: fields["status"] ?? "", progress: Int(fields["progress"] ?? "") ?? -1, spent: fields["spent"] ?? "",
-                    note: (fields["note"]?.isEmpty ?? true) ? nil : fields["note"], link: fields["link"])
+                    note: (fields["note"]?.isEmpty ?? true) ? nil : fields["note"], link: fields["link"], reachedOn: fields["date"])
                 try await RecordImplementationUpdate(storage: storage).execute(update, project: project, actor: member.username)
             } catch is ImplementationError {
                 return try await page(request, member: member, id: cycle, confirming: false,

@@ -189,7 +189,7 @@ struct ResultsView {
     /// One dated step of the works: status, percent and money, the milestone's note and link.
     static func milestone(_ progress: PublishedOutcome.Progress, _ catalogs: Catalogs, _ language: Language) -> Milestone {
         Milestone(
-            date: catalogs.date(progress.recordedAt, language),
+            date: progress.reachedOn.map { catalogs.day($0, language) } ?? catalogs.date(progress.recordedAt, language),
             text: catalogs.text("results_milestone", language, [
                 "status": catalogs.text("impl_status_\(progress.status)", language), "percent": catalogs.number(progress.percent),
                 "spent": catalogs.money(progress.spent, language),

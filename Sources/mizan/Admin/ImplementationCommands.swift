@@ -15,12 +15,13 @@ struct ImplementationCommand: AsyncParsableCommand {
         @Option(help: "Money spent so far, in dirhams.") var spent: String
         @Option(help: "A dated note for the public: the milestone reached.") var note: String?
         @Option(help: "A photo or document about it: an https:// address, linked from the results page's timeline.") var link: String?
+        @Option(help: "The day the milestone was reached, YYYY-MM-DD, when it is not today.") var date: String?
         @OptionGroup var options: AdminOptions
 
         func run() async throws {
             try await reportingFailures {
                 let update: ImplementationUpdate
-                do { update = try ImplementationUpdate(parsingStatus: status, progress: progress, spent: spent, note: note, link: link) } catch {
+                do { update = try ImplementationUpdate(parsingStatus: status, progress: progress, spent: spent, note: note, link: link, reachedOn: date) } catch {
                     throw CommandFailure.user("\(error)")
                 }
                 do {
