@@ -12,7 +12,7 @@ public struct BallotChoice: Hashable, Sendable {
 }
 
 /// Why a ballot is refused, in terms a voter or a clerk can act on.
-public enum BallotError: Error, Equatable, CustomStringConvertible {
+public enum BallotError: Error, Hashable, CustomStringConvertible {
     case empty
     case unknownProject(Int)
     case duplicateProject(Int)
@@ -226,7 +226,7 @@ public struct BallotReceipt: Sendable, Equatable {
     }
 }
 
-public enum VoteError: Error, Equatable, CustomStringConvertible {
+public enum VoteError: Error, Hashable, CustomStringConvertible {
     case notEligible
     case alreadyVoted(channel: VoteChannel)
     case notInVoting(Phase)

@@ -13,12 +13,27 @@ public struct RegistryRecord: Hashable, Sendable {
 public struct LineProblem: Error, Hashable, Sendable, CustomStringConvertible {
     public let line: Int
     public let field: String
+    /// In English, for the command line and logs.
     public let reason: String
+    /// What kind of problem it is (`not-a-project`), for a page to say it in its reader's
+    /// language, with `value` (what was read) in it; nil where only the English reason exists.
+    public let kind: String?
+    public let value: String?
+    /// The refusal of a well-formed line's ballot, as casting it online would be refused.
+    public let vote: VoteError?
 
-    public init(line: Int, field: String, reason: String) {
+    public init(line: Int, field: String, reason: String, kind: String? = nil, value: String? = nil, vote: VoteError? = nil) {
         self.line = line
         self.field = field
         self.reason = reason
+        self.kind = kind
+        self.value = value
+        self.vote = vote
+    }
+
+    /// The same problem on another line (a line's parser does not know its number).
+    public func on(line number: Int) -> LineProblem {
+        LineProblem(line: number, field: field, reason: reason, kind: kind, value: value, vote: vote)
     }
 
     public var description: String { "line \(line), \(field): \(reason)" }

@@ -46,6 +46,14 @@ struct StaffPaperTests {
             #expect(html.contains("<th scope=\"row\">2</th><td>serait enregistré</td>"))
             #expect(html.contains("<th scope=\"row\">3</th><td>refusé (électeur)"))
             #expect(html.contains("<th scope=\"row\">4</th><td>refusé (bulletin)"))
+            // Each refusal in the reader's words, as the ballot page would say it.
+            #expect(html.contains("« ZZ » n&#39;est ni un numéro de carte nationale") || html.contains("« ZZ » n'est ni un numéro de carte nationale"), "\(html)")
+            #expect(!html.contains("is not on this ballot") && !html.contains("is not a"), "no English reason on a French page")
+            let arabic = try await officer.post(client, "/ar/staff/cycles/\(cycle)/paper", [
+                "csrf": Browser.field("csrf", in: html) ?? "", "ballots": sheet, "mode": "check"])
+            let arabicHTML = String(buffer: arabic.body)
+            #expect(arabicHTML.contains("«ZZ» ليس رقم بطاقة وطنية"), "\(arabicHTML)")
+            html = arabicHTML
             #expect(html.contains("AB123456,\(projects[0]) \(projects[1])"), "the sheet stays in the form")
             #expect(try paperVotes(site) == 0, "a check stores nothing")
 

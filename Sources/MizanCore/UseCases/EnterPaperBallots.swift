@@ -60,19 +60,19 @@ public struct EnterPaperBallots: Sendable {
         var report = Report()
         lines: for line in lines {
             do {
-                guard let text = line.text else { throw LineProblem(line: line.number, field: "line", reason: "is not UTF-8 text") }
+                guard let text = line.text else { throw LineProblem(line: line.number, field: "line", reason: "is not UTF-8 text", kind: "not-utf8") }
                 let (credential, choices) = try Self.parse(text, rules: rules)
                 guard let voter = try await identify.atDesk(credential, cycle: cycle) else { throw VoteError.notEligible }
                 let receipt = try await cast(
                     choices, by: voter, in: cycle, channel: .paper, submission: .derived(from: "paper:\(cycle.rawValue):\(text)"))
                 report.verdicts.append(.accepted(line: line.number, receipt: receipt.code.value))
             } catch let problem as LineProblem {
-                report.verdicts.append(.refused(LineProblem(line: line.number, field: problem.field, reason: problem.reason)))
+                report.verdicts.append(.refused(problem.on(line: line.number)))
             } catch VoteError.notInVoting(let phase) {
                 report.closed = (line.number, phase)
                 break lines
             } catch let error as VoteError {
-                report.verdicts.append(.refused(LineProblem(line: line.number, field: "ballot", reason: error.description)))
+                report.verdicts.append(.refused(LineProblem(line: line.number, field: "ballot", reason: error.description, vote: error)))
             }
         }
         if !dryRun {
@@ -90,21 +90,23 @@ public struct EnterPaperBallots: Sendable {
     public static func parse(_ text: String, rules: BallotRules) throws -> (VoterCredential, [BallotChoice]) {
         let separator: Character = text.contains(";") && !text.contains(",") ? ";" : ","
         let parts = text.split(separator: separator, maxSplits: 1, omittingEmptySubsequences: false)
-        guard parts.count == 2 else { throw LineProblem(line: 0, field: "line", reason: "expected voter\(separator)choices") }
+        guard parts.count == 2 else { throw LineProblem(line: 0, field: "line", reason: "expected voter\(separator)choices", kind: "no-separator") }
         let credential: VoterCredential
         do { credential = try VoterCredential(parsing: String(parts[0])) } catch {
-            throw LineProblem(line: 0, field: "voter", reason: "\"\(parts[0])\" \(error.reason)")
+            throw LineProblem(line: 0, field: "voter", reason: "\"\(parts[0])\" \(error.reason)", kind: "voter", value: String(parts[0]))
         }
         var choices: [BallotChoice] = []
         for (position, token) in parts[1].split(whereSeparator: { $0 == " " || $0 == "\t" }).enumerated() {
             let pieces = token.split(separator: ":")
             guard let project = Int(pieces[0]), pieces.count <= 2 else {
-                throw LineProblem(line: 0, field: "choices", reason: "\"\(token)\" is not a project number")
+                throw LineProblem(line: 0, field: "choices", reason: "\"\(token)\" is not a project number", kind: "not-a-project", value: String(token))
             }
             switch rules {
             case .points:
                 guard pieces.count == 2, let points = Int(pieces[1]) else {
-                    throw LineProblem(line: 0, field: "choices", reason: "\"\(token)\" must be PROJECT:POINTS on a points ballot")
+                    throw LineProblem(
+                        line: 0, field: "choices", reason: "\"\(token)\" must be PROJECT:POINTS on a points ballot", kind: "points-format",
+                        value: String(token))
                 }
                 choices.append(BallotChoice(proposalID: project, weight: points))
             case .ranked: choices.append(BallotChoice(proposalID: project, weight: position + 1))

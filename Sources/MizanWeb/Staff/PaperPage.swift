@@ -70,7 +70,7 @@ struct PaperPage: PageModel {
                 case .refused(let problem):
                     return VerdictRow(
                         line: catalogs.number(problem.line), accepted: false,
-                        text: text("paper_refused", ["field": text("paper_field_\(problem.field)"), "reason": problem.reason]))
+                        text: text("paper_refused", ["field": text("paper_field_\(problem.field)"), "reason": PaperRefusal.reason(problem, catalogs, language)]))
                 }
             }
         } else {
