@@ -90,6 +90,7 @@ public func buildApplication(
     let analysis = AnalysisController(storage: storage, pages: pages, csrf: csrf, cache: AnalysisCache(), scopeCache: AnalysisCache(), marginalCache: AnalysisCache(), wait: .seconds(10))
     let votes = VoteController(
         storage: storage, ballotBox: backend.ballotBox, pages: pages, csrf: csrf, secrets: secrets, secureCookies: configuration.secureCookies)
+    let tallies = TallyRuns(wait: configuration.tallyWait)
     for language in Language.allCases {
         let group = router.group(RouterPath(language.rawValue))
         geography.addRoutes(to: group, language: language)
@@ -104,7 +105,7 @@ public func buildApplication(
         ReviewController(storage: storage, pages: pages, csrf: csrf).addRoutes(to: group, language: language)
         PaperBallotController(storage: storage, boxes: backend.paperBoxes, secrets: secrets, pages: pages, csrf: csrf)
             .addRoutes(to: group, language: language)
-        StaffCycleController(storage: storage, secrets: secrets, pages: pages, csrf: csrf).addRoutes(to: group, language: language)
+        StaffCycleController(storage: storage, secrets: secrets, tallies: tallies, pages: pages, csrf: csrf).addRoutes(to: group, language: language)
         CycleSettingsController(storage: storage, pages: pages, csrf: csrf).addRoutes(to: group, language: language)
         PetitionController(storage: storage, pages: pages, csrf: csrf, secrets: secrets).addRoutes(to: group, language: language)
         SupportController(storage: storage, pages: pages, csrf: csrf, secrets: secrets).addRoutes(to: group, language: language)

@@ -17,6 +17,9 @@ public struct WebConfiguration: Sendable {
     /// Seconds a cache may serve the public pages that are the same for everyone (a cycle, its
     /// results, the overviews, the published outcome) before revalidating them by `ETag`.
     public var publicMaxAgeSeconds: Int = 60
+    /// How long a staff member's "tally" request waits for the tally before the page answers that
+    /// it is running (it goes on either way; the page shows when it is done).
+    public var tallyWait: Duration = .seconds(20)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, retryAfterSeconds: Int = 5, secureCookies: Bool = false,

@@ -104,6 +104,7 @@ struct StaffCycleTests {
             #expect(String(buffer: early.body).contains("Aucun résultat enregistré"))
             csrf = Browser.field("csrf", in: String(buffer: early.body)) ?? ""
             #expect(try await admin.post(client, page + "/tally", ["csrf": csrf]).status == .seeOther)
+            try await Self.waitForTally(&admin, client, page)
             #expect(try await admin.get(client, "/fr/cycles/\(cycle)/results").status == .notFound, "stored, not yet public")
             // Six ballots: publishing needs the small-scope confirmation.
             csrf = try await admin.csrfField(client, from: page)
@@ -143,6 +144,61 @@ struct StaffCycleTests {
             #expect(results.contains("2 novembre 2026"), "the day the milestone was reached, not the day it was recorded")
             let api = String(buffer: try await admin.get(client, "/api/v1/cycles/\(cycle)/implementation-updates").body)
             #expect(api.contains("\"reached_on\":\"2026-11-02\""), "\(api)")
+        }
+    }
+
+    /// Reloads the staff cycle page until no tally started from it is running (a bounded number
+    /// of times: it waits for the work to end, not for a clock).
+    static func waitForTally(_ admin: inout Browser, _ client: any TestClientProtocol, _ page: String) async throws {
+        for _ in 0..<1_200 {
+            if !String(buffer: try await admin.get(client, page).body).contains("Décompte en cours") { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the tally is still running")
+    }
+
+    @Test func aTallyLongerThanItsRequestRunsOnAndSaysHowFarItGot() async throws {
+        var web = WebConfiguration(host: "127.0.0.1", port: 0, headerTimeoutSeconds: 600, idleTimeoutSeconds: 600)
+        web.tallyWait = .milliseconds(200)
+        try await Site.with(web) { client, site in
+            let (cycle, projects, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
+            try site.cast(12, for: [projects[0]], cycle: cycle, first: 1)
+            _ = try site.transaction { try CycleStore.advance(cycle, actor: "test", secrets: .forTests, on: $0) }
+            try await site.staffAccount("amina", role: .admin)
+            var admin = Browser()
+            try await admin.signIn(client, username: "amina", password: "correct horse battery")
+            let page = "/fr/staff/cycles/\(cycle)"
+            func stored() throws -> Int {
+                try site.transaction { try $0.query("SELECT count(*) FROM tallies WHERE cycle_id = \(cycle)").single().decode(Int.self, 0) }
+            }
+
+            // Another session holds the cycle's row: the tally waits for it however fast the
+            // machine is, so the request is sure to answer before the tally ends.
+            let holder = try PostgresConnection.connect(site.configuration)
+            try holder.query("BEGIN")
+            try holder.query("SELECT 1 FROM cycles WHERE id = \(cycle) FOR UPDATE")
+            var csrf = try await admin.csrfField(client, from: page)
+            let started = try await admin.post(client, page + "/tally", ["csrf": csrf])
+            #expect(started.status == .seeOther)
+            #expect(started.headers[.location] == page, "not yet done")
+            let running = String(buffer: try await admin.get(client, page).body)
+            #expect(running.contains("Décompte en cours, lancé le"), "\(running)")
+            #expect(running.contains("par amina"))
+            #expect(!running.contains("action=\"\(page)/tally\""), "no second start offered while it runs")
+            csrf = try await admin.csrfField(client, from: "/fr/staff")
+            let second = try await admin.post(client, page + "/tally", ["csrf": csrf])
+            #expect(second.status == .conflict)
+            #expect(String(buffer: second.body).contains("déjà en cours"))
+            #expect(try stored() == 0)
+
+            try holder.query("COMMIT")
+            holder.close()
+            try await Self.waitForTally(&admin, client, page)
+            #expect(try stored() == 1, "one tally, stored once")
+            let done = String(buffer: try await admin.get(client, page).body)
+            #expect(done.contains("action=\"\(page)/publish\""))
+            let actor = try site.transaction { try $0.query("SELECT actor FROM audit_log WHERE action = 'tally.store'").single().decode(String.self, 0) }
+            #expect(actor == "amina")
         }
     }
 }

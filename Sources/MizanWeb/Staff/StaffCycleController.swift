@@ -9,6 +9,8 @@ import MizanCore
 struct StaffCycleController {
     let storage: any Storage
     let secrets: ServerSecrets
+    /// Tallies started here, run off the request.
+    let tallies: TallyRuns
     let pages: PageRenderer
     let csrf: CSRF
     var catalogs: Catalogs { pages.catalogs }
@@ -117,13 +119,20 @@ struct StaffCycleController {
             let id = try context.parameters.require("id", as: CycleID.self)
             let fields = try await FormFields.read(request, limit: .staff)
             guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
-            do {
-                _ = try await TallyCycle(storage: storage).execute(.init(cycle: id, mode: .store, actor: member.username))
-            } catch let error as TallyError {
+            switch await tallies.start(id, by: member.username, storage: storage) {
+            case nil:
+                return try await page(request, member: member, id: id, confirming: false,
+                                      notice: catalogs.text("staff_tally_already_running", language), language: language, status: .conflict)
+            case .failed(let error?):
                 return try await page(request, member: member, id: id, confirming: false, notice: Self.sentence(error, catalogs, language),
                                       language: language, status: .conflict)
+            case .failed(nil):
+                throw HTTPError(.internalServerError)
+            case .running:
+                return Response.redirect(to: SiteURL.staffCycle(id).href(language), type: .normal)
+            case .finished:
+                return Response.redirect(to: SiteURL.staffCycle(id).href(language, query: [("done", "tally")]), type: .normal)
             }
-            return Response.redirect(to: SiteURL.staffCycle(id).href(language, query: [("done", "tally")]), type: .normal)
         }
         group.post(.staffCyclePublish) { request, context in
             let member = try context.requireRole(.admin)
@@ -162,11 +171,12 @@ struct StaffCycleController {
             (try stores.cycles.envelopeList(id), cycle.phase >= .published ? try stores.tallies.published(cycle: id) : nil,
              try stores.districts.list(commune: CommuneID(cycle.communeID)))
         }
+        let tallyState = await tallies.state(of: id)
         let token = csrf.prepare(request)
         var response = try pages.render(
             StaffCyclePage(
                 cycle: cycle, obstacles: obstacles, envelopes: envelopes, funded: outcome?.scopes.flatMap { $0.projects.filter(\.funded) } ?? [],
-                districts: districts, typedEnvelope: typedEnvelope, typedDistrict: typedDistrict, mayAdvance: member.role == .admin, confirming: confirming, notice: notice, csrf: token.field, catalogs: catalogs, language: language),
+                districts: districts, typedEnvelope: typedEnvelope, typedDistrict: typedDistrict, tally: tallyState, mayAdvance: member.role == .admin, confirming: confirming, notice: notice, csrf: token.field, catalogs: catalogs, language: language),
             language: language, url: confirming ? .staffCycleAdvance(id) : .staffCycle(id), status: status)
         response.setCookies([token.cookie])
         return response
@@ -196,12 +206,17 @@ struct StaffCyclePage: PageModel {
     let from: String
     let csrf: String
     let cycleHref: String
+    /// This page again (to see whether a running tally is done).
+    let cycleStaffHref: String
     /// Before voting, for admins: the form that corrects the cycle's settings.
     let settingsHref: [String]
     /// The announced dates, one sentence each.
     let dates: [String]
     /// In the tallied phase, for admins: storing the outcome and publishing it.
     let mayTally: Bool
+    /// A tally started from this page that is still running, or that failed after the page answered.
+    let tallyStatus: [String]
+    let tallyRunning: Bool
     let tallyAction: String
     let publishAction: String
     /// Once published, for admins: a progress form per funded project.
@@ -233,7 +248,7 @@ struct StaffCyclePage: PageModel {
 
     init(
         cycle: Cycle, obstacles: [AdvanceObstacle], envelopes: [DistrictEnvelope], funded: [PublishedOutcome.Project], districts: [District],
-        typedEnvelope: String, typedDistrict: [String: String], mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
+        typedEnvelope: String, typedDistrict: [String: String], tally: TallyRuns.State?, mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
         catalogs: Catalogs, language: Language
     ) {
         func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
@@ -261,9 +276,24 @@ struct StaffCyclePage: PageModel {
         from = cycle.phase.rawValue
         self.csrf = csrf
         cycleHref = SiteURL.cycle(id).href(language)
+        cycleStaffHref = SiteURL.staffCycle(id).href(language)
         settingsHref = mayAdvance && cycle.phase < .voting ? [SiteURL.staffCycleSettings(id).href(language)] : []
         dates = CyclePage.dates(cycle.schedule, catalogs, language)
-        mayTally = mayAdvance && cycle.phase == .tallied
+        switch tally {
+        case .running(let since, let by, let read):
+            tallyStatus = [text("staff_tally_running", ["time": catalogs.date(since, language, withTime: true), "name": by, "count": catalogs.number(read)])]
+            tallyRunning = true
+        case .failed(let error?) where cycle.phase == .tallied:
+            tallyStatus = [StaffCycleController.sentence(error, catalogs, language)]
+            tallyRunning = false
+        case .failed(nil) where cycle.phase == .tallied:
+            tallyStatus = [text("staff_tally_failed")]
+            tallyRunning = false
+        default:
+            tallyStatus = []
+            tallyRunning = false
+        }
+        mayTally = mayAdvance && cycle.phase == .tallied && !tallyRunning
         tallyAction = SiteURL.staffCycleTally(id).href(language)
         publishAction = SiteURL.staffCyclePublish(id).href(language)
         implementation = mayAdvance ? funded.map {
