@@ -140,7 +140,8 @@ struct StaffCycleController {
         var response = try pages.render(
             StaffCyclePage(
                 cycle: cycle, obstacles: obstacles, envelopes: envelopes, funded: outcome?.scopes.flatMap { $0.projects.filter(\.funded) } ?? [],
-                districts: districts, typedEnvelope: typedEnvelope, mayAdvance: member.role == .admin, confirming: confirming, notice: notice, csrf: token.field, catalogs: catalogs, language: language),
+                districts: districts, typedEnvelope: typedEnvelope, mayAdvance: member.role == .admin, confirming: confirming, notice: notice, csrf: token.field, catalogs: catalogs, language: language,
+                role: member.role),
             language: language, url: confirming ? .staffCycleAdvance(id) : .staffCycle(id), status: status)
         response.setCookies([token.cookie])
         return response
@@ -183,6 +184,8 @@ struct StaffCyclePage: PageModel {
     let envelopeAction: String
     let districtOptions: [Option]
     let typedEnvelope: String
+    /// Links to the registry, codes and export pages (`staff_cycle_uploads`).
+    let uploads: StaffUploadLinks
 
     struct ImplementationForm {
         let title: String
@@ -198,7 +201,7 @@ struct StaffCyclePage: PageModel {
     init(
         cycle: Cycle, obstacles: [String], envelopes: [DistrictEnvelope], funded: [PublishedOutcome.Project], districts: [District],
         typedEnvelope: String, mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
-        catalogs: Catalogs, language: Language
+        catalogs: Catalogs, language: Language, role: StaffRole? = nil
     ) {
         func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
         let id = CycleID(cycle.id)
@@ -237,6 +240,7 @@ struct StaffCyclePage: PageModel {
         envelopeAction = SiteURL.staffCycleEnvelope(id).href(language)
         districtOptions = districts.map { Option(value: String($0.id), label: PlaceName($0.name, language).primary) }
         self.typedEnvelope = typedEnvelope
+        uploads = StaffUploadLinks(cycle: id, role: role, catalogs: catalogs, language: language)
     }
 
     func title(_ catalogs: Catalogs, _ language: Language) -> String { heading }
