@@ -2,9 +2,11 @@ import Foundation
 import Hummingbird
 import MizanCore
 
-/// The voter registry in the browser, for admins: a CSV uploaded, checked line by line with the
-/// reader `mizan registry import` uses (nothing stored), then imported through the same
-/// `ImportRegistry` use case, optionally skipping bad lines as `--skip-invalid` does.
+/// The voter registry in the browser, for admins: a CSV uploaded and checked — the whole import
+/// of `mizan registry import`, the database's district checks included, in a transaction rolled
+/// back, so it says what an import would insert, update and reject and stores nothing — then
+/// imported through the same `ImportRegistry` use case, optionally skipping bad lines as
+/// `--skip-invalid` does.
 ///
 /// Between the check and the import nothing is kept: the file holds national ID numbers in clear,
 /// which Mizan stores only as HMACs, so it is read from the request, in memory, and the import
@@ -53,22 +55,17 @@ struct RegistryImportController {
             state.message = catalogs.text("uploads_registry_closed", language)
             return try await page(request, cycle: id, state: state, language: language, status: .conflict)
         }
-        if form["mode"] != "import" {
-            // The check: the command's reader over the file, and nothing else.
-            var valid = 0
-            do {
-                let problems = try RegistryLineFeeder.read(bytes, currentYear: year) { _ in valid += 1 }
-                state.check = (valid, problems)
-            } catch let rejected as RegistryRejected {
-                state.check = (0, rejected.problems)
-            }
-            return try await page(request, cycle: id, state: state, language: language)
-        }
+        let dryRun = form["mode"] != "import"
+        // A check skips bad lines so that it reports on all of them and on what the rest would do.
         let importing = ImportRegistry.Request(
-            cycle: id, secrets: forms.secrets, skipInvalid: state.skipInvalid, source: "upload:\(file.auditName)", actor: member.username
+            cycle: id, secrets: forms.secrets, skipInvalid: state.skipInvalid || dryRun, source: "upload:\(file.auditName)",
+            actor: member.username, dryRun: dryRun
         ) { accept in try RegistryLineFeeder.read(bytes, currentYear: year, accept: accept) }
         do {
-            state.report = try await ImportRegistry(storage: forms.storage).execute(importing)
+            let report = try await ImportRegistry(storage: forms.storage).execute(importing)
+            if dryRun { state.check = report } else { state.report = report }
+        } catch let rejected as RegistryRejected where dryRun {
+            state.check = RegistryImportReport(rejected: rejected.problems)
         } catch let rejected as RegistryRejected {
             state.refused = rejected.problems
             return try await page(request, cycle: id, state: state, language: language, status: .unprocessableContent)

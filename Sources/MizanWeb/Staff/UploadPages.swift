@@ -28,8 +28,8 @@ struct RegistryPage: PageModel {
         var message: String?
         var fileName = ""
         var skipInvalid = false
-        /// A check: valid voter lines and the problems found.
-        var check: (valid: Int, problems: [LineProblem])?
+        /// A check: what an import would do (nothing stored).
+        var check: RegistryImportReport?
         /// An import refused for its bad lines, nothing stored.
         var refused: [LineProblem]?
         var report: RegistryImportReport?
@@ -53,9 +53,10 @@ struct RegistryPage: PageModel {
         let file = state.fileName.isEmpty ? text("uploads_unnamed_file") : state.fileName
         var problems: [LineProblem] = []
         if let check = state.check {
-            problems = check.problems
+            problems = check.rejected
             summary = [text("uploads_registry_checked", [
-                "file": file, "valid": catalogs.number(check.valid), "bad": catalogs.number(Set(check.problems.map(\.line)).count),
+                "file": file, "inserted": catalogs.number(check.inserted), "updated": catalogs.number(check.updated),
+                "bad": catalogs.number(Set(check.rejected.map(\.line)).count),
             ])]
         } else if let refused = state.refused {
             problems = refused
