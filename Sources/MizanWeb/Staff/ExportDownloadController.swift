@@ -40,6 +40,7 @@ struct ExportDownloadController {
             return try await page(
                 request, cycle: id, format: "pb", message: catalogs.text("uploads_export_bad_format", language), language: language, status: .badRequest)
         }
+        PrivateFolder.sweep()
         let folder = try PrivateFolder()
         let name = "cycle-\(id)-\(format.rawValue)"
         let directory = folder.url.appendingPathComponent(name)
@@ -116,5 +117,20 @@ struct PrivateFolder: Sendable {
 
     func remove() {
         try? FileManager.default.removeItem(at: url)
+    }
+
+    /// Removes such folders left over for more than `age` seconds (a download the server never
+    /// began to send, a crash), so none outlives its request by long.
+    static func sweep(olderThan age: TimeInterval = 3600) {
+        let manager = FileManager.default
+        let parent = manager.temporaryDirectory
+        for name in (try? manager.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+            let url = parent.appendingPathComponent(name)
+            if let modified = (try? manager.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
+                Date().timeIntervalSince(modified) > age
+            {
+                try? manager.removeItem(at: url)
+            }
+        }
     }
 }
