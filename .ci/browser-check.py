@@ -432,7 +432,8 @@ class Check:
         self.visit(language, [
             ("staff-home", "/staff/"), ("staff-review", f"/staff/cycles/{berkane}/review"),
             ("staff-review-published", f"/staff/cycles/{oujda}/review"), ("staff-cycle", f"/staff/cycles/{berkane}"),
-            ("staff-paper", f"/staff/cycles/{berkane}/paper")])
+            ("staff-paper", f"/staff/cycles/{berkane}/paper"), ("staff-registry", f"/staff/cycles/{berkane}/registry"),
+            ("staff-codes", f"/staff/cycles/{berkane}/codes"), ("staff-export", f"/staff/cycles/{oujda}/export")])
 
 
 def main():
