@@ -433,7 +433,8 @@ class Check:
             ("staff-home", "/staff/"), ("staff-review", f"/staff/cycles/{berkane}/review"),
             ("staff-review-published", f"/staff/cycles/{oujda}/review"), ("staff-cycle", f"/staff/cycles/{berkane}"),
             ("staff-paper", f"/staff/cycles/{berkane}/paper"), ("staff-new-cycle", "/staff/cycles/new"),
-            ("staff-cycle-settings", f"/staff/cycles/{berkane}/settings")])
+            ("staff-cycle-settings", f"/staff/cycles/{berkane}/settings"), ("staff-registry", f"/staff/cycles/{berkane}/registry"),
+            ("staff-codes", f"/staff/cycles/{berkane}/codes"), ("staff-export", f"/staff/cycles/{oujda}/export")])
 
 
 def main():

@@ -107,6 +107,10 @@ public func buildApplication(
             .addRoutes(to: group, language: language)
         StaffCycleController(storage: storage, secrets: secrets, tallies: tallies, pages: pages, csrf: csrf).addRoutes(to: group, language: language)
         CycleSettingsController(storage: storage, pages: pages, csrf: csrf).addRoutes(to: group, language: language)
+        let forms = CycleForms(storage: storage, secrets: secrets, pages: pages, csrf: csrf)
+        RegistryImportController(forms: forms).addRoutes(to: group, language: language)
+        VotingCodesController(forms: forms).addRoutes(to: group, language: language)
+        ExportDownloadController(forms: forms).addRoutes(to: group, language: language)
         PetitionController(storage: storage, pages: pages, csrf: csrf, secrets: secrets).addRoutes(to: group, language: language)
         SupportController(storage: storage, pages: pages, csrf: csrf, secrets: secrets).addRoutes(to: group, language: language)
     }

@@ -10,6 +10,12 @@ public struct IssueVotingCodes: Sendable {
     public struct Issued: Sendable {
         public let cycle: Cycle
         public let codes: [VotingCode]
+
+        /// The codes as the CSV to print (`code,cycle,commune`, one line each): the only copy of
+        /// them, written by `mizan codes issue` and downloaded from the staff codes page.
+        public var printSheet: String {
+            "code,cycle,commune\n" + codes.map { "\($0.printed),\(cycle.id),\(cycle.communeCode)" }.joined(separator: "\n") + "\n"
+        }
     }
 
     /// `deliver` runs before the commit: when it cannot hand the codes over (a file that cannot

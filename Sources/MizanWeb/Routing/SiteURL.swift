@@ -50,6 +50,11 @@ enum SiteRoute: String, CaseIterable, Sendable {
     case staffImplementation = "staff/proposals/:id/implementation"
     case staffCycleEnvelope = "staff/cycles/:id/envelope"
     case staffPaperCounts = "staff/cycles/:id/paper/counts"
+    // Uploads and downloads: the registry, printed codes, a count sheet as a file, the export.
+    case staffCycleRegistry = "staff/cycles/:id/registry"
+    case staffCycleCodes = "staff/cycles/:id/codes"
+    case staffPaperFile = "staff/cycles/:id/paper/file"
+    case staffCycleExport = "staff/cycles/:id/export"
 
     /// The pattern the router matches.
     var pattern: RouterPath { RouterPath(rawValue) }
@@ -115,6 +120,10 @@ enum SiteURL: Hashable, Sendable {
     case staffCyclePublish(CycleID)
     case staffImplementation(ProposalID)
     case staffCycleEnvelope(CycleID)
+    case staffCycleRegistry(CycleID)
+    case staffCycleCodes(CycleID)
+    case staffPaperFile(CycleID)
+    case staffCycleExport(CycleID)
 
     var route: SiteRoute {
         switch self {
@@ -160,6 +169,10 @@ enum SiteURL: Hashable, Sendable {
         case .staffCyclePublish: .staffCyclePublish
         case .staffImplementation: .staffImplementation
         case .staffCycleEnvelope: .staffCycleEnvelope
+        case .staffCycleRegistry: .staffCycleRegistry
+        case .staffCycleCodes: .staffCycleCodes
+        case .staffPaperFile: .staffPaperFile
+        case .staffCycleExport: .staffCycleExport
         }
     }
 
@@ -174,6 +187,8 @@ enum SiteURL: Hashable, Sendable {
             .eligibility(let id), .ballot(let id), .staffParticipation(let id), .staffAnalysis(let id), .staffReview(let id), .staffPaper(let id),
             .staffPaperCounts(let id), .staffCycle(let id), .staffCycleAdvance(let id), .staffCycleSettings(let id), .staffCycleDistrict(let id),
             .staffCycleTally(let id), .staffCyclePublish(let id), .staffCycleEnvelope(let id):
+            [id.description]
+        case .staffCycleRegistry(let id), .staffCycleCodes(let id), .staffPaperFile(let id), .staffCycleExport(let id):
             [id.description]
         case .cycleParticipationFile(let id, let file), .staffParticipationFile(let id, let file), .staffAnalysisFile(let id, let file):
             [id.description, file]

@@ -69,18 +69,23 @@ struct FormFields {
         if let type = request.headers[.contentType], !isFormType(type) {
             return FormFields(problem: .notAForm)
         }
+        let (collected, truncated) = try await collect(request, limit: limit.bytes)
+        return FormFields(bytes: collected, repeatable: repeatable, truncated: truncated)
+    }
+
+    /// The first `limit` bytes of a request's body, and whether there was more (left unread; the
+    /// server drains it), so no form, urlencoded or multipart, holds more than its limit in memory.
+    static func collect(_ request: Request, limit: Int) async throws -> (bytes: [UInt8], truncated: Bool) {
         var collected: [UInt8] = []
-        var truncated = false
         for try await buffer in request.body {
-            let room = limit.bytes - collected.count
+            let room = limit - collected.count
             if buffer.readableBytes > room {
                 collected += buffer.readableBytesView.prefix(room)
-                truncated = true
-                break
+                return (collected, true)
             }
             collected += buffer.readableBytesView
         }
-        return FormFields(bytes: collected, repeatable: repeatable, truncated: truncated)
+        return (collected, false)
     }
 
     private init(problem: Problem) { self.problem = problem }

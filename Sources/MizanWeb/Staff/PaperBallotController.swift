@@ -22,6 +22,9 @@ struct PaperBallotController {
         group.post(.staffPaper) { request, context in
             try await enter(request, context: context, cycle: context.parameters.require("id", as: CycleID.self), language)
         }
+        group.post(.staffPaperFile) { request, context in
+            try await enterFile(request, context: context, cycle: context.parameters.require("id", as: CycleID.self), language)
+        }
         group.post(.staffPaperCounts) { request, context in
             try await count(request, context: context, cycle: context.parameters.require("id", as: CycleID.self), language)
         }
@@ -53,16 +56,25 @@ struct PaperBallotController {
             state.message = problem.message(catalogs, language)
             return try await page(request, cycle: id, state: state, language: language, status: problem.status)
         }
+        return try await enter(
+            request, lines: Self.lines(state.ballots), dryRun: fields["mode"] != "enter", source: "staff page", state: state, member: member,
+            cycle: id, language)
+    }
+
+    /// Checks (`dryRun`) or enters the lines of a sheet, pasted or uploaded, and shows each verdict.
+    func enter(
+        _ request: Request, lines: [EnterPaperBallots.Line], dryRun: Bool, source: String, state: PaperPage.State, member: StaffMember,
+        cycle id: CycleID, _ language: Language
+    ) async throws -> Response {
+        var state = state
         guard let boxes else { throw HTTPError(.serviceUnavailable) }
-        let dryRun = fields["mode"] != "enter"
-        let lines = Self.lines(state.ballots)
         guard !lines.isEmpty else {
             state.message = catalogs.text("paper_error_empty", language)
             return try await page(request, cycle: id, state: state, language: language, status: .badRequest)
         }
         let enter = EnterPaperBallots(storage: storage, secrets: secrets, box: dryRun ? boxes.rehearsal : boxes.direct, dryRun: dryRun)
         do {
-            state.report = try await enter.execute(cycle: id, lines: lines, source: "staff page", actor: member.username)
+            state.report = try await enter.execute(cycle: id, lines: lines, source: source, actor: member.username)
             state.dryRun = dryRun
         } catch VoteError.notInVoting {
             state.message = catalogs.text("paper_error_not_voting", language)
@@ -105,10 +117,20 @@ struct PaperBallotController {
 
     /// The pasted lines, numbered from 1, trimmed, without empty ones; a first line that is the
     /// file's header (`voter,choices`) is skipped but keeps its number.
-    static func lines(_ text: String) -> [EnterPaperBallots.Line] {
+    static func lines(_ text: String) -> [EnterPaperBallots.Line] { lines(bytes: Array(text.utf8)) }
+
+    /// The same for a sheet's file: a line that is not UTF-8 keeps its number and gets its own
+    /// verdict; a byte order mark (as spreadsheets write) is skipped.
+    static func lines(bytes: [UInt8]) -> [EnterPaperBallots.Line] {
         var lines: [EnterPaperBallots.Line] = []
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var bytes = bytes[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        for (index, raw) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            guard let decoded = String(validating: raw, as: UTF8.self) else {
+                lines.append(.init(number: index + 1, text: nil))
+                continue
+            }
+            let line = decoded.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || (index == 0 && line.lowercased().hasPrefix("voter")) { continue }
             lines.append(.init(number: index + 1, text: line))
         }

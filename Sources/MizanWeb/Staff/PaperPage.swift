@@ -16,6 +16,9 @@ struct PaperPage: PageModel {
         var spoiled = ""
         var blank = ""
         var countMessage: String?
+        /// A sheet sent as a file: its name, and what was wrong with the upload.
+        var fileName = ""
+        var fileMessage: String?
     }
 
     struct VerdictRow {
@@ -41,6 +44,8 @@ struct PaperPage: PageModel {
     let spoiled: String
     let blank: String
     let countMessage: [String]
+    let fileAction: String
+    let fileMessage: [String]
     let paperCounts: [PaperCountRow]
     let hasPaperCounts: Bool
 
@@ -58,7 +63,8 @@ struct PaperPage: PageModel {
         ballots = state.ballots
         message = state.message.map { [$0] } ?? []
         if let report = state.report {
-            summary = [text(state.dryRun ? "paper_summary_check" : "paper_summary_entered", [
+            summary = (state.fileName.isEmpty ? [] : [text("uploads_paper_file_read", ["file": state.fileName])])
+                + [text(state.dryRun ? "paper_summary_check" : "paper_summary_entered", [
                 "accepted": catalogs.number(report.accepted), "refused": catalogs.number(report.refusals.count),
             ])] + (report.closed.map { [text("paper_closed", ["line": catalogs.number($0.line)])] } ?? [])
             verdicts = report.verdicts.map { verdict in
@@ -82,6 +88,8 @@ struct PaperPage: PageModel {
         spoiled = state.spoiled
         blank = state.blank
         countMessage = state.countMessage.map { [$0] } ?? []
+        fileAction = SiteURL.staffPaperFile(id).href(language)
+        fileMessage = state.fileMessage.map { [$0] } ?? []
         paperCounts = PaperCountRow.rows(counts, catalogs)
         hasPaperCounts = !counts.isEmpty
     }

@@ -176,7 +176,8 @@ struct StaffCycleController {
         var response = try pages.render(
             StaffCyclePage(
                 cycle: cycle, obstacles: obstacles, envelopes: envelopes, funded: outcome?.scopes.flatMap { $0.projects.filter(\.funded) } ?? [],
-                districts: districts, typedEnvelope: typedEnvelope, typedDistrict: typedDistrict, tally: tallyState, mayAdvance: member.role == .admin, confirming: confirming, notice: notice, csrf: token.field, catalogs: catalogs, language: language),
+                districts: districts, typedEnvelope: typedEnvelope, typedDistrict: typedDistrict, tally: tallyState, mayAdvance: member.role == .admin, confirming: confirming, notice: notice, csrf: token.field, catalogs: catalogs, language: language,
+                role: member.role),
             language: language, url: confirming ? .staffCycleAdvance(id) : .staffCycle(id), status: status)
         response.setCookies([token.cookie])
         return response
@@ -234,6 +235,8 @@ struct StaffCyclePage: PageModel {
     let typedDistrictFrench: String
     let typedDistrictArabic: String
     let typedDistrictPopulation: String
+    /// Links to the registry, codes and export pages (`staff_cycle_uploads`).
+    let uploads: StaffUploadLinks
 
     struct ImplementationForm {
         let title: String
@@ -249,7 +252,7 @@ struct StaffCyclePage: PageModel {
     init(
         cycle: Cycle, obstacles: [AdvanceObstacle], envelopes: [DistrictEnvelope], funded: [PublishedOutcome.Project], districts: [District],
         typedEnvelope: String, typedDistrict: [String: String], tally: TallyRuns.State?, mayAdvance: Bool, confirming: Bool, notice: String?, csrf: String,
-        catalogs: Catalogs, language: Language
+        catalogs: Catalogs, language: Language, role: StaffRole? = nil
     ) {
         func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
         let id = CycleID(cycle.id)
@@ -310,6 +313,7 @@ struct StaffCyclePage: PageModel {
         typedDistrictFrench = typedDistrict["name_fr"] ?? ""
         typedDistrictArabic = typedDistrict["name_ar"] ?? ""
         typedDistrictPopulation = typedDistrict["population"] ?? ""
+        uploads = StaffUploadLinks(cycle: id, role: role, catalogs: catalogs, language: language)
     }
 
     /// What keeps the cycle from its next phase, in the reader's language.

@@ -33,6 +33,8 @@ struct StaffCycleItem {
     let reviewHref: String
     let paperHref: String
     let staffCycleHref: String
+    /// The cycle's uploads and downloads the member's role may use.
+    let uploads: StaffUploadLinks
 }
 
 /// The staff home: who is signed in, and every commune's cycles.
@@ -62,7 +64,8 @@ struct StaffHomePage: PageModel {
                 phase: catalogs.text("phase_\($0.phase.rawValue)", language), cycleHref: SiteURL.cycle(id).href(language),
                 participationHref: SiteURL.staffParticipation(id).href(language), analysisHref: SiteURL.staffAnalysis(id).href(language),
                 reviewHref: SiteURL.staffReview(id).href(language), paperHref: SiteURL.staffPaper(id).href(language),
-                staffCycleHref: SiteURL.staffCycle(id).href(language))
+                staffCycleHref: SiteURL.staffCycle(id).href(language),
+                uploads: StaffUploadLinks(cycle: id, role: member.role, catalogs: catalogs, language: language))
         }
         hasCycles = !cycles.isEmpty
     }

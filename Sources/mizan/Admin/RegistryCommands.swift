@@ -39,27 +39,13 @@ struct RegistryCommand: AsyncParsableCommand {
                 let request = ImportRegistry.Request(
                     cycle: CycleID(cycle), secrets: secrets, skipInvalid: skipInvalid, source: name, actor: options.actorName
                 ) { accept in
-                    var problems: [LineProblem] = []
-                    var reader: RegistryFileReader?
+                    var feeder = RegistryLineFeeder(currentYear: year)
                     var progress = ProgressBar(total: size, label: "reading \(name)")
                     try LineReader(path: path).forEachLine(progress: { progress.update($0) }) { bytes, line in
-                        // The reader is mutated in place: a copy would copy its table of
-                        // IDs seen so far on every line.
-                        guard reader != nil else {
-                            do { reader = try RegistryFileReader(header: Array(bytes), currentYear: year) } catch let problem as LineProblem {
-                                throw RegistryRejected(problems: [problem])
-                            }
-                            return
-                        }
-                        if bytes.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") }) { return }
-                        switch reader!.read(bytes, line: line) {
-                        case .success(let record): try accept(record)
-                        case .failure(let found): problems += found.problems
-                        }
+                        try feeder.take(bytes, line: line, accept: accept)
                     }
                     progress.finish()
-                    if reader == nil { throw RegistryRejected(problems: [LineProblem(line: 1, field: "header", reason: "the file is empty")]) }
-                    return problems
+                    return try feeder.finish()
                 }
                 let report: RegistryImportReport
                 do {
@@ -123,8 +109,7 @@ struct CodesCommand: AsyncParsableCommand {
                         try await IssueVotingCodes(storage: storage).execute(
                             cycle: CycleID(cycleID), count: count, secrets: secrets, actor: options.actorName
                         ) { issued in
-                            let body = "code,cycle,commune\n"
-                                + issued.codes.map { "\($0.printed),\(cycleID),\(issued.cycle.communeCode)" }.joined(separator: "\n") + "\n"
+                            let body = issued.printSheet
                             // Written before the commit: if the file cannot be written, no code is stored.
                             guard FileManager.default.createFile(atPath: temporary, contents: Data(body.utf8), attributes: [.posixPermissions: 0o600])
                             else { throw CommandFailure.user("cannot write \(destination)") }
