@@ -74,14 +74,14 @@ public struct RegistryFileReader: Sendable {
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         separator = bytes.contains(UInt8(ascii: ";")) && !bytes.contains(UInt8(ascii: ",")) ? UInt8(ascii: ";") : UInt8(ascii: ",")
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw LineProblem(line: 1, field: "header", reason: "is not UTF-8 text; save the file as UTF-8")
+            throw LineProblem(line: 1, field: "header", reason: "is not UTF-8 text; save the file as UTF-8", kind: "not-utf8")
         }
         let names = Self.split(Array(text.utf8), separator: separator) ?? []
         for (index, name) in names.enumerated() {
             let key = name.lowercased().trimmingCharacters(in: " \t\r").replacingSpaces()
             if let column = Column.aliases[key] {
                 guard positions[column] == nil else {
-                    throw LineProblem(line: 1, field: "header", reason: "column \(column.rawValue) appears twice")
+                    throw LineProblem(line: 1, field: "header", reason: "column \(column.rawValue) appears twice", kind: "column-twice", value: column.rawValue)
                 }
                 positions[column] = index
             }
@@ -90,7 +90,8 @@ public struct RegistryFileReader: Sendable {
         guard missing.isEmpty else {
             throw LineProblem(
                 line: 1, field: "header",
-                reason: "missing column(s) \(missing.joined(separator: ", ")); expected national_id,birth_date[,district,sex,birth_year]")
+                reason: "missing column(s) \(missing.joined(separator: ", ")); expected national_id,birth_date[,district,sex,birth_year]",
+                kind: "missing-columns", value: missing.joined(separator: ", "))
         }
     }
 
@@ -99,13 +100,13 @@ public struct RegistryFileReader: Sendable {
         var bytes = bytes
         if bytes.last == UInt8(ascii: "\r") { bytes = bytes.dropLast() }
         guard bytes.count <= Self.maximumLineBytes else {
-            return .failure(LineProblems([LineProblem(line: line, field: "line", reason: "is \(bytes.count) bytes long; at most \(Self.maximumLineBytes) are allowed")]))
+            return .failure(LineProblems([LineProblem(line: line, field: "line", reason: "is \(bytes.count) bytes long; at most \(Self.maximumLineBytes) are allowed", kind: "too-long", value: String(Self.maximumLineBytes))]))
         }
         guard String(validating: bytes, as: UTF8.self) != nil else {
-            return .failure(LineProblems([LineProblem(line: line, field: "line", reason: "is not UTF-8 text; save the file as UTF-8")]))
+            return .failure(LineProblems([LineProblem(line: line, field: "line", reason: "is not UTF-8 text; save the file as UTF-8", kind: "not-utf8")]))
         }
         guard let cells = Self.split(Array(bytes), separator: separator) else {
-            return .failure(LineProblems([LineProblem(line: line, field: "line", reason: "has an unclosed quote")]))
+            return .failure(LineProblems([LineProblem(line: line, field: "line", reason: "has an unclosed quote", kind: "unclosed-quote")]))
         }
         func cell(_ column: Column) -> String? {
             guard let index = positions[column], index < cells.count else { return nil }
@@ -116,29 +117,29 @@ public struct RegistryFileReader: Sendable {
         var nationalID: NationalID?
         if let text = cell(.nationalID) {
             do { nationalID = try NationalID(parsing: text) } catch {
-                problems.append(LineProblem(line: line, field: "national_id", reason: "\"\(text)\" \(error.reason)"))
+                problems.append(LineProblem(line: line, field: "national_id", reason: "\"\(text)\" \(error.reason)", kind: "national-id", value: text))
             }
         } else {
-            problems.append(LineProblem(line: line, field: "national_id", reason: "is missing"))
+            problems.append(LineProblem(line: line, field: "national_id", reason: "is missing", kind: "missing"))
         }
         var birthDate: (year: Int, month: Int, day: Int)?
         if let text = cell(.birthDate) {
             birthDate = Self.parseDate(text)
             if birthDate == nil {
-                problems.append(LineProblem(line: line, field: "birth_date", reason: "\"\(text)\" is not a date (YYYY-MM-DD or DD/MM/YYYY)"))
+                problems.append(LineProblem(line: line, field: "birth_date", reason: "\"\(text)\" is not a date (YYYY-MM-DD or DD/MM/YYYY)", kind: "not-a-date", value: text))
             } else if let date = birthDate, date.year < 1900 || date.year > currentYear {
-                problems.append(LineProblem(line: line, field: "birth_date", reason: "\"\(text)\" is not a plausible birth date"))
+                problems.append(LineProblem(line: line, field: "birth_date", reason: "\"\(text)\" is not a plausible birth date", kind: "implausible-birth-date", value: text))
                 birthDate = nil
             }
         } else {
-            problems.append(LineProblem(line: line, field: "birth_date", reason: "is missing"))
+            problems.append(LineProblem(line: line, field: "birth_date", reason: "is missing", kind: "missing"))
         }
         var sex: String?
         if let text = cell(.sex) {
             switch text.lowercased() {
             case "f", "female", "femme", "أنثى": sex = "F"
             case "m", "h", "male", "homme", "ذكر": sex = "M"
-            default: problems.append(LineProblem(line: line, field: "sex", reason: "\"\(text)\" must be F or M"))
+            default: problems.append(LineProblem(line: line, field: "sex", reason: "\"\(text)\" must be F or M", kind: "sex", value: text))
             }
         }
         var birthYear: Int?
@@ -146,15 +147,15 @@ public struct RegistryFileReader: Sendable {
             if let year = Int(text), (1900...currentYear).contains(year) {
                 birthYear = year
                 if let date = birthDate, date.year != year {
-                    problems.append(LineProblem(line: line, field: "birth_year", reason: "\(year) does not match birth_date"))
+                    problems.append(LineProblem(line: line, field: "birth_year", reason: "\(year) does not match birth_date", kind: "birth-year-mismatch", value: String(year)))
                 }
             } else {
-                problems.append(LineProblem(line: line, field: "birth_year", reason: "\"\(text)\" is not a year"))
+                problems.append(LineProblem(line: line, field: "birth_year", reason: "\"\(text)\" is not a year", kind: "not-a-year", value: text))
             }
         }
         if let nationalID {
             if let first = firstLineOfID[nationalID] {
-                problems.append(LineProblem(line: line, field: "national_id", reason: "duplicates line \(first)"))
+                problems.append(LineProblem(line: line, field: "national_id", reason: "duplicates line \(first)", kind: "duplicate-line", value: String(first)))
             } else if problems.isEmpty {
                 firstLineOfID[nationalID] = line
             }

@@ -62,8 +62,9 @@ public enum RegistryStore {
                   AND (d.name_fr = i.district OR d.name_ar = i.district OR d.code = i.district OR d.id::text = i.district))
             ORDER BY i.line
             """).map { row in
-            LineProblem(line: try row.decode(Int.self, 0), field: "district",
-                        reason: "\"\(try row.decode(String.self, 1))\" is not a district of \(cycle.communeName.french)")
+            let district = try row.decode(String.self, 1)
+            return LineProblem(line: try row.decode(Int.self, 0), field: "district",
+                               reason: "\"\(district)\" is not a district of \(cycle.communeName.french)", kind: "unknown-district", value: district)
         }
         problems += unknownDistricts
         problems.sort { ($0.line, $0.field) < ($1.line, $1.field) }

@@ -130,9 +130,14 @@ struct StaffUploadsTests {
             #expect(html.contains("Vérification de &lt;b&gt;registre.csv : l&#39;import ajouterait 2 électeur(s) et en mettrait 0 à jour ; 3 ligne(s) erronée(s). Rien n")
                 || html.contains("Vérification de &lt;b&gt;registre.csv : l'import ajouterait 2 électeur(s) et en mettrait 0 à jour ; 3 ligne(s) erronée(s). Rien n"), "\(html)")
             // The database's own check, on the district, is part of the check.
-            #expect(html.contains("<th scope=\"row\">6</th><td>quartier</td><td lang=\"en\" dir=\"ltr\">&quot;Hay Inconnu&quot; is not a district of"))
-            #expect(html.contains("<th scope=\"row\">3</th><td>n° CIN</td><td lang=\"en\" dir=\"ltr\">&quot;bad!&quot; is not a national ID number"))
-            #expect(html.contains("<th scope=\"row\">4</th><td>date de naissance</td><td lang=\"en\" dir=\"ltr\">&quot;31/02/1990&quot; is not a date"))
+            // Each reason in the page's language.
+            #expect(html.contains("<th scope=\"row\">6</th><td>quartier</td><td>« Hay Inconnu » n&#39;est pas un quartier de la commune.")
+                || html.contains("<th scope=\"row\">6</th><td>quartier</td><td>« Hay Inconnu » n'est pas un quartier de la commune."), "\(html)")
+            #expect(html.contains("<th scope=\"row\">3</th><td>n° CIN</td><td>« bad! » n&#39;est pas un numéro de carte nationale.")
+                || html.contains("<th scope=\"row\">3</th><td>n° CIN</td><td>« bad! » n'est pas un numéro de carte nationale."))
+            #expect(html.contains("<th scope=\"row\">4</th><td>date de naissance</td><td>« 31/02/1990 » n&#39;est pas une date")
+                || html.contains("<th scope=\"row\">4</th><td>date de naissance</td><td>« 31/02/1990 » n'est pas une date"))
+            #expect(!html.contains("is not a"), "no English reason on a French page")
             #expect(!html.contains("etc/"), "a path in the file name is never shown")
             #expect(try count(site, voters) == 0, "a check stores nothing")
             #expect(try count(site, "SELECT count(*) FROM audit_log WHERE action = 'registry.import'") == 0)

@@ -76,7 +76,7 @@ struct PaperPage: PageModel {
                 case .refused(let problem):
                     return VerdictRow(
                         line: catalogs.number(problem.line), accepted: false,
-                        text: text("paper_refused", ["field": text("paper_field_\(problem.field)"), "reason": PaperRefusal.reason(problem, catalogs, language)]))
+                        text: text("paper_refused", ["field": text("paper_field_\(problem.field)"), "reason": LineProblemText.reason(problem, catalogs, language)]))
                 }
             }
         } else {

@@ -2,7 +2,7 @@ import Foundation
 import MizanCore
 
 /// A bad line of an uploaded file as the command line reports it: its number, the field and the
-/// reason (the reason in the command's English words, the field named in the page's language).
+/// reason, both in the page's language (`LineProblemText`).
 struct LineVerdictRow {
     let line: String
     let field: String
@@ -13,7 +13,7 @@ struct LineVerdictRow {
         problems.prefix(limit).map {
             let key = "uploads_field_\($0.field)"
             let named = catalogs.text(key, language)
-            return LineVerdictRow(line: catalogs.number($0.line), field: named == key ? $0.field : named, reason: $0.reason)
+            return LineVerdictRow(line: catalogs.number($0.line), field: named == key ? $0.field : named, reason: LineProblemText.reason($0, catalogs, language))
         }
     }
 }
