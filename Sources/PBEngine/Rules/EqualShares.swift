@@ -163,6 +163,8 @@ struct EqualSharesProblem {
     let uniformSatisfaction: [Int?]
     /// Σ count × satisfaction over supporters (a cost times a count: 128 bits).
     let totalSatisfaction: [Int128]
+    /// The largest satisfaction of any supporter (0 with none).
+    let largestSatisfaction: Int
     /// Voters of each profile group.
     let groupCounts: [Int]
     /// Projects the rule considers: supported and not free.
@@ -204,6 +206,7 @@ struct EqualSharesProblem {
             list.reduce(Int128(0)) { $0 + Int128(groupCounts[Int($1.group)]) * Int128($1.satisfaction) }
         }
         totalSatisfaction = totals
+        largestSatisfaction = supporters.reduce(0) { largest, list in list.reduce(largest) { Swift.max($0, $1.satisfaction) } }
         candidates = instance.projects.indices.filter { totals[$0] > 0 && instance.projects[$0].cost > 0 }
         free = fundsFreeProjects ? instance.projects.indices.filter { totals[$0] > 0 && instance.projects[$0].cost == 0 } : []
     }
