@@ -15,6 +15,20 @@ extension EqualSharesProblem {
     /// The run — the projects it funds, in order, with a trace whose shares are approximate — or
     /// nil when a decision was too close to call.
     func solveApproximately(startingBudget: Double, tieBreaking: TieBreaking, tallies: Tallies, horizon: inout ChangeHorizon) -> Run? {
+        var none: ApproximateCheckpoint?
+        return solveApproximately(
+            startingBudget: startingBudget, tieBreaking: tieBreaking, tallies: tallies, horizon: &horizon, checkpoint: &none, step: nil)
+    }
+
+    /// The same run, starting from `checkpoint` when it was taken at a budget no larger and less
+    /// than its distance below (see `ApproximateCheckpoint`), and leaving in it the state of this
+    /// run at the start of its first round whose decisions might change within `step` more per
+    /// voter (the completion's next budget is at least `step` higher). With `step` nil, no
+    /// checkpoint is read or kept.
+    func solveApproximately(
+        startingBudget: Double, tieBreaking: TieBreaking, tallies: Tallies, horizon: inout ChangeHorizon,
+        checkpoint: inout ApproximateCheckpoint?, step: Double?
+    ) -> Run? {
         // A group too large for the count its supports carry, or a satisfaction a Double does not
         // hold exactly, is left to the exact solver.
         guard groupCounts.allSatisfy({ $0 <= Int(Int32.max) }), largestSatisfaction < 1 << 53 else { return nil }
@@ -33,6 +47,23 @@ extension EqualSharesProblem {
         // Wide: a run at a raised budget may overspend before the caller discards it.
         var spent = free.reduce(Int128(0)) { $0 + Int128(instance.projects[$1].cost) }
         var round = 0
+        // Whether the checkpoint still follows this run, round by round.
+        var following = false
+        if let step, horizon.enabled {
+            if var saved = checkpoint, startingBudget >= saved.budget, startingBudget - saved.budget < saved.distance {
+                saved.move(to: startingBudget)
+                ledger.restore(saved.wallets)
+                (selected, trace, spent, round, open) = (saved.selected, saved.trace, saved.spent, saved.round, saved.open)
+                (lower, lowerSlope) = (saved.lower, saved.lowerSlope)
+                horizon.recordDistance(saved.distance)
+                checkpoint = saved
+            } else {
+                checkpoint = ApproximateCheckpoint(
+                    budget: startingBudget, distance: .infinity, wallets: ledger.snapshot(), selected: selected, trace: trace, shareSlopes: [],
+                    spent: spent, round: round, open: open, lower: lower, lowerSlope: lowerSlope)
+            }
+            following = checkpoint!.distance > step
+        }
         while !open.isEmpty {
             round += 1
             open.sort { a, b in lower[a] != lower[b] ? lower[a] < lower[b] : a < b }
@@ -96,8 +127,95 @@ extension EqualSharesProblem {
             selected.append(winner.project)
             unaffordable.insert(winner.project)
             open.removeAll { unaffordable.contains($0) }
+            if following, let step {
+                // This round's decisions hold for `step` more per voter: the next run can start after it.
+                let distance = horizon.isSaturated ? 0 : horizon.approximateDistance ?? .infinity
+                following = distance > step
+                if following {
+                    ledger.pay(winner, supporters: supporters[winner.project], into: &checkpoint!.wallets)
+                    checkpoint!.advance(
+                        distance: distance, selected: selected, trace: trace,
+                        shareSlope: winner.rhoSlope * Double(uniformSatisfaction[winner.project] ?? 1), spent: spent, round: round,
+                        open: open, lower: lower, lowerSlope: lowerSlope)
+                }
+            }
         }
         return Run(selected: selected, trace: trace)
+    }
+}
+
+/// The state of a run of the fast pass at the start of a round, kept for the run at a larger
+/// budget per voter.
+///
+/// The completion reruns equal shares at budgets a currency unit apart, and with many voters every
+/// such run changes somewhere — yet its first rounds, where the most supported projects are priced
+/// and most of the reading is done, often decide exactly as before. Within one run every amount is
+/// linear in the starting budget until some recorded comparison flips (see `ChangeHorizon`): rounds
+/// whose comparisons all hold for `distance` more per voter decide the same at any budget up to
+/// that much larger, and leave each wallet at its amount plus its slope times the raise. So the
+/// next run starts from this state, moved to its budget, with the horizon those rounds recorded,
+/// less the raise; it is the argument by which the completion already skips budgets, applied to a
+/// prefix of the rounds instead of the whole run. Every later decision is checked as usual.
+struct ApproximateCheckpoint {
+    /// The starting budget per voter the state is at.
+    private(set) var budget: Double
+    /// How much more per voter every decision before `round` stays the same (the horizon after
+    /// those rounds, already shortened by its safety margin).
+    private(set) var distance: Double
+    var wallets: [ApproximateLedger.Wallet]
+    private(set) var selected: [Int]
+    private(set) var trace: [TraceEvent]
+    /// For each funded event of `trace`, in order: the slope of its approximate share.
+    private(set) var shareSlopes: [Double]
+    private(set) var spent: Int128
+    /// Rounds done.
+    private(set) var round: Int
+    private(set) var open: [Int]
+    private(set) var lower: [Double]
+    private(set) var lowerSlope: [Double]
+
+    init(
+        budget: Double, distance: Double, wallets: [ApproximateLedger.Wallet], selected: [Int], trace: [TraceEvent], shareSlopes: [Double],
+        spent: Int128, round: Int, open: [Int], lower: [Double], lowerSlope: [Double]
+    ) {
+        (self.budget, self.distance, self.wallets, self.selected, self.trace, self.shareSlopes) = (budget, distance, wallets, selected, trace, shareSlopes)
+        (self.spent, self.round, self.open, self.lower, self.lowerSlope) = (spent, round, open, lower, lowerSlope)
+    }
+
+    /// One more round done (its payment already made on `wallets`).
+    mutating func advance(
+        distance: Double, selected: [Int], trace: [TraceEvent], shareSlope: Double, spent: Int128, round: Int, open: [Int],
+        lower: [Double], lowerSlope: [Double]
+    ) {
+        (self.distance, self.selected, self.trace, self.spent, self.round, self.open) = (distance, selected, trace, spent, round, open)
+        (self.lower, self.lowerSlope) = (lower, lowerSlope)
+        shareSlopes.append(shareSlope)
+    }
+
+    /// The same state at a budget `raise` per voter higher, less than `distance` above: each amount
+    /// moves by its slope (an empty wallet stays empty), and so do the lower bounds, the shares of
+    /// the trace and the distance left.
+    mutating func move(to newBudget: Double) {
+        let raise = newBudget - budget
+        guard raise > 0 else { return }
+        wallets.withUnsafeMutableBufferPointer { wallets in
+            for index in wallets.indices where wallets[index].amount >= 0 {
+                wallets[index].amount += wallets[index].slope * raise
+            }
+        }
+        for index in lower.indices where lowerSlope[index] != 0 { lower[index] += lowerSlope[index] * raise }
+        var funded = 0
+        trace = trace.map { event in
+            guard event.kind == .funded, let share = event.approximateShare else { return event }
+            defer { funded += 1 }
+            let slope = shareSlopes[funded]
+            guard slope != 0 else { return event }
+            return TraceEvent(
+                round: event.round, project: event.project, kind: event.kind, supporters: event.supporters, remaining: event.remaining,
+                approximateShare: share + slope * raise)
+        }
+        distance -= raise
+        budget = newBudget
     }
 }
 
@@ -330,10 +448,27 @@ struct ApproximateLedger {
             exact: clearlyAllPay ? (exactCost, stakes.reduce(Int128(0)) { $0 + Int128($1.voters) * Int128($1.satisfaction) }) : nil)
     }
 
-    /// Charges the supporters: ρ × satisfaction, or all they have when that is less. The wallets
-    /// are read in blocks ahead of the arithmetic, as `gather` reads them (a group supports a
-    /// project once, so no wallet is read twice in a block).
+    /// The wallets, for a checkpoint.
+    func snapshot() -> [Wallet] { wallets }
+
+    /// Starts from a checkpoint's wallets.
+    mutating func restore(_ saved: [Wallet]) { wallets = saved }
+
+    /// Charges the supporters: ρ × satisfaction, or all they have when that is less.
     mutating func pay(_ affordability: ApproximateAffordability, supporters: [EqualSharesProblem.Support]) {
+        Self.charge(affordability, supporters: supporters, wallets: &wallets, block: &block)
+    }
+
+    /// The same charge on other wallets (a checkpoint's). The wallets are read in blocks ahead of
+    /// the arithmetic, as `gather` reads them (a group supports a project once, so no wallet is
+    /// read twice in a block).
+    mutating func pay(_ affordability: ApproximateAffordability, supporters: [EqualSharesProblem.Support], into wallets: inout [Wallet]) {
+        Self.charge(affordability, supporters: supporters, wallets: &wallets, block: &block)
+    }
+
+    private static func charge(
+        _ affordability: ApproximateAffordability, supporters: [EqualSharesProblem.Support], wallets: inout [Wallet], block: inout [Wallet]
+    ) {
         let rho = affordability.rho, rhoSlope = affordability.rhoSlope
         wallets.withUnsafeMutableBufferPointer { wallets in
             block.withUnsafeMutableBufferPointer { block in

@@ -45,6 +45,13 @@ struct ChangeHorizon {
         nearest = (BigInt(reach.numerator), BigInt(reach.denominator))
     }
 
+    /// Records a distance found earlier (and already shortened): comparisons made at a smaller
+    /// budget that still hold for this much more per voter.
+    mutating func recordDistance(_ distance: Double) {
+        guard enabled, !isSaturated else { return }
+        if approximateDistance == nil || distance < approximateDistance! { approximateDistance = distance }
+    }
+
     /// Records a comparison too close to call: it may flip at any larger budget.
     mutating func recordNearTie() {
         if enabled { nearest = (0, 1) }

@@ -37,6 +37,9 @@ struct EqualShares {
         for _ in 0..<instance.scale { unit *= 10 }
         var step = BigInt(0)
         var previous: (run: EqualSharesProblem.Run, perVoter: Rational, numerator: BigInt)?
+        // The fast pass's state after the rounds each run shares with the next (see `ApproximateCheckpoint`).
+        var checkpoint: ApproximateCheckpoint?
+        let unitPerVoter = Double(unit)
         while true {
             let perVoter = start + Rational(step * unit)
             let numerator = BigInt(instance.budget) + step * unit * BigInt(voters)
@@ -44,7 +47,7 @@ struct EqualShares {
             let run: EqualSharesProblem.Run
             if let fast = problem.solveApproximately(
                 startingBudget: approximateRatio(numerator, BigInt(voters)), tieBreaking: tieBreaking, tallies: tallies,
-                horizon: &horizon)
+                horizon: &horizon, checkpoint: &checkpoint, step: unitPerVoter)
             {
                 run = fast
             } else {
