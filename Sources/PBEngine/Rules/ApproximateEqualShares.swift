@@ -214,7 +214,10 @@ struct ApproximateCheckpoint {
                 round: event.round, project: event.project, kind: event.kind, supporters: event.supporters, remaining: event.remaining,
                 approximateShare: share + slope * raise)
         }
-        distance -= raise
+        // What a run from the first round would record at the new budget: its comparisons' distances
+        // less the raise, then shortened by the horizon's margin (here already applied to the whole
+        // distance, raise included).
+        distance -= raise * (1 - ChangeHorizon.safety)
         budget = newBudget
     }
 }

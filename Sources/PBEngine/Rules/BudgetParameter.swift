@@ -57,10 +57,13 @@ struct ChangeHorizon {
         if enabled { nearest = (0, 1) }
     }
 
+    /// The relative margin by which an approximate distance is shortened.
+    static let safety = 1e-6
+
     /// Records a comparison known only approximately, whose gap is clearly not zero.
     mutating func recordApproximately(gap: Double, slope: Double) {
         guard enabled, slope != 0, !isSaturated, (gap < 0) != (slope < 0) else { return }
-        let reach = abs(gap) / abs(slope) * (1 - 1e-6)
+        let reach = abs(gap) / abs(slope) * (1 - Self.safety)
         if approximateDistance == nil || reach < approximateDistance! { approximateDistance = reach }
     }
 
