@@ -124,6 +124,9 @@ public enum TieBreaking: Sendable, Equatable {
 
     /// Orders tied projects best first.
     func order(_ candidates: [Int], instance: Instance, supporters: [Int]) -> [Int] {
+        // Nearly every round of a rule has a single candidate: nothing to order (and the tool's
+        // order, read from every project's id, would cost more than the round).
+        guard candidates.count > 1 else { return candidates }
         switch self {
         case .lexicographic:
             return candidates.sorted { idPrecedes(instance.projects[$0].id, instance.projects[$1].id) }
@@ -172,8 +175,10 @@ public enum TieCriterion: String, Sendable, CaseIterable, Hashable {
             guard let value = UInt32(id), value < UInt32.max, String(value) == id else { return nil }
             return value
         }
+        // Each id read once, not at every comparison of the sort.
+        let index = instance.projects.map { arrayIndex($0.id) }
         let order = instance.projects.indices.sorted { a, b in
-            switch (arrayIndex(instance.projects[a].id), arrayIndex(instance.projects[b].id)) {
+            switch (index[a], index[b]) {
             case let (x?, y?): return x < y
             case (.some, nil): return true
             case (nil, .some): return false

@@ -15,8 +15,23 @@ extension EqualSharesProblem {
     /// The run — the projects it funds, in order, with a trace whose shares are approximate — or
     /// nil when a decision was too close to call.
     func solveApproximately(startingBudget: Double, tieBreaking: TieBreaking, tallies: Tallies, horizon: inout ChangeHorizon) -> Run? {
-        // A group too large for the count its supports carry is left to the exact solver.
-        guard groupCounts.allSatisfy({ $0 <= Int(Int32.max) }) else { return nil }
+        var none: ApproximateCheckpoint?
+        return solveApproximately(
+            startingBudget: startingBudget, tieBreaking: tieBreaking, tallies: tallies, horizon: &horizon, checkpoint: &none, step: nil)
+    }
+
+    /// The same run, starting from `checkpoint` when it was taken at a budget no larger and less
+    /// than its distance below (see `ApproximateCheckpoint`), and leaving in it the state of this
+    /// run at the start of its first round whose decisions might change within `step` more per
+    /// voter (the completion's next budget is at least `step` higher). With `step` nil, no
+    /// checkpoint is read or kept.
+    func solveApproximately(
+        startingBudget: Double, tieBreaking: TieBreaking, tallies: Tallies, horizon: inout ChangeHorizon,
+        checkpoint: inout ApproximateCheckpoint?, step: Double?
+    ) -> Run? {
+        // A group too large for the count its supports carry, or a satisfaction a Double does not
+        // hold exactly, is left to the exact solver.
+        guard groupCounts.allSatisfy({ $0 <= Int(Int32.max) }), largestSatisfaction < 1 << 53 else { return nil }
         var ledger = ApproximateLedger(
             start: startingBudget, counts: groupCounts, largest: supporters.reduce(0) { Swift.max($0, $1.count) }, tracking: horizon.enabled)
         let totalMoney = startingBudget * Double(profile.voterCount)
@@ -32,6 +47,23 @@ extension EqualSharesProblem {
         // Wide: a run at a raised budget may overspend before the caller discards it.
         var spent = free.reduce(Int128(0)) { $0 + Int128(instance.projects[$1].cost) }
         var round = 0
+        // Whether the checkpoint still follows this run, round by round.
+        var following = false
+        if let step, horizon.enabled {
+            if var saved = checkpoint, startingBudget >= saved.budget, startingBudget - saved.budget < saved.distance {
+                saved.move(to: startingBudget)
+                ledger.restore(saved.wallets)
+                (selected, trace, spent, round, open) = (saved.selected, saved.trace, saved.spent, saved.round, saved.open)
+                (lower, lowerSlope) = (saved.lower, saved.lowerSlope)
+                horizon.recordDistance(saved.distance)
+                checkpoint = saved
+            } else {
+                checkpoint = ApproximateCheckpoint(
+                    budget: startingBudget, distance: .infinity, wallets: ledger.snapshot(), selected: selected, trace: trace, shareSlopes: [],
+                    spent: spent, round: round, open: open, lower: lower, lowerSlope: lowerSlope)
+            }
+            following = checkpoint!.distance > step
+        }
         while !open.isEmpty {
             round += 1
             open.sort { a, b in lower[a] != lower[b] ? lower[a] < lower[b] : a < b }
@@ -95,8 +127,98 @@ extension EqualSharesProblem {
             selected.append(winner.project)
             unaffordable.insert(winner.project)
             open.removeAll { unaffordable.contains($0) }
+            if following, let step {
+                // This round's decisions hold for `step` more per voter: the next run can start after it.
+                let distance = horizon.isSaturated ? 0 : horizon.approximateDistance ?? .infinity
+                following = distance > step
+                if following {
+                    ledger.pay(winner, supporters: supporters[winner.project], into: &checkpoint!.wallets)
+                    checkpoint!.advance(
+                        distance: distance, selected: selected, trace: trace,
+                        shareSlope: winner.rhoSlope * Double(uniformSatisfaction[winner.project] ?? 1), spent: spent, round: round,
+                        open: open, lower: lower, lowerSlope: lowerSlope)
+                }
+            }
         }
         return Run(selected: selected, trace: trace)
+    }
+}
+
+/// The state of a run of the fast pass at the start of a round, kept for the run at a larger
+/// budget per voter.
+///
+/// The completion reruns equal shares at budgets a currency unit apart, and with many voters every
+/// such run changes somewhere — yet its first rounds, where the most supported projects are priced
+/// and most of the reading is done, often decide exactly as before. Within one run every amount is
+/// linear in the starting budget until some recorded comparison flips (see `ChangeHorizon`): rounds
+/// whose comparisons all hold for `distance` more per voter decide the same at any budget up to
+/// that much larger, and leave each wallet at its amount plus its slope times the raise. So the
+/// next run starts from this state, moved to its budget, with the horizon those rounds recorded,
+/// less the raise; it is the argument by which the completion already skips budgets, applied to a
+/// prefix of the rounds instead of the whole run. Every later decision is checked as usual.
+struct ApproximateCheckpoint {
+    /// The starting budget per voter the state is at.
+    private(set) var budget: Double
+    /// How much more per voter every decision before `round` stays the same (the horizon after
+    /// those rounds, already shortened by its safety margin).
+    private(set) var distance: Double
+    var wallets: [ApproximateLedger.Wallet]
+    private(set) var selected: [Int]
+    private(set) var trace: [TraceEvent]
+    /// For each funded event of `trace`, in order: the slope of its approximate share.
+    private(set) var shareSlopes: [Double]
+    private(set) var spent: Int128
+    /// Rounds done.
+    private(set) var round: Int
+    private(set) var open: [Int]
+    private(set) var lower: [Double]
+    private(set) var lowerSlope: [Double]
+
+    init(
+        budget: Double, distance: Double, wallets: [ApproximateLedger.Wallet], selected: [Int], trace: [TraceEvent], shareSlopes: [Double],
+        spent: Int128, round: Int, open: [Int], lower: [Double], lowerSlope: [Double]
+    ) {
+        (self.budget, self.distance, self.wallets, self.selected, self.trace, self.shareSlopes) = (budget, distance, wallets, selected, trace, shareSlopes)
+        (self.spent, self.round, self.open, self.lower, self.lowerSlope) = (spent, round, open, lower, lowerSlope)
+    }
+
+    /// One more round done (its payment already made on `wallets`).
+    mutating func advance(
+        distance: Double, selected: [Int], trace: [TraceEvent], shareSlope: Double, spent: Int128, round: Int, open: [Int],
+        lower: [Double], lowerSlope: [Double]
+    ) {
+        (self.distance, self.selected, self.trace, self.spent, self.round, self.open) = (distance, selected, trace, spent, round, open)
+        (self.lower, self.lowerSlope) = (lower, lowerSlope)
+        shareSlopes.append(shareSlope)
+    }
+
+    /// The same state at a budget `raise` per voter higher, less than `distance` above: each amount
+    /// moves by its slope (an empty wallet stays empty), and so do the lower bounds, the shares of
+    /// the trace and the distance left.
+    mutating func move(to newBudget: Double) {
+        let raise = newBudget - budget
+        guard raise > 0 else { return }
+        wallets.withUnsafeMutableBufferPointer { wallets in
+            for index in wallets.indices where wallets[index].amount >= 0 {
+                wallets[index].amount += wallets[index].slope * raise
+            }
+        }
+        for index in lower.indices where lowerSlope[index] != 0 { lower[index] += lowerSlope[index] * raise }
+        var funded = 0
+        trace = trace.map { event in
+            guard event.kind == .funded, let share = event.approximateShare else { return event }
+            defer { funded += 1 }
+            let slope = shareSlopes[funded]
+            guard slope != 0 else { return event }
+            return TraceEvent(
+                round: event.round, project: event.project, kind: event.kind, supporters: event.supporters, remaining: event.remaining,
+                approximateShare: share + slope * raise)
+        }
+        // What a run from the first round would record at the new budget: its comparisons' distances
+        // less the raise, then shortened by the horizon's margin (here already applied to the whole
+        // distance, raise included).
+        distance -= raise * (1 - ChangeHorizon.safety)
+        budget = newBudget
     }
 }
 
@@ -148,12 +270,16 @@ struct ApproximateLedger {
 
     /// The wallet of a group that paid everything.
     static let emptied = -1.0
+    /// Wallets `gather` reads ahead: 1,024 × 16 bytes, half the nearest cache.
+    static let blockSize = 1024
 
     private var wallets: [Wallet]
     /// Scratch: the wallets that are not empty of the project being priced, gathered in a row so
     /// the passes of `affordability` read them in order; `live` of them are in use.
     private var stakes: [Stake]
     private var live = 0
+    /// Scratch for `gather` and `pay`: wallets read ahead of the arithmetic on them.
+    private var block: [Wallet]
     /// Σ voters × satisfaction over the gathered wallets, their voters, and their smallest
     /// amount and slope.
     private var gatheredWeight = 0.0
@@ -162,45 +288,79 @@ struct ApproximateLedger {
     private var smallestSlope = 0.0
     private let tracking: Bool
 
+    /// A gathered wallet with its group's voters and satisfaction, as Doubles: the passes of
+    /// `affordability` read them many times, and converted once here they are the same values
+    /// those passes computed (exact: voters fit in 32 bits, and satisfactions of 2⁵³ or more are
+    /// left to the exact solver).
     struct Stake {
         var amount: Double
         var slope: Double
-        var voters: Int
-        var satisfaction: Int
+        var voters: Double
+        var satisfaction: Double
     }
 
     /// `largest`: the most supporters any project has.
     init(start: Double, counts: [Int], largest: Int, tracking: Bool) {
         wallets = Array(repeating: Wallet(amount: start, slope: 1), count: counts.count)
         stakes = Array(repeating: Stake(amount: 0, slope: 0, voters: 0, satisfaction: 0), count: largest)
+        block = Array(repeating: Wallet(amount: 0, slope: 0), count: Swift.max(1, Swift.min(largest, Self.blockSize)))
         self.tracking = tracking
+    }
+
+    /// Copies the supporters' wallets into `block`, a block at a time, by a loop that does nothing
+    /// else, and hands each block to `body` (the supporters' positions from start to end).
+    @inline(__always)
+    private static func readAhead(
+        _ supporters: UnsafeBufferPointer<EqualSharesProblem.Support>, from wallets: UnsafeBufferPointer<Wallet>,
+        into block: UnsafeMutableBufferPointer<Wallet>, _ body: (_ start: Int, _ end: Int) -> Void
+    ) {
+        var start = 0
+        while start < supporters.count {
+            let end = Swift.min(start + block.count, supporters.count)
+            for index in start..<end { block[index - start] = wallets[Int(supporters[index].group)] }
+            body(start, end)
+            start = end
+        }
     }
 
     /// Gathers the supporters' wallets that are not empty; returns what they hold together, and
     /// its slope.
     ///
-    /// Reading the wallets is nearly all the work, and each read misses the cache: the loop has no
-    /// branch on what it reads (an empty wallet is written and then overwritten), so the processor
-    /// can keep many reads in flight instead of waiting on each to decide the next.
+    /// Reading the wallets is nearly all the work, and each read misses the cache. The processor
+    /// overlaps misses only as far ahead as its window of instructions reaches, so the reads are
+    /// done in blocks by a loop that does nothing else (a load and a store per supporter: dozens of
+    /// reads in flight, where the whole computation per supporter let only a few overlap); a
+    /// second loop then works on the block, which is in the nearest cache. Neither loop branches
+    /// on what it reads (an empty wallet is written and then overwritten). The sums are those of
+    /// one loop over the supporters in order, to the last bit.
     mutating func gather(_ supporters: [EqualSharesProblem.Support]) -> (value: Double, slope: Double) {
         var value = 0.0, slope = 0.0, weight = 0.0, count = 0, voters = 0
         var smallestAmount = Double.infinity, smallestSlope = Double.infinity
         wallets.withUnsafeBufferPointer { wallets in
             stakes.withUnsafeMutableBufferPointer { stakes in
-                for supporter in supporters {
-                    let wallet = wallets[Int(supporter.group)]
-                    // 1 for a wallet with money (its amount's sign bit is clear), 0 for an empty one.
-                    let held = 1 - Int(wallet.amount.bitPattern >> 63)
-                    let members = Int(supporter.voters)
-                    stakes[count] = Stake(amount: wallet.amount, slope: wallet.slope, voters: members, satisfaction: supporter.satisfaction)
-                    count += held
-                    voters += members * held
-                    let counted = Double(members * held)
-                    value += wallet.amount * counted
-                    slope += wallet.slope * counted
-                    weight += counted * Double(supporter.satisfaction)
-                    smallestAmount = Swift.min(smallestAmount, held == 1 ? wallet.amount : .infinity)
-                    smallestSlope = Swift.min(smallestSlope, held == 1 ? wallet.slope : .infinity)
+                block.withUnsafeMutableBufferPointer { block in
+                    supporters.withUnsafeBufferPointer { supporters in
+                        Self.readAhead(supporters, from: wallets, into: block) { start, end in
+                            for index in start..<end {
+                                let supporter = supporters[index]
+                                let wallet = block[index - start]
+                                // 1 for a wallet with money (its amount's sign bit is clear), 0 for an empty one.
+                                let held = 1 - Int(wallet.amount.bitPattern >> 63)
+                                let members = Int(supporter.voters)
+                                let satisfaction = Double(supporter.satisfaction)
+                                stakes[count] = Stake(
+                                    amount: wallet.amount, slope: wallet.slope, voters: Double(members), satisfaction: satisfaction)
+                                count += held
+                                voters += members * held
+                                let counted = Double(members * held)
+                                value += wallet.amount * counted
+                                slope += wallet.slope * counted
+                                weight += counted * satisfaction
+                                smallestAmount = Swift.min(smallestAmount, held == 1 ? wallet.amount : .infinity)
+                                smallestSlope = Swift.min(smallestSlope, held == 1 ? wallet.slope : .infinity)
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -241,10 +401,14 @@ struct ApproximateLedger {
         var paid = 0.0, paidSlope = 0.0, weight = fullWeight
         for _ in 0..<stakes.count + 1 {
             var nextPaid = 0.0, nextSlope = 0.0, nextWeight = fullWeight
-            for stake in stakes where stake.amount < rho * Double(stake.satisfaction) {
-                nextPaid += stake.amount * Double(stake.voters)
-                nextSlope += stake.slope * Double(stake.voters)
-                nextWeight -= Double(stake.voters) * Double(stake.satisfaction)
+            // Without a branch on which wallets fall short (about as many as not, late in a run, so
+            // a branch would be mispredicted often): the others add exactly +0, leaving the sums as
+            // the wallets that fall short alone make them.
+            for stake in stakes {
+                let short: Double = stake.amount < rho * stake.satisfaction ? 1 : 0
+                nextPaid += stake.amount * stake.voters * short
+                nextSlope += stake.slope * stake.voters * short
+                nextWeight -= stake.voters * stake.satisfaction * short
             }
             let next = (cost - nextPaid) / nextWeight
             (paid, paidSlope, weight) = (nextPaid, nextSlope, nextWeight)
@@ -258,9 +422,11 @@ struct ApproximateLedger {
         // budget can grow before they cross. Only the nearest crossing is recorded: the horizon
         // keeps nothing else.
         var nearTie = false, paysInFull = false
-        var nearest: (reach: Double, gap: Double, slope: Double)?
+        // The nearest crossing so far, as gap and slope: its distance is |gap| / |slope|, compared
+        // by cross-multiplying (all four are positive) rather than dividing for every wallet.
+        var nearest: (gap: Double, slope: Double)?
         for stake in stakes {
-            let satisfaction = Double(stake.satisfaction)
+            let satisfaction = stake.satisfaction
             let amount = stake.amount
             let gap = rho * satisfaction - amount
             // A wallet holding exactly nothing pays in full without adding to `paid`.
@@ -273,8 +439,8 @@ struct ApproximateLedger {
             guard tracking else { continue }
             let slope = rhoSlope * satisfaction - stake.slope
             guard slope != 0, (gap < 0) != (slope < 0) else { continue }
-            let reach = abs(gap) / abs(slope)
-            if nearest == nil || reach < nearest!.reach { nearest = (reach, gap, slope) }
+            if let current = nearest, abs(gap) * abs(current.slope) >= abs(current.gap) * abs(slope) { continue }
+            nearest = (gap, slope)
         }
         if let nearest { horizon.recordApproximately(gap: nearest.gap, slope: nearest.slope) }
         if nearTie { horizon.recordNearTie() }
@@ -285,19 +451,46 @@ struct ApproximateLedger {
             exact: clearlyAllPay ? (exactCost, stakes.reduce(Int128(0)) { $0 + Int128($1.voters) * Int128($1.satisfaction) }) : nil)
     }
 
+    /// The wallets, for a checkpoint.
+    func snapshot() -> [Wallet] { wallets }
+
+    /// Starts from a checkpoint's wallets.
+    mutating func restore(_ saved: [Wallet]) { wallets = saved }
+
     /// Charges the supporters: ρ × satisfaction, or all they have when that is less.
     mutating func pay(_ affordability: ApproximateAffordability, supporters: [EqualSharesProblem.Support]) {
-        for supporter in supporters {
-            let group = Int(supporter.group)
-            let wallet = wallets[group]
-            if wallet.amount < 0 { continue }
-            let satisfaction = Double(supporter.satisfaction)
-            if wallet.amount < affordability.rho * satisfaction {
-                wallets[group].amount = Self.emptied
-                continue
+        Self.charge(affordability, supporters: supporters, wallets: &wallets, block: &block)
+    }
+
+    /// The same charge on other wallets (a checkpoint's). The wallets are read in blocks ahead of
+    /// the arithmetic, as `gather` reads them (a group supports a project once, so no wallet is
+    /// read twice in a block).
+    mutating func pay(_ affordability: ApproximateAffordability, supporters: [EqualSharesProblem.Support], into wallets: inout [Wallet]) {
+        Self.charge(affordability, supporters: supporters, wallets: &wallets, block: &block)
+    }
+
+    private static func charge(
+        _ affordability: ApproximateAffordability, supporters: [EqualSharesProblem.Support], wallets: inout [Wallet], block: inout [Wallet]
+    ) {
+        let rho = affordability.rho, rhoSlope = affordability.rhoSlope
+        wallets.withUnsafeMutableBufferPointer { wallets in
+            block.withUnsafeMutableBufferPointer { block in
+                supporters.withUnsafeBufferPointer { supporters in
+                    Self.readAhead(supporters, from: UnsafeBufferPointer(wallets), into: block) { start, end in
+                        for index in start..<end {
+                            let wallet = block[index - start]
+                            if wallet.amount < 0 { continue }
+                            let group = Int(supporters[index].group)
+                            let satisfaction = Double(supporters[index].satisfaction)
+                            if wallet.amount < rho * satisfaction {
+                                wallets[group].amount = Self.emptied
+                                continue
+                            }
+                            wallets[group] = Wallet(amount: wallet.amount - rho * satisfaction, slope: wallet.slope - rhoSlope * satisfaction)
+                        }
+                    }
+                }
             }
-            wallets[group].amount = wallet.amount - affordability.rho * satisfaction
-            wallets[group].slope = wallet.slope - affordability.rhoSlope * satisfaction
         }
     }
 }

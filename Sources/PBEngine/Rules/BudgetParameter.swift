@@ -45,15 +45,25 @@ struct ChangeHorizon {
         nearest = (BigInt(reach.numerator), BigInt(reach.denominator))
     }
 
+    /// Records a distance found earlier (and already shortened): comparisons made at a smaller
+    /// budget that still hold for this much more per voter.
+    mutating func recordDistance(_ distance: Double) {
+        guard enabled, !isSaturated else { return }
+        if approximateDistance == nil || distance < approximateDistance! { approximateDistance = distance }
+    }
+
     /// Records a comparison too close to call: it may flip at any larger budget.
     mutating func recordNearTie() {
         if enabled { nearest = (0, 1) }
     }
 
+    /// The relative margin by which an approximate distance is shortened.
+    static let safety = 1e-6
+
     /// Records a comparison known only approximately, whose gap is clearly not zero.
     mutating func recordApproximately(gap: Double, slope: Double) {
         guard enabled, slope != 0, !isSaturated, (gap < 0) != (slope < 0) else { return }
-        let reach = abs(gap) / abs(slope) * (1 - 1e-6)
+        let reach = abs(gap) / abs(slope) * (1 - Self.safety)
         if approximateDistance == nil || reach < approximateDistance! { approximateDistance = reach }
     }
 

@@ -37,6 +37,9 @@ struct EqualShares {
         for _ in 0..<instance.scale { unit *= 10 }
         var step = BigInt(0)
         var previous: (run: EqualSharesProblem.Run, perVoter: Rational, numerator: BigInt)?
+        // The fast pass's state after the rounds each run shares with the next (see `ApproximateCheckpoint`).
+        var checkpoint: ApproximateCheckpoint?
+        let unitPerVoter = Double(unit)
         while true {
             let perVoter = start + Rational(step * unit)
             let numerator = BigInt(instance.budget) + step * unit * BigInt(voters)
@@ -44,7 +47,7 @@ struct EqualShares {
             let run: EqualSharesProblem.Run
             if let fast = problem.solveApproximately(
                 startingBudget: approximateRatio(numerator, BigInt(voters)), tieBreaking: tieBreaking, tallies: tallies,
-                horizon: &horizon)
+                horizon: &horizon, checkpoint: &checkpoint, step: unitPerVoter)
             {
                 run = fast
             } else {
@@ -163,6 +166,8 @@ struct EqualSharesProblem {
     let uniformSatisfaction: [Int?]
     /// Σ count × satisfaction over supporters (a cost times a count: 128 bits).
     let totalSatisfaction: [Int128]
+    /// The largest satisfaction of any supporter (0 with none).
+    let largestSatisfaction: Int
     /// Voters of each profile group.
     let groupCounts: [Int]
     /// Projects the rule considers: supported and not free.
@@ -204,6 +209,7 @@ struct EqualSharesProblem {
             list.reduce(Int128(0)) { $0 + Int128(groupCounts[Int($1.group)]) * Int128($1.satisfaction) }
         }
         totalSatisfaction = totals
+        largestSatisfaction = supporters.reduce(0) { largest, list in list.reduce(largest) { Swift.max($0, $1.satisfaction) } }
         candidates = instance.projects.indices.filter { totals[$0] > 0 && instance.projects[$0].cost > 0 }
         free = fundsFreeProjects ? instance.projects.indices.filter { totals[$0] > 0 && instance.projects[$0].cost == 0 } : []
     }
