@@ -13,7 +13,7 @@ import PostgresDriver
 struct GeographyPagesTests {
     func withSite(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let pool = ConnectionPool(configuration: try await TestPostgres.database(), maximumConnections: 4)
-        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0), backend: .postgres(pool), secrets: .forTests)
+        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0, headerTimeoutSeconds: 600, idleTimeoutSeconds: 600), backend: .postgres(pool), secrets: .forTests)
         try await app.test(.live, body)
     }
 
@@ -98,7 +98,10 @@ struct GeographyPagesTests {
             source: .keywords(["host": "/tmp/mizan-no-such-socket", "port": "1", "user": "postgres", "dbname": "x"]),
             connectTimeoutSeconds: 2)
         let pool = ConnectionPool(configuration: unreachable, maximumConnections: 2)
-        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0, retryAfterSeconds: 7), backend: .postgres(pool), secrets: .forTests)
+        // Long connection timeouts, as for every live test site: on a loaded machine the client may
+        // connect well before it sends its request.
+        let web = WebConfiguration(host: "127.0.0.1", port: 0, retryAfterSeconds: 7, headerTimeoutSeconds: 600, idleTimeoutSeconds: 600)
+        let app = try buildApplication(configuration: web, backend: .postgres(pool), secrets: .forTests)
         try await app.test(.live) { client in
             let response = try await client.execute(uri: "/fr/", method: .get)
             #expect(response.status == .serviceUnavailable)

@@ -107,7 +107,7 @@ struct HardeningTests {
             let answer = try await client.execute(uri: "/health", method: .get)
             #expect(answer.headers[HTTPField.Name("Strict-Transport-Security")!] == nil)
         }
-        try await Site.with(WebConfiguration(host: "127.0.0.1", port: 0, secureCookies: true)) { client, _ in
+        try await Site.with(WebConfiguration(host: "127.0.0.1", port: 0, secureCookies: true, headerTimeoutSeconds: 600, idleTimeoutSeconds: 600)) { client, _ in
             let answer = try await client.execute(uri: "/fr/", method: .get)
             #expect(answer.headers[HTTPField.Name("Strict-Transport-Security")!] == "max-age=63072000")
         }

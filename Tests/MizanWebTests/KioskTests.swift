@@ -69,7 +69,8 @@ struct KioskTests {
     }
 
     @Test func forwardedForIsHonouredFromATrustedProxy() async throws {
-        let configuration = WebConfiguration(host: "127.0.0.1", port: 0, trustedProxies: TrustedProxies(["127.0.0.1"])!)
+        let configuration = WebConfiguration(
+            host: "127.0.0.1", port: 0, trustedProxies: TrustedProxies(["127.0.0.1"])!, headerTimeoutSeconds: 600, idleTimeoutSeconds: 600)
         try await Site.with(configuration) { client, site in
             let (cycle, _, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
             var browser = Browser()

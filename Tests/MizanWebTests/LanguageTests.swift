@@ -39,7 +39,7 @@ struct LanguageTests {
 
     func withSite(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let pool = ConnectionPool(configuration: try await TestPostgres.database(), maximumConnections: 4)
-        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0), backend: .postgres(pool), secrets: .forTests)
+        let app = try buildApplication(configuration: WebConfiguration(host: "127.0.0.1", port: 0, headerTimeoutSeconds: 600, idleTimeoutSeconds: 600), backend: .postgres(pool), secrets: .forTests)
         try await app.test(.live, body)
     }
 
