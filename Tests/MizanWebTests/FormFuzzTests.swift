@@ -69,7 +69,7 @@ struct FormFuzzTests {
     /// One form at a time: five sites fuzzed at once on a loaded machine would test its patience,
     /// not the forms.
     @Test(.serialized, arguments: ["propose", "eligibility", "ballot", "receipt", "staff login", "staff review", "paper counts", "envelope",
-                                         "paper sheet", "new cycle", "cycle settings", "district", "advance", "tally", "implementation"])
+                                         "paper sheet", "paper one", "new cycle", "cycle settings", "district", "advance", "tally", "implementation"])
     func noBrokenBodyEndsInAServerError(_ form: String) async throws {
         try await Site.with(testing: .router) { client, site in
             var browser = Browser()
@@ -135,6 +135,14 @@ struct FormFuzzTests {
                 let csrf = try await browser.csrfField(client, from: uri)
                 fields = [("csrf", csrf), ("ballots", "code%3AABCD-EFGH-JKLM%2C\(projects[0])+\(projects[1])%0D%0A"), ("mode", "check")]
                 limit = FormLimit.paper.bytes
+            case "paper one":
+                let (cycle, projects, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
+                try await site.staffAccount("karim", role: .countOfficer)
+                try await browser.signIn(client, username: "karim", password: "correct horse battery")
+                uri = "/fr/staff/cycles/\(cycle)/paper/one"
+                let csrf = try await browser.csrfField(client, from: "/fr/staff/cycles/\(cycle)/paper")
+                fields = [("csrf", csrf), ("voter", "AB123456"), ("project", "\(projects[0])"), ("project", "\(projects[1])"), ("mark_\(projects[2])", "1")]
+                limit = FormLimit.ballot.bytes
             case "new cycle", "cycle settings":
                 let cycle = try site.cycleTakingProposals()
                 try await site.staffAccount("amina", role: .admin)

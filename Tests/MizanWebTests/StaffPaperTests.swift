@@ -92,4 +92,66 @@ struct StaffPaperTests {
             }
         }
     }
+
+    /// A form body with repeated fields, as a browser sends a group of ticked boxes.
+    static func post(_ browser: inout Browser, _ client: any TestClientProtocol, _ uri: String, _ pairs: [(String, String)]) async throws -> TestResponse {
+        let body = pairs.map { "\(FormFields.encode($0.0))=\(FormFields.encode($0.1))" }.joined(separator: "&")
+        let response = try await client.execute(
+            uri: uri, method: .post, headers: [.cookie: browser.cookieHeader, .contentType: "application/x-www-form-urlencoded"],
+            body: ByteBuffer(string: body))
+        browser.remember(response)
+        return response
+    }
+
+    @Test func oneBallotIsTypedAsItIsRead() async throws {
+        try await Site.with { client, site in
+            let (cycle, projects, _) = try site.cycleInVoting(ballot: .approval(minimum: 1, maximum: 2))
+            try await site.staffAccount("karim", role: .countOfficer)
+            var officer = Browser()
+            try await officer.signIn(client, username: "karim", password: "correct horse battery")
+            let page = "/fr/staff/cycles/\(cycle)/paper"
+            var html = String(buffer: try await officer.get(client, page).body)
+            #expect(html.contains("Saisir un bulletin"))
+            #expect(html.contains("name=\"project\" value=\"\(projects[0])\""))
+            var csrf = Browser.field("csrf", in: html) ?? ""
+
+            // No voter: refused before anything is read, the ticked boxes kept.
+            let noVoter = try await Self.post(&officer, client, page + "/one", [("csrf", csrf), ("voter", " "), ("project", "\(projects[0])")])
+            #expect(noVoter.status == .badRequest)
+            html = String(buffer: noVoter.body)
+            #expect(html.contains("Indiquez le votant"))
+            #expect(html.contains("value=\"\(projects[0])\" checked"))
+            // Three boxes on a ballot of at most two: refused as the ballot page would say it.
+            csrf = Browser.field("csrf", in: html) ?? ""
+            let tooMany = try await Self.post(&officer, client, page + "/one", [
+                ("csrf", csrf), ("voter", "AB123456"), ("project", "\(projects[0])"), ("project", "\(projects[1])"), ("project", "\(projects[2])"),
+            ])
+            html = String(buffer: tooMany.body)
+            #expect(html.contains("Choisissez au plus 2 projet(s)"), "\(html)")
+            #expect(try paperVotes(site) == 0)
+            // Two boxes: stored, with its receipt, and in the audit log under the officer's name.
+            csrf = Browser.field("csrf", in: html) ?? ""
+            let stored = try await Self.post(&officer, client, page + "/one", [
+                ("csrf", csrf), ("voter", "AB123456"), ("project", "\(projects[0])"), ("project", "\(projects[1])"),
+            ])
+            #expect(stored.status == .ok)
+            #expect(String(buffer: stored.body).contains("enregistré — reçu "))
+            #expect(try paperVotes(site) == 1)
+            let actor = try site.transaction {
+                try $0.query("SELECT actor FROM audit_log WHERE action = 'ballots.enter-paper' ORDER BY id DESC LIMIT 1").single().decode(String.self, 0)
+            }
+            #expect(actor == "karim")
+            #expect(try await officer.post(client, page + "/one", ["voter": "CD234567", "project": "\(projects[0])"]).status == .forbidden, "no CSRF")
+            #expect(try paperVotes(site) == 1)
+        }
+    }
+
+    @Test func theTypedMarksBecomeTheSheetsLine() {
+        #expect(PaperBallotController.line(voter: " AB123456 ", marks: ["12": "yes", "3": "yes"], ballot: .approval(minimum: 0, maximum: nil)) == "AB123456,3 12")
+        #expect(PaperBallotController.line(voter: "AB123456", marks: ["12": "4", "3": "", "5": "1"], ballot: .points(total: 5, cap: nil)) == "AB123456,5:1 12:4")
+        #expect(PaperBallotController.line(voter: "AB123456", marks: ["12": "2", "3": "1", "7": ""], ballot: .ranked(depth: 3)) == "AB123456,3 12")
+        #expect(PaperBallotController.line(voter: "AB123456", marks: ["12": "deux"], ballot: .ranked(depth: 3)) == nil)
+        #expect(PaperBallotController.line(voter: "AB,123", marks: [:], ballot: .knapsack) == nil, "a separator in the voter would change the line")
+        #expect(PaperBallotController.line(voter: "AB123456", marks: ["x": "yes"], ballot: .knapsack) == nil)
+    }
 }

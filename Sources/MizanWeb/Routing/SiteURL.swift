@@ -50,6 +50,7 @@ enum SiteRoute: String, CaseIterable, Sendable {
     case staffImplementation = "staff/proposals/:id/implementation"
     case staffCycleEnvelope = "staff/cycles/:id/envelope"
     case staffPaperCounts = "staff/cycles/:id/paper/counts"
+    case staffPaperOne = "staff/cycles/:id/paper/one"
     // Uploads and downloads: the registry, printed codes, a count sheet as a file, the export.
     case staffCycleRegistry = "staff/cycles/:id/registry"
     case staffCycleCodes = "staff/cycles/:id/codes"
@@ -114,6 +115,7 @@ enum SiteURL: Hashable, Sendable {
     case staffCycleSettings(CycleID)
     case staffCycleDistrict(CycleID)
     case staffPaperCounts(CycleID)
+    case staffPaperOne(CycleID)
     case staffCycle(CycleID)
     case staffCycleAdvance(CycleID)
     case staffCycleTally(CycleID)
@@ -160,6 +162,7 @@ enum SiteURL: Hashable, Sendable {
         case .staffProposalReview: .staffProposalReview
         case .staffPaper: .staffPaper
         case .staffPaperCounts: .staffPaperCounts
+        case .staffPaperOne: .staffPaperOne
         case .staffCycle: .staffCycle
         case .staffCycleNew: .staffCycleNew
         case .staffCycleSettings: .staffCycleSettings
@@ -185,7 +188,7 @@ enum SiteURL: Hashable, Sendable {
         case .tracking(let token): [token]
         case .cycle(let id), .cycleResults(let id), .cycleParticipation(let id), .propose(let id), .cycleProposals(let id),
             .eligibility(let id), .ballot(let id), .staffParticipation(let id), .staffAnalysis(let id), .staffReview(let id), .staffPaper(let id),
-            .staffPaperCounts(let id), .staffCycle(let id), .staffCycleAdvance(let id), .staffCycleSettings(let id), .staffCycleDistrict(let id),
+            .staffPaperCounts(let id), .staffPaperOne(let id), .staffCycle(let id), .staffCycleAdvance(let id), .staffCycleSettings(let id), .staffCycleDistrict(let id),
             .staffCycleTally(let id), .staffCyclePublish(let id), .staffCycleEnvelope(let id):
             [id.description]
         case .staffCycleRegistry(let id), .staffCycleCodes(let id), .staffPaperFile(let id), .staffCycleExport(let id):

@@ -25,6 +25,9 @@ struct PaperBallotController {
         group.post(.staffPaperFile) { request, context in
             try await enterFile(request, context: context, cycle: context.parameters.require("id", as: CycleID.self), language)
         }
+        group.post(.staffPaperOne) { request, context in
+            try await enterOne(request, context: context, cycle: context.parameters.require("id", as: CycleID.self), language)
+        }
         group.post(.staffPaperCounts) { request, context in
             try await count(request, context: context, cycle: context.parameters.require("id", as: CycleID.self), language)
         }
@@ -33,14 +36,16 @@ struct PaperBallotController {
     func page(
         _ request: Request, cycle id: CycleID, state: PaperPage.State, language: Language, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
-        let loaded = try await storage.transaction { stores -> (Cycle, [PaperCount])? in
+        let loaded = try await storage.transaction { stores -> (Cycle, [PaperCount], [Proposal])? in
             guard let cycle = try stores.cycles.find(id) else { return nil }
-            return (cycle, try stores.cycles.paperCounts(id))
+            return (cycle, try stores.cycles.paperCounts(id), cycle.phase == .voting ? try stores.proposals.list(cycle: id, status: .accepted) : [])
         }
-        guard let (cycle, counts) = loaded else { throw HTTPError(.notFound) }
+        guard let (cycle, counts, projects) = loaded else { throw HTTPError(.notFound) }
         let token = csrf.prepare(request)
         var response = try pages.render(
-            PaperPage(cycle: cycle, counts: counts, state: state, available: boxes != nil, csrf: token.field, catalogs: catalogs, language: language),
+            PaperPage(
+                cycle: cycle, counts: counts, projects: projects, state: state, available: boxes != nil, csrf: token.field, catalogs: catalogs,
+                language: language),
             language: language, url: .staffPaper(id), status: status)
         response.setCookies([token.cookie])
         return response
@@ -81,6 +86,58 @@ struct PaperBallotController {
             return try await page(request, cycle: id, state: state, language: language, status: .conflict)
         }
         return try await page(request, cycle: id, state: state, language: language)
+    }
+
+    /// One paper ballot typed as the officer reads it: the voter, then a mark per project (a box
+    /// for approval, a number of points, or a rank). Written as the sheet's line and entered
+    /// through the same use case, so it is checked and refused exactly as a sheet's line is.
+    func enterOne(_ request: Request, context: WebContext, cycle id: CycleID, _ language: Language) async throws -> Response {
+        let member = try context.requireRole(.admin, .countOfficer)
+        let fields = try await FormFields.read(request, limit: .ballot, repeatable: ["project"])
+        guard csrf.isValid(request, field: fields["csrf"]) else { throw CSRFRejected() }
+        var state = PaperPage.State()
+        state.voter = fields["voter"] ?? ""
+        for (name, value) in fields.withPrefix("mark_") { state.marks[name] = value }
+        for project in fields.all("project") { state.marks[project] = "yes" }
+        guard let cycle = try await storage.transaction({ try $0.cycles.find(id) }) else { throw HTTPError(.notFound) }
+        if let problem = fields.problem {
+            state.oneMessage = problem.message(catalogs, language)
+            return try await page(request, cycle: id, state: state, language: language, status: problem.status)
+        }
+        guard let line = Self.line(voter: state.voter, marks: state.marks, ballot: cycle.ballot) else {
+            state.oneMessage = catalogs.text("paper_one_error", language)
+            return try await page(request, cycle: id, state: state, language: language, status: .badRequest)
+        }
+        return try await enter(
+            request, lines: [.init(number: 1, text: line)], dryRun: false, source: "staff page, one ballot", state: state, member: member,
+            cycle: id, language)
+    }
+
+    /// The sheet's line for one typed ballot: `VOTER,12 15` for boxes, `VOTER,12:3 15:2` for
+    /// points, the projects in rank order for ranks; nil when the voter is missing or a mark is
+    /// not a whole number.
+    static func line(voter: String, marks: [String: String], ballot: BallotRules) -> String? {
+        let voter = voter.trimmingCharacters(in: .whitespaces)
+        guard !voter.isEmpty, !voter.contains(","), !voter.contains(";") else { return nil }
+        var marked: [(project: Int, value: Int?)] = []
+        for (key, text) in marks {
+            let text = text.trimmingCharacters(in: .whitespaces)
+            guard let project = Int(key), project > 0 else { return nil }
+            if text.isEmpty { continue }
+            if text == "yes" {
+                marked.append((project, nil))
+                continue
+            }
+            guard let value = Int(text), value >= 0 else { return nil }
+            if value > 0 { marked.append((project, value)) }
+        }
+        let choices: [String]
+        switch ballot {
+        case .points: choices = marked.sorted { $0.project < $1.project }.map { "\($0.project):\($0.value ?? 1)" }
+        case .ranked: choices = marked.sorted { ($0.value ?? 0, $0.project) < ($1.value ?? 0, $1.project) }.map { String($0.project) }
+        case .approval, .knapsack: choices = marked.map(\.project).sorted().map(String.init)
+        }
+        return "\(voter),\(choices.joined(separator: " "))"
     }
 
     func count(_ request: Request, context: WebContext, cycle id: CycleID, _ language: Language) async throws -> Response {

@@ -19,6 +19,19 @@ struct PaperPage: PageModel {
         /// A sheet sent as a file: its name, and what was wrong with the upload.
         var fileName = ""
         var fileMessage: String?
+        /// One ballot typed at the table: the voter, and each project's mark as typed ("yes" for a box).
+        var voter = ""
+        var marks: [String: String] = [:]
+        var oneMessage: String?
+    }
+
+    /// A project of the ballot in the one-ballot form, with its mark as typed.
+    struct ProjectMark {
+        let id: Int
+        let title: String
+        let fieldID: String
+        let checked: Bool
+        let value: String
     }
 
     struct VerdictRow {
@@ -48,8 +61,19 @@ struct PaperPage: PageModel {
     let fileMessage: [String]
     let paperCounts: [PaperCountRow]
     let hasPaperCounts: Bool
+    /// While voting: one ballot typed as read, its projects as boxes or number fields.
+    let oneAction: String
+    let oneBallot: Bool
+    let boxes: Bool
+    let markHint: String
+    let projects: [ProjectMark]
+    let voter: String
+    let oneMessage: [String]
 
-    init(cycle: Cycle, counts: [PaperCount], state: State, available: Bool, csrf: String, catalogs: Catalogs, language: Language) {
+    init(
+        cycle: Cycle, counts: [PaperCount], projects: [Proposal] = [], state: State, available: Bool, csrf: String, catalogs: Catalogs,
+        language: Language
+    ) {
         func text(_ key: String, _ values: [String: String] = [:]) -> String { catalogs.text(key, language, values) }
         heading = text("paper_title")
         cycleTitle = cycle.title
@@ -58,6 +82,25 @@ struct PaperPage: PageModel {
         let id = CycleID(cycle.id)
         action = SiteURL.staffPaper(id).href(language)
         countAction = SiteURL.staffPaperCounts(id).href(language)
+        oneAction = SiteURL.staffPaperOne(id).href(language)
+        oneBallot = !projects.isEmpty
+        switch cycle.ballot {
+        case .approval, .knapsack:
+            boxes = true
+            markHint = text("paper_one_hint_boxes")
+        case .points(let total, _):
+            boxes = false
+            markHint = text("paper_one_hint_points", ["points": catalogs.number(total)])
+        case .ranked(let depth):
+            boxes = false
+            markHint = text("paper_one_hint_ranks", ["depth": catalogs.number(depth)])
+        }
+        self.projects = projects.map {
+            ProjectMark(id: $0.id, title: $0.title, fieldID: "one-\($0.id)", checked: state.marks[String($0.id)] == "yes",
+                        value: state.marks[String($0.id)].flatMap { $0 == "yes" ? nil : $0 } ?? "")
+        }
+        voter = state.voter
+        oneMessage = state.oneMessage.map { [$0] } ?? []
         self.csrf = csrf
         self.available = available
         ballots = state.ballots
