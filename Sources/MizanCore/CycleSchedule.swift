@@ -47,10 +47,7 @@ public struct CycleSchedule: Sendable, Hashable {
 
     private static func day(_ text: String?, field: String) throws(CycleError) -> CalendarDate? {
         guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { return nil }
-        guard text.count == 10, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }),
-              let date = CalendarDate(iso: text), (2000...2100).contains(date.year),
-              date.day <= CalendarDate.days(inMonth: date.month, of: date.year)
-        else { throw .invalid(field, "\"\(text)\" is not a date written YYYY-MM-DD between 2000 and 2100") }
+        guard let date = CalendarDate(typed: text) else { throw .invalid(field, "\"\(text)\" is not a date written YYYY-MM-DD between 2000 and 2100") }
         return date
     }
 }

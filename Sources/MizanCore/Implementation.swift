@@ -60,9 +60,7 @@ public struct ImplementationUpdate: Hashable, Sendable {
         do { money = try Money(parsing: spent) } catch { throw .invalid("--spent: \(error)") }
         var day: CalendarDate?
         if let text = reachedOn?.trimmingCharacters(in: .whitespaces), !text.isEmpty {
-            guard text.count == 10, let date = CalendarDate(iso: text), (2000...2100).contains(date.year),
-                  date.day <= CalendarDate.days(inMonth: date.month, of: date.year)
-            else { throw .invalid("--date must be a day written YYYY-MM-DD between 2000 and 2100") }
+            guard let date = CalendarDate(typed: text) else { throw .invalid("--date must be a day written YYYY-MM-DD between 2000 and 2100") }
             day = date
         }
         try self.init(status: parsed, progress: progress, spent: money, note: note, link: link, reachedOn: day)

@@ -89,6 +89,17 @@ public struct CalendarDate: Hashable, Comparable, Sendable, CustomStringConverti
         self.init(year: parts[0], month: parts[1], day: parts[2])
     }
 
+    /// A day as staff type it in a form or on the command line: exactly `YYYY-MM-DD` in ASCII
+    /// digits, a day the calendar has, from 2000 to 2100. (`init?(iso:)` reads what the database
+    /// writes and checks less.)
+    public init?(typed text: String) {
+        guard text.count == 10, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }),
+              let date = CalendarDate(iso: text), (2000...2100).contains(date.year),
+              date.day <= Self.days(inMonth: date.month, of: date.year)
+        else { return nil }
+        self = date
+    }
+
     /// `YYYY-MM-DD`.
     public var description: String {
         func pad(_ value: Int, _ width: Int) -> String {

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Keeps computed analyses, and the ones being computed, so a page that takes seconds (or, for the
 /// marginal projects of a million ballots, minutes) to compute is computed once: the first visitor
@@ -27,7 +26,7 @@ actor AnalysisCache<Value: Sendable> {
         for request: CycleAnalysis.Request, wait: Duration,
         compute: @escaping @Sendable () async throws -> Value
     ) async -> Status {
-        let outcome = await Self.first(of: task(for: request, compute: compute), within: wait)
+        let outcome = await firstResult(of: task(for: request, compute: compute), within: wait)
         switch outcome {
         case .some(.success(let analysis)): return .ready(analysis)
         case .some(.failure(let error)):
@@ -59,32 +58,5 @@ actor AnalysisCache<Value: Sendable> {
     private func forget(_ request: CycleAnalysis.Request) {
         entries[request] = nil
         order.removeAll { $0 == request }
-    }
-
-    /// The task's result if it ends within `wait`; the task itself goes on either way.
-    private static func first(of task: Task<Value, any Error>, within wait: Duration) async -> Result<Value, any Error>? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Result<Value, any Error>?, Never>) in
-            let once = Once()
-            Task {
-                let result = await task.result
-                if once.claim() { continuation.resume(returning: result) }
-            }
-            Task {
-                try? await Task.sleep(for: wait)
-                if once.claim() { continuation.resume(returning: nil) }
-            }
-        }
-    }
-}
-
-/// True for the first caller only: whichever of the result and the timer comes first answers.
-private final class Once: Sendable {
-    private let done = Mutex(false)
-
-    func claim() -> Bool {
-        done.withLock { done in
-            defer { done = true }
-            return !done
-        }
     }
 }

@@ -79,12 +79,7 @@ struct CycleSettingsController {
     static func failure(_ error: CycleError) -> (field: String, key: String, status: HTTPResponse.Status) {
         switch error {
         case .invalid(let field, _):
-            let known: Set<String> = [
-                "year", "title", "budget", "ballot", "min", "max", "points", "points-cap", "rank-depth", "rule", "tie", "completion",
-                "increment", "comparison", "tie-criteria", "min-votes", "min-share", "share-of", "cost-divisor", "fund-next-at",
-                "proposals-open", "proposals-close", "voting-open", "voting-close",
-            ]
-            let name = known.contains(field) ? field : "title"
+            let name = CycleSettingsPage.fieldNames.contains(field) ? field : "title"
             return (name, "settings_error_\(name)", .badRequest)
         case .communeNotFound: return ("commune", "settings_error_commune_unknown", .badRequest)
         case .duplicate: return ("title", "settings_error_duplicate", .conflict)

@@ -56,6 +56,29 @@ struct CycleSettingsPage: PageModel {
         case select([String])
     }
 
+    /// The form's groups and their fields, by the names `mizan cycle create` gives its options.
+    /// `commune` is asked only when creating a cycle: a cycle never changes commune.
+    private static let layout: [(group: String, fields: [(name: String, kind: Kind)])] = [
+        ("edition", [("commune", .text), ("year", .number), ("title", .text), ("budget", .text)]),
+        ("dates", [("proposals-open", .date), ("proposals-close", .date), ("voting-open", .date), ("voting-close", .date)]),
+        ("ballot", [
+            ("ballot", .select(["approval", "knapsack", "points", "ranked"])), ("min", .number), ("max", .number),
+            ("points", .number), ("points-cap", .number), ("rank-depth", .number),
+        ]),
+        ("count", [
+            ("rule", .select(WinnerRule.allCases.map(\.rawValue))), ("tie", .select(TieBreak.allCases.map(\.rawValue))),
+            ("completion", .select(["", "none", "utilitarian", "add1", "add1e", "add1u", "add1eu"])), ("integral", .checkbox),
+            ("increment", .number), ("comparison", .select(["", "none", "satisfaction", "exclusionRatio"])), ("tie-criteria", .text),
+        ]),
+        ("thresholds", [
+            ("min-votes", .number), ("min-share", .text), ("share-of", .select(["all", "district"])), ("cost-divisor", .number),
+            ("fund-next-at", .text),
+        ]),
+    ]
+
+    /// Every field the form has: a refusal names one of them.
+    static let fieldNames = Set(layout.flatMap { $0.fields.map(\.name) })
+
     /// The form's values by field name, as `CycleSettingsFields` names them on the command line.
     static func values(_ fields: CycleSettingsFields, commune: String) -> [String: String] {
         [
@@ -110,29 +133,12 @@ struct CycleSettingsPage: PageModel {
         submit = text(cycle == nil ? "settings_submit_new" : "settings_submit_edit")
         errorSummary = failure.map { [text("settings_error_summary", ["field": text("settings_field_\($0.field)")])] } ?? []
 
-        let layout: [(String, [(String, Kind)])] = [
-            ("edition", (cycle == nil ? [("commune", Kind.text)] : []) + [("year", .number), ("title", .text), ("budget", .text)]),
-            ("dates", [("proposals-open", .date), ("proposals-close", .date), ("voting-open", .date), ("voting-close", .date)]),
-            ("ballot", [
-                ("ballot", .select(["approval", "knapsack", "points", "ranked"])), ("min", .number), ("max", .number),
-                ("points", .number), ("points-cap", .number), ("rank-depth", .number),
-            ]),
-            ("count", [
-                ("rule", .select(WinnerRule.allCases.map(\.rawValue))), ("tie", .select(TieBreak.allCases.map(\.rawValue))),
-                ("completion", .select(["", "none", "utilitarian", "add1", "add1e", "add1u", "add1eu"])), ("integral", .checkbox),
-                ("increment", .number), ("comparison", .select(["", "none", "satisfaction", "exclusionRatio"])), ("tie-criteria", .text),
-            ]),
-            ("thresholds", [
-                ("min-votes", .number), ("min-share", .text), ("share-of", .select(["all", "district"])), ("cost-divisor", .number),
-                ("fund-next-at", .text),
-            ]),
-        ]
         let hinted: Set<String> = [
             "commune", "budget", "min", "max", "points", "points-cap", "rank-depth", "completion", "integral", "increment",
             "comparison", "tie-criteria", "min-votes", "min-share", "share-of", "cost-divisor", "fund-next-at", "proposals-open",
         ]
-        groups = layout.map { group, fields in
-            Group(legend: text("settings_group_\(group)"), fields: fields.map { name, kind in
+        groups = Self.layout.map { group, fields in
+            Group(legend: text("settings_group_\(group)"), fields: fields.filter { cycle == nil || $0.name != "commune" }.map { name, kind in
                 let value = values[name] ?? ""
                 let error = failure?.field == name ? [text(failure!.key)] : []
                 let hint = hinted.contains(name) ? [text("settings_hint_\(name)")] : []

@@ -17,7 +17,6 @@ actor TallyRuns {
     }
 
     private var states: [CycleID: State] = [:]
-    private var tasks: [CycleID: Task<Void, Never>] = [:]
 
     /// How long a request waits for the tally before it answers "running".
     let wait: Duration
@@ -51,8 +50,7 @@ actor TallyRuns {
             }
             await self.end(cycle, ended)
         }
-        tasks[cycle] = task
-        await Self.first(of: task, within: wait)
+        _ = await firstResult(of: task, within: wait)
         return states[cycle]
     }
 
@@ -62,29 +60,5 @@ actor TallyRuns {
 
     private func end(_ cycle: CycleID, _ state: State) {
         states[cycle] = state
-        tasks[cycle] = nil
-    }
-
-    /// Waits for `task` or for `wait`, whichever ends first; the task goes on either way. (A task
-    /// group would wait for both: awaiting a task's value does not stop when cancelled.)
-    private static func first(of task: Task<Void, Never>, within wait: Duration) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let answered = Mutex(false)
-            let answer: @Sendable () -> Void = {
-                let first = answered.withLock { done in
-                    defer { done = true }
-                    return !done
-                }
-                if first { continuation.resume() }
-            }
-            Task {
-                await task.value
-                answer()
-            }
-            Task {
-                try? await Task.sleep(for: wait)
-                answer()
-            }
-        }
     }
 }
