@@ -147,10 +147,11 @@ struct StaffCycleTests {
         }
     }
 
-    /// Reloads the staff cycle page until no tally started from it is running (a bounded number
-    /// of times: it waits for the work to end, not for a clock).
+    /// Reloads the staff cycle page until no tally started from it is running. It waits for the
+    /// work to end, not for a clock; the bound (ten minutes of reloads) is there only so a tally
+    /// that never ends fails the test instead of hanging it.
     static func waitForTally(_ admin: inout Browser, _ client: any TestClientProtocol, _ page: String) async throws {
-        for _ in 0..<1_200 {
+        for _ in 0..<12_000 {
             if !String(buffer: try await admin.get(client, page).body).contains("Décompte en cours") { return }
             try await Task.sleep(for: .milliseconds(50))
         }
