@@ -150,6 +150,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        # The reader thread may still be copying the server's last lines (its shutdown) into the log.
+        self.ended.wait(30)
         self.log.close()
 
 
